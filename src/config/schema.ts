@@ -1,0 +1,340 @@
+/**
+ * The shape of `config/<env>.yaml`, as zod schemas.
+ *
+ * Strict objects everywhere: an unknown or misspelt key is an error, never silently dropped.
+ * Every field has a description (shown by editors through `config/schema.json` and listed in the
+ * README's config reference) and, where one exists, its default. Checks that involve several
+ * fields (roles name existing nodes, quorum, phases) live in the model, not here.
+ */
+import { z } from 'zod';
+import {
+  AXON_NAME, dnsLabelProblem, dnsSubdomainProblem, ENV_NAME, labelKeyProblem, labelValueProblem,
+  parseImageReference, Problem, quantityProblem, QuantityKind, versionProblem,
+} from './formats';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Adds a check whose failure reads "expected …"; the loader appends what was found. */
+function checked<T extends z.ZodType>(schema: T, check: (value: z.output<T>) => string | Problem | undefined): T {
+  return schema.superRefine((value, ctx) => {
+    const problem = check(value as z.output<T>);
+    if (problem === undefined) return;
+    const { message, hint } = typeof problem === 'string' ? { message: problem, hint: undefined } : problem;
+    ctx.addIssue({ code: 'custom', message, params: hint ? { hint } : undefined });
+  }) as unknown as T;
+}
+
+/** A record whose keys are checked too; a bad key is reported at the key. */
+function recordOf<V extends z.ZodType>(value: V, keyCheck: (key: string) => string | undefined) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      const problem = keyCheck(key);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key], params: { about: 'key' } });
+    }
+  });
+}
+
+const name = (max: number, why: string) =>
+  checked(z.string(), (v) => dnsLabelProblem(v, max, why)).meta({ pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: max });
+
+const objectName = () => checked(z.string(), dnsSubdomainProblem).meta({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 });
+
+const quantity = (kind: QuantityKind) =>
+  checked(
+    z.union([z.string(), z.number()], { error: `expected a quantity like ${kind === 'cpu' ? '500m or 2' : kind === 'memory' ? '4Gi' : '500Gi'}` }),
+    (v) => quantityProblem(String(v), kind),
+  );
+
+const labels = () => recordOf(checked(z.string(), labelValueProblem), labelKeyProblem);
+
+const seconds = (min: number) => z.int().min(min);
+
+const secretName = (what: string) => objectName().describe(`Name of the Secret holding ${what} (created outside axon-deploy: tokens and licences are referenced, never rendered).`);
+
+/** Probe timing; the defaults differ per probe and are given where each probe is declared. */
+function probeTuning(defaults: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }, withSuccessThreshold: boolean) {
+  const fields = {
+    initialDelaySeconds: seconds(0).default(defaults.initialDelaySeconds).describe('Seconds after the container starts before the first probe.'),
+    periodSeconds: seconds(1).default(defaults.periodSeconds).describe('Seconds between probes.'),
+    timeoutSeconds: seconds(1).default(defaults.timeoutSeconds).describe('Seconds a probe may take before it counts as failed.'),
+    failureThreshold: seconds(1).default(defaults.failureThreshold).describe('Consecutive failures before the probe fails.'),
+  };
+  return withSuccessThreshold
+    ? z.strictObject({ ...fields, successThreshold: seconds(1).default(1).describe('Consecutive successes before the probe passes again.') })
+    : z.strictObject(fields);
+}
+
+const resources = (defaults: { cpu: string; memory: string }) =>
+  z.strictObject({
+    requests: z.strictObject({
+      cpu: quantity('cpu').default(defaults.cpu).describe('CPU the scheduler reserves.'),
+      memory: quantity('memory').default(defaults.memory).describe('Memory the scheduler reserves.'),
+    }).default({ cpu: defaults.cpu, memory: defaults.memory }).describe('Resources reserved for each pod.'),
+    limits: z.strictObject({
+      cpu: quantity('cpu').optional().describe('CPU limit. Unset by default: a CPU limit throttles the JVM (garbage collection, replays) without protecting anyone.'),
+      memory: quantity('memory').optional().describe('Memory limit. @default - the memory request (a pod never uses memory it did not reserve).'),
+    }).default({}).describe('Resource limits.'),
+  }).default({ requests: { cpu: defaults.cpu, memory: defaults.memory }, limits: {} });
+
+// ---------------------------------------------------------------------------------------------
+// Axon Server
+
+export const ROLES = ['PRIMARY', 'SECONDARY', 'ACTIVE_BACKUP', 'PASSIVE_BACKUP', 'MESSAGING_ONLY'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const VOLUME_NAMES = ['events', 'data', 'log', 'plugins', 'exts'] as const;
+export type VolumeName = (typeof VOLUME_NAMES)[number];
+
+const volume = (what: string) =>
+  z.strictObject({
+    size: quantity('storage').describe('Requested size, e.g. 500Gi. Can grow later (PVC expansion), never shrink.'),
+    storageClass: objectName().optional().describe('StorageClass of the volume: one from `storageClasses`, or one that exists in the cluster. @default - the cluster\'s default StorageClass'),
+  }).describe(what);
+
+const nodeSchema = z.strictObject({
+  name: name(52, 'the StatefulSet controller adds an 11-character revision suffix to a 63-character label')
+    .describe('Node name: the StatefulSet, its headless Service, the Axon Server node name and hostname. Never rename a running node.'),
+  zone: checked(z.string(), labelValueProblem).optional()
+    .describe('Zone (topology.kubernetes.io/zone) the node must run in; also set as the node tag `zone`. @default - any zone'),
+  tags: recordOf(z.string(), (k) => (/^[a-z0-9]+$/.test(k) ? undefined : 'expected a tag name of lowercase letters and digits (it is passed as an environment variable)'))
+    .default({}).describe('Axon Server node tags (axoniq.axonserver.tags.*): clients prefer nodes whose tags match theirs.'),
+  volumes: z.strictObject({
+    events: volume('Event and snapshot store (/axonserver/events). Required unless the node is MESSAGING_ONLY everywhere, which it then must not have.').optional(),
+    data: volume('Control DB and PID file (/axonserver/data).'),
+    log: volume('Replication log (/axonserver/log). Required for Enterprise.').optional(),
+    plugins: volume('Uploaded plugins (/axonserver/plugins).').optional(),
+    exts: volume('Extension jars (/axonserver/exts).').optional(),
+  }).describe('Persistent volumes of the node, each its own PersistentVolumeClaim template.'),
+});
+
+const replicationGroupSchema = z.strictObject({
+  name: checked(z.string(), (v) => (AXON_NAME.test(v) ? undefined : 'expected a replication group name of letters, digits, "_", "-" and "."'))
+    .describe('Replication group name. `_admin` may be declared to choose its members; otherwise it is derived.'),
+  contexts: z.array(checked(z.string(), (v) => (AXON_NAME.test(v) ? undefined : 'expected a context name of letters, digits, "_", "-" and "."')))
+    .default([]).describe('Contexts stored by this group.'),
+  roles: z.record(z.string(), z.enum(ROLES)).describe('Role of each node in this group, by node name.'),
+});
+
+const storageClassSchema = z.strictObject({
+  name: objectName().describe('StorageClass name (cluster-scoped: declare each class in one environment per cluster).'),
+  provisioner: z.string().min(1).describe('CSI provisioner, e.g. pd.csi.storage.gke.io or ebs.csi.aws.com.'),
+  parameters: z.record(z.string(), z.string()).default({}).describe('Provisioner parameters, e.g. { type: pd-ssd }.'),
+  mountOptions: z.array(z.string()).default([]).describe('Mount options for volumes of this class.'),
+});
+
+const tolerationSchema = z.strictObject({
+  key: z.string().optional().describe('Taint key.'),
+  operator: z.enum(['Exists', 'Equal']).default('Equal').describe('How the value is compared.'),
+  value: z.string().optional().describe('Taint value (with Equal).'),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect. @default - all effects'),
+  tolerationSeconds: z.int().min(0).optional().describe('For NoExecute: how long the pod stays after the taint appears.'),
+});
+
+export const axonServerSchema = z.strictObject({
+  edition: z.enum(['standard', 'enterprise']).describe('`standard`: one standalone node, no licence. `enterprise`: a cluster with a licence, replication groups and roles.'),
+  image: checked(z.string(), (v) => {
+    const ref = parseImageReference(v);
+    if (!ref) return 'expected an image reference like axoniq/axonserver:2025.1.5-jdk-17-nonroot';
+    if (!ref.tag && !ref.digest) return 'expected an image with a tag or digest (e.g. axoniq/axonserver:2025.1.5-jdk-17-nonroot): upgrades of a consensus cluster must be deliberate';
+    return undefined;
+  }).describe('Axon Server image, pinned by tag or digest. Use a -nonroot image (uid 1001).'),
+  imagePullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent').describe('Image pull policy.'),
+  imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling images from a private registry.'),
+  license: z.strictObject({
+    secretName: secretName('the licence file'),
+    key: z.string().default('axoniq.license').describe('Key of the licence file in the Secret.'),
+  }).optional().describe('Enterprise licence (required for enterprise, not allowed for standard).'),
+  accessControl: z.strictObject({
+    enabled: z.boolean().default(false).describe('Require tokens from clients and admins (axoniq.axonserver.accesscontrol.enabled).'),
+    systemTokenSecret: secretName('the system (admin) token').optional(),
+    systemTokenKey: z.string().default('token').describe('Key of the system token in its Secret.'),
+    internalTokenSecret: secretName('the token nodes use among themselves (enterprise)').optional(),
+    internalTokenKey: z.string().default('token').describe('Key of the internal token in its Secret.'),
+  }).default({ enabled: false, systemTokenKey: 'token', internalTokenKey: 'token' }).describe('Access control.'),
+  resources: resources({ cpu: '1', memory: '4Gi' }).describe('Requests and limits of each node.'),
+  jvm: z.strictObject({
+    heapPercent: z.int().min(10).max(90).default(50).describe('Heap as a percentage of the memory limit (-Xms = -Xmx). The rest is for memory-mapped event segments, direct buffers and the JVM itself.'),
+    toolOptions: z.string().optional().describe('JAVA_TOOL_OPTIONS as written, replacing the computed heap settings.'),
+  }).default({ heapPercent: 50 }).describe('JVM settings.'),
+  terminationGracePeriodSeconds: seconds(0).default(120).describe('Seconds a node gets to flush and stop before SIGKILL. Under 60 is an error unless allowShortTerminationGracePeriod is set: a SIGKILL mid-flush can corrupt the control DB.'),
+  allowShortTerminationGracePeriod: z.boolean().default(false).describe('Accept terminationGracePeriodSeconds under 60 (test clusters only).'),
+  probes: z.strictObject({
+    startup: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }, false)
+      .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
+      .describe('Startup probe (GET /actuator/info on 8024). Default budget 10 minutes: startup after a restore or with index rebuilds takes minutes.'),
+    liveness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }, false)
+      .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
+      .describe('Liveness probe (GET /actuator/info; never /actuator/health, which fails when another node is unwell). timeoutSeconds must be above 1.'),
+    readiness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }, true)
+      .default({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 })
+      .describe('Readiness probe (GET /actuator/info).'),
+  }).default({
+    startup: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
+    liveness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+    readiness: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  }).describe('Probe timings; each field can be set on its own.'),
+  properties: recordOf(z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean property value' }),
+    (k) => (/^[A-Za-z0-9][A-Za-z0-9._\-[\]]*$/.test(k) ? undefined : 'expected a property name like axoniq.axonserver.event.segment-size'))
+    .default({}).describe('Extra axonserver.properties entries, common to all nodes. Properties axon-deploy manages (names, ports, paths, tokens, cluster template) are refused: set them through their own fields.'),
+  storageClasses: z.array(storageClassSchema).default([]).describe('StorageClasses to create (reclaimPolicy Retain, allowVolumeExpansion, WaitForFirstConsumer).'),
+  nodes: z.array(nodeSchema).min(1).describe('The Axon Server nodes: one singleton StatefulSet each.'),
+  replicationGroups: z.array(replicationGroupSchema).default([]).describe('Replication groups with their contexts and the role of each node (enterprise). Written to the cluster template.'),
+  networkPolicy: z.strictObject({
+    enabled: z.boolean().default(true).describe('Create NetworkPolicies for the nodes.'),
+    allowedNamespaces: z.array(name(63, 'namespace names are DNS labels')).default([])
+      .describe('Namespaces (besides the environment\'s own) that may reach gRPC 8124 and HTTP 8024, e.g. monitoring.'),
+  }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 and 8024 from the namespace and allowedNamespaces.'),
+  podAntiAffinity: z.enum(['required', 'preferred']).default('required').describe('Spread nodes over hosts: `required` never co-locates two nodes; `preferred` allows it when hosts run short.'),
+  nodeSelector: labels().default({}).describe('Node labels the Axon Server pods require.'),
+  tolerations: z.array(tolerationSchema).default([]).describe('Tolerations, e.g. for a dedicated node pool.'),
+  priorityClassName: objectName().optional().describe('PriorityClass of the Axon Server pods.'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Apps
+
+export const PHASES = ['SCHEDULED', 'INITIALISING', 'SERVING', 'STANDING_BY', 'CLEANING_UP', 'OBSOLETE'] as const;
+export type Phase = (typeof PHASES)[number];
+export const COLORS = ['blue', 'green'] as const;
+export type Color = (typeof COLORS)[number];
+
+const version = () =>
+  checked(z.string({ error: (issue) => (issue.input !== undefined ? 'expected a version string' : undefined) }), versionProblem)
+    .describe('Version: the image tag, and the app.kubernetes.io/version label. Quote versions that look like numbers ("1.5").');
+
+const colorSchema = z.strictObject({
+  version: version(),
+  phase: z.enum(PHASES).describe('Where this colour is in its life cycle (see the README).'),
+  replicas: z.int().min(1).optional().describe('Replicas while SERVING or INITIALISING. @default - the app\'s replicas'),
+});
+
+const blueGreenSchema = z.strictObject({
+  strategy: z.literal('blueGreen').describe('Two colour-suffixed Deployments, each with its own processors and read model.'),
+  colors: z.strictObject({ blue: colorSchema, green: colorSchema }).describe('The two colours.'),
+  standbyReplicas: z.int().min(1).default(1).describe('Replicas of a STANDING_BY colour (kept processing events for instant rollback).'),
+  cleanup: z.strictObject({
+    ttlSecondsAfterFinished: seconds(0).default(86400).describe('Seconds a finished cleanup Job is kept (for its logs).'),
+    backoffLimit: z.int().min(0).default(2).describe('Retries of a failed cleanup.'),
+    activeDeadlineSeconds: seconds(1).optional().describe('Upper bound on the cleanup\'s run time. @default - none'),
+  }).default({ ttlSecondsAfterFinished: 86400, backoffLimit: 2 }).describe('The Job run for a CLEANING_UP colour.'),
+});
+
+const rollingSchema = z.strictObject({
+  strategy: z.literal('rolling').describe('One Deployment updated in place, for apps that need no replay.'),
+  version: version(),
+  maxSurge: z.union([z.int().min(1), checked(z.string(), (v) => (/^\d+%$/.test(v) && v !== '0%' ? undefined : 'expected a positive percentage like 25%'))])
+    .default(1).describe('Extra pods during an update (maxUnavailable is always 0).'),
+  minReadySeconds: seconds(0).default(10).describe('Seconds a new pod must be ready before it counts as available.'),
+});
+
+const httpProbe = (path: string, t: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }, withSuccess: boolean) => {
+  const tuning = probeTuning(t, withSuccess);
+  return tuning.extend({ path: z.string().regex(/^\//, { error: 'expected an HTTP path starting with /' }).default(path).describe('HTTP path probed on the management port.') });
+};
+
+const appProbeDefaults = {
+  startup: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
+  liveness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+  readiness: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+};
+
+export const appSchema = z.strictObject({
+  name: name(55, 'the preview Service adds "-preview" to a 63-character name')
+    .describe('App name: the Deployments (<name>-blue, <name>-green or <name>), the live Service <name> and preview Service <name>-preview.'),
+  image: checked(z.string(), (v) => {
+    const ref = parseImageReference(v);
+    if (!ref) return 'expected an image repository like registry.example.com/orders/order-service';
+    if (ref.tag || ref.digest) return { message: 'expected an image repository without tag or digest', hint: 'the tag comes from the release version' };
+    return undefined;
+  }).describe('Image repository; the tag is the release version.'),
+  port: z.int().min(1).max(65535).default(8080).describe('HTTP port of the app (container port `http`, Service port 80).'),
+  managementPort: z.int().min(1).max(65535).optional().describe('Port of the actuator endpoints, if not the HTTP port. @default - port'),
+  replicas: z.int().min(1).default(2).describe('Replicas of the live version.'),
+  context: checked(z.string(), (v) => (AXON_NAME.test(v) ? undefined : 'expected a context name')).default('default').describe('Axon Server context the app connects to.'),
+  tokenSecret: secretName('the app\'s Axon Server token (required when access control is on)').optional(),
+  tokenSecretKey: z.string().default('token').describe('Key of the token in tokenSecret.'),
+  release: z.discriminatedUnion('strategy', [blueGreenSchema, rollingSchema], { error: 'expected release.strategy blueGreen or rolling' })
+    .describe('How new versions are released: `blueGreen` (colours with phases) or `rolling`.'),
+  readModel: z.strictObject({
+    jdbcUrl: checked(z.string(), (v) => (/^jdbc:[a-z0-9]+:\/\/[^/?]+\/?(\?.*)?$/.test(v) ? undefined : { message: 'expected a JDBC URL without database, like jdbc:postgresql://orders-db:5432', hint: 'the database name comes from `database` and the colour' }))
+      .describe('JDBC URL of the database server, without database name.'),
+    database: checked(z.string(), (v) => (/^[a-z_][a-z0-9_]{0,50}$/.test(v) ? undefined : 'expected a database name of lowercase letters, digits and "_" (at most 51, leaving room for the colour)'))
+      .describe('Base name of the read-model database; each colour uses <database>_<colour>.'),
+    credentialsSecret: secretName('the database username and password'),
+    usernameKey: z.string().default('username').describe('Key of the username in credentialsSecret.'),
+    passwordKey: z.string().default('password').describe('Key of the password in credentialsSecret.'),
+  }).optional().describe('Read-model database (SPRING_DATASOURCE_*); with blueGreen each colour gets its own database.'),
+  env: recordOf(z.string(),
+    (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)'))
+    .default({}).describe('Extra environment variables. Clashing with an injected variable is an error.'),
+  podAnnotations: recordOf(z.string(), labelKeyProblem).default({}).describe('Annotations on the pods (e.g. for scraping).'),
+  resources: resources({ cpu: '500m', memory: '1Gi' }).describe('Requests and limits of each pod.'),
+  probes: z.strictObject({
+    startup: httpProbe('/actuator/health/liveness', appProbeDefaults.startup, false).default({ ...appProbeDefaults.startup, path: '/actuator/health/liveness' })
+      .describe('Startup probe; default budget 5 minutes.'),
+    liveness: httpProbe('/actuator/health/liveness', appProbeDefaults.liveness, false).default({ ...appProbeDefaults.liveness, path: '/actuator/health/liveness' })
+      .describe('Liveness probe (Spring Boot liveness group).'),
+    readiness: httpProbe('/actuator/health/readiness', appProbeDefaults.readiness, true).default({ ...appProbeDefaults.readiness, successThreshold: 1, path: '/actuator/health/readiness' })
+      .describe('Readiness probe (Spring Boot readiness group). Must not wait for a replay to finish.'),
+  }).default({
+    startup: { ...appProbeDefaults.startup, path: '/actuator/health/liveness' },
+    liveness: { ...appProbeDefaults.liveness, path: '/actuator/health/liveness' },
+    readiness: { ...appProbeDefaults.readiness, successThreshold: 1, path: '/actuator/health/readiness' },
+  }).describe('Probes; each field can be set on its own.'),
+  preStopSleepSeconds: seconds(0).default(10).describe('Seconds a stopping pod keeps serving while Services stop routing to it (runs `sleep`; 0 disables).'),
+  terminationGracePeriodSeconds: seconds(1).default(45).describe('Seconds from the start of shutdown to SIGKILL; must leave at least 10 s after preStopSleepSeconds for in-flight requests.'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Argo CD
+
+export const argoCdSchema = z.strictObject({
+  name: name(63, 'Application names are DNS labels').optional().describe('Application name. @default - the namespace'),
+  namespace: name(63, 'namespace names are DNS labels').default('argocd').describe('Namespace of the Application object (where Argo CD runs).'),
+  project: z.string().min(1).default('default').describe('Argo CD project.'),
+  repoURL: z.string().min(1).describe('Git repository holding dist/.'),
+  targetRevision: z.string().min(1).default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
+  path: z.string().min(1).optional().describe('Directory of the manifests in the repository. @default - dist/<environment>'),
+  destination: z.strictObject({
+    server: z.url({ error: 'expected the API server URL, e.g. https://kubernetes.default.svc' }).optional().describe('API server URL of the target cluster.'),
+    name: z.string().min(1).optional().describe('Cluster name as registered in Argo CD (instead of server).'),
+  }).default({}).describe('Target cluster; the namespace is the environment\'s. @default - server https://kubernetes.default.svc'),
+  syncPolicy: z.strictObject({
+    automated: z.strictObject({
+      enabled: z.boolean().default(true).describe('Sync automatically on every change in Git.'),
+      prune: z.boolean().default(true).describe('Delete objects that left dist/ (never StatefulSets or StorageClasses: they are protected).'),
+      selfHeal: z.boolean().default(true).describe('Undo changes made in the cluster by hand.'),
+    }).default({ enabled: true, prune: true, selfHeal: true }).describe('Automated sync.'),
+    retry: z.strictObject({
+      limit: z.int().min(0).default(5).describe('Retries of a failed sync (0: none).'),
+      backoffDuration: z.string().regex(/^\d+[smh]$/, { error: 'expected a duration like 10s or 2m' }).default('10s').describe('First retry delay.'),
+      backoffFactor: z.int().min(1).default(2).describe('Factor applied to the delay after each retry.'),
+      backoffMaxDuration: z.string().regex(/^\d+[smh]$/, { error: 'expected a duration like 10s or 2m' }).default('3m').describe('Longest retry delay.'),
+    }).default({ limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' }).describe('Retry policy.'),
+  }).default({
+    automated: { enabled: true, prune: true, selfHeal: true },
+    retry: { limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' },
+  }).describe('Sync policy; CreateNamespace=true and PruneLast=true are always set.'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+export const environmentSchema = z.strictObject({
+  $schema: z.string().optional().describe('JSON Schema for editors (ignored).'),
+  extends: z.string().optional().describe('A base file in the same directory (name starting with "_") that this file is merged over: maps merge, lists replace.'),
+  environment: name(40, 'it names dist/<environment> and Argo CD objects').describe('Environment name; must match the file name (prod for config/prod.yaml).'),
+  namespace: name(63, 'namespace names are DNS labels').describe('Namespace of all namespaced objects.'),
+  partOf: checked(z.string(), labelValueProblem).optional().describe('Value of the app.kubernetes.io/part-of label. @default - the namespace'),
+  labels: labels().default({}).describe('Extra labels on every object and pod (never in selectors or volume claim templates, which are immutable).'),
+  axonServer: axonServerSchema.describe('The Axon Server cluster (or standalone node).'),
+  apps: z.array(appSchema).default([]).describe('Axon Framework apps and their releases.'),
+  argocd: argoCdSchema.optional().describe('Argo CD Application for this environment, written to dist/argocd/<environment>.yaml.'),
+});
+
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type AxonServerConfig = EnvironmentConfig['axonServer'];
+export type NodeConfig = AxonServerConfig['nodes'][number];
+export type AppConfig = EnvironmentConfig['apps'][number];
+export type ArgoCdConfig = NonNullable<EnvironmentConfig['argocd']>;
