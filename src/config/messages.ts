@@ -123,7 +123,7 @@ function messageFor(issue: Issue, found: string | undefined, hint: string | unde
       return guess ? `${base} (did you mean ${guess}?)` : base;
     }
     case 'invalid_union': {
-      if (issue.note === 'No matching discriminator' || ('discriminator' in issue && issue.discriminator)) {
+      if ('discriminator' in issue && issue.discriminator) {
         const options = (issue as unknown as { options?: unknown[] }).options ?? [];
         if (found === undefined) return `missing required field "${String(path[path.length - 1])}" (one of ${quoteAll(options)})`;
         return withFound(`expected one of ${quoteAll(options)}`);

@@ -52,18 +52,20 @@ const seconds = (min: number) => z.int().min(min);
 
 const secretName = (what: string) => objectName().describe(`Name of the Secret holding ${what} (created outside axon-deploy: tokens and licences are referenced, never rendered).`);
 
+interface ProbeDefaults { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }
+
 /** Probe timing; the defaults differ per probe and are given where each probe is declared. */
-function probeTuning(defaults: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }, withSuccessThreshold: boolean) {
-  const fields = {
+const probeTuning = (defaults: ProbeDefaults) =>
+  z.strictObject({
     initialDelaySeconds: seconds(0).default(defaults.initialDelaySeconds).describe('Seconds after the container starts before the first probe.'),
     periodSeconds: seconds(1).default(defaults.periodSeconds).describe('Seconds between probes.'),
     timeoutSeconds: seconds(1).default(defaults.timeoutSeconds).describe('Seconds a probe may take before it counts as failed.'),
     failureThreshold: seconds(1).default(defaults.failureThreshold).describe('Consecutive failures before the probe fails.'),
-  };
-  return withSuccessThreshold
-    ? z.strictObject({ ...fields, successThreshold: seconds(1).default(1).describe('Consecutive successes before the probe passes again.') })
-    : z.strictObject(fields);
-}
+  });
+
+/** Readiness may require several successes; Kubernetes allows only 1 for startup and liveness. */
+const readinessTuning = (defaults: ProbeDefaults) =>
+  probeTuning(defaults).extend({ successThreshold: seconds(1).default(1).describe('Consecutive successes before the probe passes again.') });
 
 const resources = (defaults: { cpu: string; memory: string }) =>
   z.strictObject({
@@ -160,13 +162,13 @@ export const axonServerSchema = z.strictObject({
   terminationGracePeriodSeconds: seconds(0).default(120).describe('Seconds a node gets to flush and stop before SIGKILL. Under 60 is an error unless allowShortTerminationGracePeriod is set: a SIGKILL mid-flush can corrupt the control DB.'),
   allowShortTerminationGracePeriod: z.boolean().default(false).describe('Accept terminationGracePeriodSeconds under 60 (test clusters only).'),
   probes: z.strictObject({
-    startup: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }, false)
+    startup: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
       .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
       .describe('Startup probe (GET /actuator/info on 8024). Default budget 10 minutes: startup after a restore or with index rebuilds takes minutes.'),
-    liveness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }, false)
+    liveness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
       .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
       .describe('Liveness probe (GET /actuator/info; never /actuator/health, which fails when another node is unwell). timeoutSeconds must be above 1.'),
-    readiness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }, true)
+    readiness: readinessTuning({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 })
       .default({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 })
       .describe('Readiness probe (GET /actuator/info).'),
   }).default({
@@ -209,6 +211,13 @@ const colorSchema = z.strictObject({
   replicas: z.int().min(1).optional().describe('Replicas while SERVING or INITIALISING. @default - the app\'s replicas'),
 });
 
+/** How the pods of one Deployment are replaced (maxUnavailable is always 0: no capacity is lost). */
+const podRollout = {
+  maxSurge: z.union([z.int().min(1), checked(z.string(), (v) => (/^\d+%$/.test(v) && v !== '0%' ? undefined : 'expected a positive percentage like 25%'))])
+    .default(1).describe('Extra pods while a Deployment\'s pods are replaced (maxUnavailable is always 0).'),
+  minReadySeconds: seconds(0).default(10).describe('Seconds a new pod must be ready before it counts as available.'),
+};
+
 const blueGreenSchema = z.strictObject({
   strategy: z.literal('blueGreen').describe('Two colour-suffixed Deployments, each with its own processors and read model.'),
   colors: z.strictObject({ blue: colorSchema, green: colorSchema }).describe('The two colours.'),
@@ -218,20 +227,16 @@ const blueGreenSchema = z.strictObject({
     backoffLimit: z.int().min(0).default(2).describe('Retries of a failed cleanup.'),
     activeDeadlineSeconds: seconds(1).optional().describe('Upper bound on the cleanup\'s run time. @default - none'),
   }).default({ ttlSecondsAfterFinished: 86400, backoffLimit: 2 }).describe('The Job run for a CLEANING_UP colour.'),
+  ...podRollout,
 });
 
 const rollingSchema = z.strictObject({
   strategy: z.literal('rolling').describe('One Deployment updated in place, for apps that need no replay.'),
   version: version(),
-  maxSurge: z.union([z.int().min(1), checked(z.string(), (v) => (/^\d+%$/.test(v) && v !== '0%' ? undefined : 'expected a positive percentage like 25%'))])
-    .default(1).describe('Extra pods during an update (maxUnavailable is always 0).'),
-  minReadySeconds: seconds(0).default(10).describe('Seconds a new pod must be ready before it counts as available.'),
+  ...podRollout,
 });
 
-const httpProbe = (path: string, t: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }, withSuccess: boolean) => {
-  const tuning = probeTuning(t, withSuccess);
-  return tuning.extend({ path: z.string().regex(/^\//, { error: 'expected an HTTP path starting with /' }).default(path).describe('HTTP path probed on the management port.') });
-};
+const probePath = (path: string) => z.string().regex(/^\//, { error: 'expected an HTTP path starting with /' }).default(path).describe('HTTP path probed on the management port.');
 
 const appProbeDefaults = {
   startup: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
@@ -269,13 +274,16 @@ export const appSchema = z.strictObject({
     (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)'))
     .default({}).describe('Extra environment variables. Clashing with an injected variable is an error.'),
   podAnnotations: recordOf(z.string(), labelKeyProblem).default({}).describe('Annotations on the pods (e.g. for scraping).'),
+  imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the app image from a private registry.'),
+  runAsUser: z.int().min(1).default(1001).describe('User id the app runs as (never root; set it to the image\'s user).'),
+  runAsGroup: z.int().min(1).default(1001).describe('Group id the app runs as.'),
   resources: resources({ cpu: '500m', memory: '1Gi' }).describe('Requests and limits of each pod.'),
   probes: z.strictObject({
-    startup: httpProbe('/actuator/health/liveness', appProbeDefaults.startup, false).default({ ...appProbeDefaults.startup, path: '/actuator/health/liveness' })
+    startup: probeTuning(appProbeDefaults.startup).extend({ path: probePath('/actuator/health/liveness') }).default({ ...appProbeDefaults.startup, path: '/actuator/health/liveness' })
       .describe('Startup probe; default budget 5 minutes.'),
-    liveness: httpProbe('/actuator/health/liveness', appProbeDefaults.liveness, false).default({ ...appProbeDefaults.liveness, path: '/actuator/health/liveness' })
+    liveness: probeTuning(appProbeDefaults.liveness).extend({ path: probePath('/actuator/health/liveness') }).default({ ...appProbeDefaults.liveness, path: '/actuator/health/liveness' })
       .describe('Liveness probe (Spring Boot liveness group).'),
-    readiness: httpProbe('/actuator/health/readiness', appProbeDefaults.readiness, true).default({ ...appProbeDefaults.readiness, successThreshold: 1, path: '/actuator/health/readiness' })
+    readiness: readinessTuning(appProbeDefaults.readiness).extend({ path: probePath('/actuator/health/readiness') }).default({ ...appProbeDefaults.readiness, successThreshold: 1, path: '/actuator/health/readiness' })
       .describe('Readiness probe (Spring Boot readiness group). Must not wait for a replay to finish.'),
   }).default({
     startup: { ...appProbeDefaults.startup, path: '/actuator/health/liveness' },

@@ -1,0 +1,100 @@
+/**
+ * axon-deploy synth: config/ -> dist/.
+ *
+ *   load config/*.yaml -> validate -> model -> constructs -> dist/<env>/*.yaml
+ *
+ * The only entry point, and with the loader the only code that touches files or the process
+ * environment. On any configuration error it prints every problem, exits 1 and writes nothing.
+ */
+import * as path from 'node:path';
+import { Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './config/diagnostics';
+import { loadConfigDirectory } from './config/loader';
+import { positionIssues } from './config/positions';
+import { checkAcrossEnvironments } from './model/cross-environment';
+import { buildEnvironment } from './model/environment';
+import type { EnvironmentModel } from './model/types';
+import { writeTree, writeTreeAtomically } from './synth/output';
+import { renderOutput, RenderInput } from './synth/render';
+
+interface Options {
+  readonly configDir: string;
+  readonly outDir: string;
+}
+
+const USAGE = 'usage: npm run synth [-- --config <dir>] [--out <dir>]';
+
+function parseArgs(argv: readonly string[]): Options | string {
+  let configDir = 'config';
+  let outDir = 'dist';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--config' && argv[i + 1]) configDir = argv[++i];
+    else if (arg === '--out' && argv[i + 1]) outDir = argv[++i];
+    else return `unknown argument ${arg}\n${USAGE}`;
+  }
+  return { configDir, outDir };
+}
+
+/** Loads, validates and models every environment; returns the models or all the problems. */
+export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[]; diagnostics: Diagnostic[] } {
+  const loaded = loadConfigDirectory(path.resolve(cwd, configDir), cwd);
+  const diagnostics = [...loaded.diagnostics];
+  const inputs: RenderInput[] = [];
+  const models: EnvironmentModel[] = [];
+  for (const env of loaded.environments) {
+    const result = buildEnvironment(env.config, env.file);
+    diagnostics.push(...positionIssues(env.source, result.issues));
+    if (result.model) {
+      inputs.push({ model: result.model, sourceFile: env.file });
+      models.push(result.model);
+    }
+  }
+  for (const issue of checkAcrossEnvironments(models)) {
+    const env = loaded.environments.find((e) => e.name === issue.environment)!;
+    diagnostics.push(...positionIssues(env.source, [issue]));
+  }
+  return { inputs, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Runs the synth; returns the exit status. */
+export function run(argv: readonly string[], io: Io): number {
+  const options = parseArgs(argv);
+  if (typeof options === 'string') {
+    io.stderr(`${options}\n`);
+    return 2;
+  }
+  const { inputs, diagnostics } = buildAll(options.configDir, io.cwd);
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  if (hasErrors(diagnostics)) {
+    const count = diagnostics.filter((d) => d.severity === 'error').length;
+    io.stderr(`\n${count} error${count === 1 ? '' : 's'}: nothing written; ${options.outDir}/ is unchanged.\n`);
+    return 1;
+  }
+  const tree = renderOutput(inputs);
+  const outDir = path.resolve(io.cwd, options.outDir);
+  writeTreeAtomically(outDir, tree);
+  // Under `cdk8s synth`, also fill the CLI's scratch directory so it can list (and validate) the output.
+  const cliOut = io.env.CDK8S_OUTDIR;
+  if (cliOut && path.resolve(io.cwd, cliOut) !== outDir) writeTree(path.resolve(io.cwd, cliOut), tree);
+  for (const { model } of inputs) {
+    const objects = [...tree.keys()].filter((f) => f.startsWith(`${model.name}/`) && f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml')).length;
+    io.stdout(`${options.outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Application: ${options.outDir}/argocd/${model.name}.yaml` : ''}\n`);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2), {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  });
+}

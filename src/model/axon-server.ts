@@ -1,0 +1,523 @@
+/**
+ * The Axon Server section -> the cluster model: one singleton StatefulSet per node, roles from
+ * replication groups, storage, probes, security settings, and the checks that keep a consensus
+ * cluster safe (quorum, roles, volumes, zones).
+ */
+import type { ConfigPath } from '../config/diagnostics';
+import { closest, parseImageReference, parseQuantity } from '../config/formats';
+import type { AxonServerConfig, NodeConfig, Role, VolumeName } from '../config/schema';
+import { VOLUME_NAMES } from '../config/schema';
+import {
+  AXON_PATHS, AXON_PORTS, checksumOf, CLUSTER_TEMPLATE_FILE, LICENSE_FILE, PROPERTIES_FILE,
+  renderClusterTemplate, renderProperties, SYSTEM_TOKEN_FILE,
+} from './axon-config';
+import type { Issues } from './issues';
+import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION, LabelScheme } from './labels';
+import type { NameRegistry } from './names';
+import type {
+  AxonServerModel, AxonServerNodeModel, EnvVar, Labels, ReplicationGroupModel, Resources, ServiceModel, VolumeModel,
+} from './types';
+import { nodeRolloutOrder, WAVE } from './waves';
+
+export const AXON_SERVER = 'axonserver';
+const COMPONENT = 'axon-server';
+const ADMIN = '_admin';
+const VOTING_ROLES: readonly Role[] = ['PRIMARY', 'ACTIVE_BACKUP'];
+const CLIENT_ROLES: readonly Role[] = ['PRIMARY', 'MESSAGING_ONLY'];
+
+export interface AxonServerInput {
+  readonly config: AxonServerConfig;
+  readonly namespace: string;
+  /** The config file, named in the rendered files' headers. */
+  readonly sourceFile: string;
+  readonly labels: LabelScheme;
+  readonly issues: Issues;
+  readonly names: NameRegistry;
+}
+
+const at = (...path: (string | number)[]): ConfigPath => ['axonServer', ...path];
+
+export function buildAxonServer(input: AxonServerInput): AxonServerModel {
+  const { config, namespace, labels, issues, names } = input;
+  checkEdition(config, issues);
+  checkAccessControl(config, issues);
+  checkShutdownAndProbes(config, issues);
+
+  const groups = replicationGroups(config, issues);
+  checkQuorum(config, groups, issues);
+  const rolesByNode = rolesPerNode(config, groups);
+  checkVolumes(config, rolesByNode, issues);
+  checkStorageClasses(config, issues);
+
+  const domain = `${namespace}.svc.cluster.local`;
+  const image = parseImageReference(config.image);
+  const version = image?.tag ?? undefined;
+  const resources = resolveResources(config.resources, at('resources'), issues);
+  const clusterStable = labels.stable(AXON_SERVER, AXON_SERVER, COMPONENT);
+  const clusterSelector: Labels = { [LABEL_NAME]: AXON_SERVER, [LABEL_COMPONENT]: COMPONENT };
+  const versionLabel: Labels = version ? { [LABEL_VERSION]: version } : {};
+
+  const files = configFiles(config, groups, domain, input.sourceFile, namespace, issues);
+  const checksum = checksumOf(files);
+  // Fixed names first, so a node or app that takes one of them is the one told to rename.
+  names.claim('ConfigMap', 'axonserver-config', at(), 'the Axon Server configuration');
+  names.claim('Service', 'axonserver-grpc', at(), 'the Axon Server client Service');
+  names.claim('Service', 'axonserver-ui', at(), 'the Axon Server UI Service');
+  names.claim('PodDisruptionBudget', AXON_SERVER, at(), 'the Axon Server PodDisruptionBudget');
+  if (config.networkPolicy.enabled) names.claim('NetworkPolicy', AXON_SERVER, at(), 'the Axon Server NetworkPolicy');
+
+  const nodeInfo = config.nodes.map((node, index) => {
+    const roles = rolesByNode.get(node.name) ?? [];
+    return {
+      node, index, roles,
+      voter: roles.some((r) => VOTING_ROLES.includes(r.role)) || config.edition === 'standard',
+      servesClients: roles.some((r) => r.group !== ADMIN && CLIENT_ROLES.includes(r.role)) || config.edition === 'standard',
+    };
+  });
+  const waveOf = new Map(nodeRolloutOrder(nodeInfo.map((n) => ({ name: n.node.name, voter: n.voter })))
+    .map((n, i) => [n.name, WAVE.firstNode + i]));
+
+  const nodes = nodeInfo.map(({ node, index, roles, voter, servesClients }): AxonServerNodeModel => {
+    const stable = labels.stable(AXON_SERVER, node.name, COMPONENT);
+    const selector: Labels = { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name };
+    names.claim('StatefulSet', node.name, at('nodes', index, 'name'));
+    names.claim('Service', node.name, at('nodes', index, 'name'));
+    const tags = nodeTags(node, index, issues);
+    return {
+      name: node.name,
+      fqdn: `${node.name}.${domain}`,
+      zone: node.zone,
+      tags,
+      volumes: volumesOf(node),
+      roles,
+      voter,
+      servesClients,
+      statefulSet: { name: node.name, labels: labels.full(stable, versionLabel), wave: waveOf.get(node.name)!, protected: true },
+      podLabels: labels.full(stable, { ...versionLabel, ...(servesClients ? { [LABEL_SERVES_CLIENTS]: 'true' } : {}) }),
+      selector,
+      volumeLabels: { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name, [LABEL_COMPONENT]: COMPONENT },
+      service: {
+        meta: { name: node.name, labels: labels.full(stable), wave: WAVE.services },
+        selector,
+        ports: servicePorts(['grpc', 'http', 'internal']),
+        headless: true,
+        // Nodes find each other before they are ready: DNS must not wait for readiness.
+        publishNotReadyAddresses: true,
+      },
+      env: nodeEnv(config, node, tags, resources),
+    };
+  });
+
+  const clientService: ServiceModel = {
+    meta: { name: 'axonserver-grpc', labels: labels.full(clusterStable), wave: WAVE.services },
+    selector: { ...clusterSelector, [LABEL_SERVES_CLIENTS]: 'true' },
+    ports: servicePorts(['grpc']),
+  };
+  const uiService: ServiceModel = {
+    meta: { name: 'axonserver-ui', labels: labels.full(clusterStable), wave: WAVE.services },
+    selector: clusterSelector,
+    ports: servicePorts(['http']),
+    // The UI keeps a session per node; with access control a new node means a new login.
+    sessionAffinity: 'ClientIP',
+  };
+
+  const networkPolicy = config.networkPolicy.enabled
+    ? {
+      meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config },
+      podSelector: clusterSelector,
+      internalPorts: [AXON_PORTS.internal],
+      clientPorts: [AXON_PORTS.grpc, AXON_PORTS.http],
+      allowedNamespaces: [...new Set(config.networkPolicy.allowedNamespaces)].sort(),
+    }
+    : undefined;
+
+  const storageClasses = config.storageClasses.map((sc, i) => {
+    names.claim('StorageClass', sc.name, at('storageClasses', i, 'name'));
+    return {
+      meta: { name: sc.name, labels: labels.full(labels.stable(AXON_SERVER, sc.name, 'storage')), wave: WAVE.config, protected: true },
+      provisioner: sc.provisioner,
+      parameters: Object.entries(sc.parameters).sort(([a], [b]) => (a < b ? -1 : 1)),
+      mountOptions: sc.mountOptions,
+    };
+  });
+
+  const probes = {
+    startup: { path: '/actuator/info', port: 'http', successThreshold: 1, ...config.probes.startup },
+    liveness: { path: '/actuator/info', port: 'http', successThreshold: 1, ...config.probes.liveness },
+    readiness: { path: '/actuator/info', port: 'http', ...config.probes.readiness },
+  };
+
+  return {
+    edition: config.edition,
+    image: config.image,
+    version: version ?? image?.digest ?? config.image,
+    imagePullPolicy: config.imagePullPolicy,
+    imagePullSecrets: config.imagePullSecrets,
+    nodes,
+    replicationGroups: groups,
+    config: { meta: { name: 'axonserver-config', labels: labels.full(clusterStable), wave: WAVE.config }, files, checksum },
+    clientService,
+    uiService,
+    pdb: { meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config }, selector: clusterSelector, maxUnavailable: 1 },
+    networkPolicy,
+    storageClasses,
+    license: config.license ? { name: config.license.secretName, key: config.license.key } : undefined,
+    systemToken: config.accessControl.enabled && config.accessControl.systemTokenSecret
+      ? { name: config.accessControl.systemTokenSecret, key: config.accessControl.systemTokenKey }
+      : undefined,
+    resources,
+    terminationGracePeriodSeconds: config.terminationGracePeriodSeconds,
+    probes,
+    clusterSelector,
+    podAntiAffinity: config.podAntiAffinity,
+    nodeSelector: config.nodeSelector,
+    tolerations: config.tolerations,
+    priorityClassName: config.priorityClassName,
+  };
+}
+
+const PORTS = {
+  grpc: { name: 'grpc', port: AXON_PORTS.grpc },
+  http: { name: 'http', port: AXON_PORTS.http },
+  internal: { name: 'internal', port: AXON_PORTS.internal },
+} as const;
+
+function servicePorts(which: readonly (keyof typeof PORTS)[]) {
+  return which.map((p) => ({ name: PORTS[p].name, port: PORTS[p].port, targetPort: PORTS[p].name }));
+}
+
+const MOUNT_PATHS: Record<VolumeName, string> = {
+  events: AXON_PATHS.events, data: AXON_PATHS.data, log: AXON_PATHS.log, plugins: AXON_PATHS.plugins, exts: AXON_PATHS.exts,
+};
+
+function volumesOf(node: NodeConfig): VolumeModel[] {
+  return VOLUME_NAMES.flatMap((name) => {
+    const v = node.volumes[name];
+    return v ? [{ name, mountPath: MOUNT_PATHS[name], size: String(v.size), storageClass: v.storageClass }] : [];
+  });
+}
+
+function nodeTags(node: NodeConfig, index: number, issues: Issues): [string, string][] {
+  const tags = new Map(Object.entries(node.tags));
+  if (node.zone !== undefined) {
+    if (tags.has('zone') && tags.get('zone') !== node.zone) {
+      issues.error(at('nodes', index, 'tags', 'zone'), `the zone tag is set from \`zone\` (${node.zone}); remove it from tags`);
+    }
+    tags.set('zone', node.zone);
+  }
+  return [...tags.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+function nodeEnv(config: AxonServerConfig, node: NodeConfig, tags: readonly (readonly [string, string])[], resources: Resources): EnvVar[] {
+  const env: EnvVar[] = [
+    { name: 'AXONIQ_AXONSERVER_NAME', value: node.name },
+    { name: 'AXONIQ_AXONSERVER_HOSTNAME', value: node.name },
+    { name: 'AXONIQ_AXONSERVER_INTERNAL_HOSTNAME', value: node.name },
+    ...tags.map(([k, v]) => ({ name: `AXONIQ_AXONSERVER_TAGS_${k.toUpperCase()}`, value: v })),
+  ];
+  const ac = config.accessControl;
+  if (config.edition === 'enterprise' && ac.enabled && ac.internalTokenSecret) {
+    env.push({ name: 'AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN', secret: { name: ac.internalTokenSecret, key: ac.internalTokenKey } });
+  }
+  if (config.license) env.push({ name: 'AXONIQ_LICENSE', value: `${AXON_PATHS.licenseSecret}/${LICENSE_FILE}` });
+  env.push({ name: 'JAVA_TOOL_OPTIONS', value: config.jvm.toolOptions ?? heapOptions(resources.limits.memory, config.jvm.heapPercent) });
+  return env;
+}
+
+/** -Xms = -Xmx = heapPercent of the memory limit, in MiB. */
+export function heapOptions(memoryLimit: string, heapPercent: number): string {
+  const mib = Math.floor((parseQuantity(memoryLimit) / 2 ** 20) * (heapPercent / 100));
+  return `-Xms${mib}m -Xmx${mib}m`;
+}
+
+/** Fills the memory limit from the request and checks limits are not below requests. */
+export function resolveResources(r: AxonServerConfig['resources'], path: ConfigPath, issues: Issues): Resources {
+  const requests = { cpu: String(r.requests.cpu), memory: String(r.requests.memory) };
+  const limits = { cpu: r.limits.cpu === undefined ? undefined : String(r.limits.cpu), memory: String(r.limits.memory ?? r.requests.memory) };
+  if (parseQuantity(limits.memory) < parseQuantity(requests.memory)) {
+    issues.error([...path, 'limits', 'memory'], `expected at least the memory request (${requests.memory}), got ${limits.memory}`);
+  }
+  if (limits.cpu !== undefined && parseQuantity(limits.cpu) < parseQuantity(requests.cpu)) {
+    issues.error([...path, 'limits', 'cpu'], `expected at least the CPU request (${requests.cpu}), got ${limits.cpu}`);
+  }
+  return { requests, limits };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration files
+
+/** Properties axon-deploy sets itself, with the field that controls each (compared relaxed, as Spring does). */
+const MANAGED_PROPERTIES: Readonly<Record<string, string>> = {
+  'axoniq.axonserver.name': 'nodes[].name',
+  'axoniq.axonserver.hostname': 'nodes[].name',
+  'axoniq.axonserver.domain': 'namespace',
+  'axoniq.axonserver.internal-hostname': 'nodes[].name',
+  'axoniq.axonserver.internal-domain': 'namespace',
+  'axoniq.axonserver.port': 'the fixed gRPC port 8124',
+  'axoniq.axonserver.internal-port': 'the fixed internal port 8224',
+  'server.port': 'the fixed HTTP port 8024',
+  'axoniq.axonserver.event.storage': 'nodes[].volumes.events',
+  'axoniq.axonserver.snapshot.storage': 'nodes[].volumes.events',
+  'axoniq.axonserver.controldb-path': 'nodes[].volumes.data',
+  'axoniq.axonserver.pid-file-location': 'nodes[].volumes.data',
+  'axoniq.axonserver.replication.log-storage-folder': 'nodes[].volumes.log',
+  'axoniq.axonserver.enterprise.license-directory': 'license',
+  'axoniq.axonserver.accesscontrol.enabled': 'accessControl.enabled',
+  'axoniq.axonserver.accesscontrol.internal-token': 'accessControl.internalTokenSecret (tokens live in Secrets, never in a ConfigMap)',
+  'axoniq.axonserver.accesscontrol.systemtokenfile': 'accessControl.systemTokenSecret',
+  'axoniq.axonserver.clustertemplate.path': 'replicationGroups',
+  'axoniq.axonserver.standalone': 'edition',
+};
+const MANAGED_PREFIXES: Readonly<Record<string, string>> = {
+  'axoniq.axonserver.autocluster.': 'replicationGroups (Axon Server refuses autocluster together with a cluster template)',
+  'axoniq.axonserver.cluster-template.': 'replicationGroups',
+  'axoniq.axonserver.tags.': 'nodes[].tags and nodes[].zone',
+};
+const relaxed = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+const MANAGED_RELAXED = new Map(Object.entries(MANAGED_PROPERTIES).map(([k, v]) => [relaxed(k), v]));
+const SECRET_LIKE = /(password|secret|token|credentials?)$/i;
+
+function configFiles(
+  config: AxonServerConfig, groups: readonly ReplicationGroupModel[], domain: string, sourceFile: string,
+  namespace: string, issues: Issues,
+): [string, string][] {
+  const props = new Map<string, string>([
+    ['axoniq.axonserver.port', String(AXON_PORTS.grpc)],
+    ['axoniq.axonserver.internal-port', String(AXON_PORTS.internal)],
+    ['server.port', String(AXON_PORTS.http)],
+    ['axoniq.axonserver.domain', domain],
+    ['axoniq.axonserver.internal-domain', domain],
+    ['axoniq.axonserver.event.storage', AXON_PATHS.events],
+    ['axoniq.axonserver.snapshot.storage', AXON_PATHS.events],
+    ['axoniq.axonserver.controldb-path', AXON_PATHS.data],
+    ['axoniq.axonserver.pid-file-location', AXON_PATHS.data],
+    ['axoniq.axonserver.accesscontrol.enabled', String(config.accessControl.enabled)],
+  ]);
+  if (config.accessControl.enabled && config.accessControl.systemTokenSecret) {
+    props.set('axoniq.axonserver.accesscontrol.systemtokenfile', `${AXON_PATHS.systemTokenSecret}/${SYSTEM_TOKEN_FILE}`);
+  }
+  if (config.edition === 'enterprise') {
+    props.set('axoniq.axonserver.replication.log-storage-folder', AXON_PATHS.log);
+    props.set('axoniq.axonserver.enterprise.licenseDirectory', AXON_PATHS.licenseDirectory);
+    props.set('axoniq.axonserver.clustertemplate.path', `${AXON_PATHS.config}/${CLUSTER_TEMPLATE_FILE}`);
+  } else {
+    props.set('axoniq.axonserver.standalone', 'true');
+  }
+  for (const [key, value] of Object.entries(config.properties)) {
+    const path = at('properties', key);
+    const managedBy = MANAGED_RELAXED.get(relaxed(key))
+      ?? Object.entries(MANAGED_PREFIXES).find(([prefix]) => relaxed(key).startsWith(relaxed(prefix)))?.[1];
+    if (managedBy) {
+      issues.error(path, `"${key}" is set by axon-deploy from ${managedBy}; remove it from properties`);
+      continue;
+    }
+    if (SECRET_LIKE.test(key)) {
+      issues.error(path, `"${key}" looks like a secret: properties are rendered into a ConfigMap, which is not the place for secrets; pass it from a Secret instead`);
+      continue;
+    }
+    props.set(key, String(value));
+  }
+  const files: [string, string][] = [[PROPERTIES_FILE, renderProperties(sourceFile, props)]];
+  if (config.edition === 'enterprise') {
+    const admin = groups.find((g) => g.name === ADMIN);
+    const firstNode = admin?.roles.find((r) => r.role === 'PRIMARY')?.node ?? config.nodes[0].name;
+    files.push([CLUSTER_TEMPLATE_FILE, renderClusterTemplate(sourceFile, `${firstNode}.${namespace}.svc.cluster.local:${AXON_PORTS.internal}`, groups)]);
+  }
+  return files.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replication groups and roles
+
+/** Declared groups in config order, `_admin` first (declared, or derived from the PRIMARY nodes). */
+function replicationGroups(config: AxonServerConfig, issues: Issues): ReplicationGroupModel[] {
+  if (config.edition === 'standard') return [];
+  const nodeOrder = new Map(config.nodes.map((n, i) => [n.name, i]));
+  const seenGroups = new Set<string>();
+  const seenContexts = new Map<string, string>();
+  const groups: ReplicationGroupModel[] = [];
+  config.replicationGroups.forEach((g, gi) => {
+    if (seenGroups.has(g.name)) issues.error(at('replicationGroups', gi, 'name'), `replication group "${g.name}" is declared twice`);
+    seenGroups.add(g.name);
+    if (g.name.startsWith('_') && g.name !== ADMIN) {
+      issues.error(at('replicationGroups', gi, 'name'), `names starting with "_" are reserved by Axon Server (only ${ADMIN} may be declared)`);
+    }
+    g.contexts.forEach((c, ci) => {
+      const cpath = at('replicationGroups', gi, 'contexts', ci);
+      if (c === ADMIN && g.name !== ADMIN) issues.error(cpath, `the ${ADMIN} context belongs to the ${ADMIN} replication group`);
+      else if (c.startsWith('_') && c !== ADMIN) issues.error(cpath, 'context names starting with "_" are reserved by Axon Server');
+      else if (seenContexts.has(c)) issues.error(cpath, `context "${c}" is already stored by replication group "${seenContexts.get(c)}"; a context belongs to one group`);
+      seenContexts.set(c, g.name);
+    });
+    for (const node of Object.keys(g.roles)) {
+      if (!nodeOrder.has(node)) {
+        const guess = closest(node, nodeOrder.keys());
+        issues.error(at('replicationGroups', gi, 'roles', node),
+          `no node is named "${node}"${guess ? ` (did you mean "${guess}"?)` : ''}; nodes: ${[...nodeOrder.keys()].join(', ')}`);
+      }
+    }
+    const roles = Object.entries(g.roles)
+      .filter(([node]) => nodeOrder.has(node))
+      .sort(([a], [b]) => nodeOrder.get(a)! - nodeOrder.get(b)!)
+      .map(([node, role]) => ({ node, role }));
+    const contexts = g.name === ADMIN ? [ADMIN] : g.contexts;
+    groups.push({ name: g.name, contexts, roles });
+  });
+  if (!groups.some((g) => g.name !== ADMIN)) {
+    issues.error(at('replicationGroups'), 'an enterprise cluster needs at least one replication group with a context for the apps, e.g. { name: default, contexts: [default], roles: { <node>: PRIMARY } }');
+  }
+  const declaredAdmin = groups.find((g) => g.name === ADMIN);
+  const admin: ReplicationGroupModel = declaredAdmin ?? {
+    name: ADMIN,
+    contexts: [ADMIN],
+    roles: config.nodes
+      .filter((n) => groups.some((g) => g.roles.some((r) => r.node === n.name && r.role === 'PRIMARY')))
+      .map((n) => ({ node: n.name, role: 'PRIMARY' as const })),
+    derived: true,
+  };
+  return [admin, ...groups.filter((g) => g.name !== ADMIN)];
+}
+
+function rolesPerNode(config: AxonServerConfig, groups: readonly ReplicationGroupModel[]) {
+  const byNode = new Map<string, { group: string; role: Role }[]>(config.nodes.map((n) => [n.name, []]));
+  for (const g of groups) for (const r of g.roles) byNode.get(r.node)?.push({ group: g.name, role: r.role });
+  return byNode;
+}
+
+function groupPath(config: AxonServerConfig, group: ReplicationGroupModel): ConfigPath {
+  const index = config.replicationGroups.findIndex((g) => g.name === group.name);
+  return index >= 0 ? at('replicationGroups', index, 'roles') : at('replicationGroups');
+}
+
+function checkQuorum(config: AxonServerConfig, groups: readonly ReplicationGroupModel[], issues: Issues): void {
+  const zoneOf = new Map(config.nodes.map((n) => [n.name, n.zone]));
+  for (const g of groups) {
+    if (g.roles.length === 0 && g.derived) continue; // reported on the groups themselves
+    const path = groupPath(config, g);
+    const label = g.derived ? `the ${ADMIN} replication group (derived: every node that is PRIMARY somewhere; declare ${ADMIN} to choose)` : `replication group "${g.name}"`;
+    const primaries = g.roles.filter((r) => r.role === 'PRIMARY');
+    if (primaries.length === 0) {
+      issues.error(path, `${label} has no PRIMARY node: every replication group needs at least one to lead it`);
+      continue;
+    }
+    const voters = g.roles.filter((r) => VOTING_ROLES.includes(r.role));
+    const majority = Math.floor(voters.length / 2) + 1;
+    if (voters.length % 2 === 0) {
+      issues.error(path,
+        `${label} has ${voters.length} voters (PRIMARY + ACTIVE_BACKUP); use an odd number: the group runs while a majority ` +
+        `(${majority} of ${voters.length}) is up, so it survives the loss of only ${voters.length - majority}, ` +
+        `no more than with ${voters.length - 1} voter${voters.length - 1 === 1 ? '' : 's'}`);
+    }
+    const perZone = new Map<string, number>();
+    for (const v of voters) {
+      const zone = zoneOf.get(v.node);
+      if (zone !== undefined) perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
+    }
+    for (const [zone, count] of [...perZone.entries()].sort()) {
+      if (voters.length > 1 && count >= majority) {
+        issues.warn(path, `zone ${zone} holds ${count} of the ${voters.length} voters of ${label}: losing that zone stops the group; spread the voters over more zones`);
+      }
+    }
+  }
+  if (config.edition === 'enterprise') {
+    config.nodes.forEach((n, i) => {
+      if (!groups.some((g) => g.roles.some((r) => r.node === n.name))) {
+        issues.error(at('nodes', i, 'name'), `node "${n.name}" has no role in any replication group: give it one in replicationGroups[].roles`);
+      }
+    });
+  }
+}
+
+function checkVolumes(config: AxonServerConfig, rolesByNode: ReadonlyMap<string, readonly { role: Role }[]>, issues: Issues): void {
+  config.nodes.forEach((node, i) => {
+    const roles = rolesByNode.get(node.name) ?? [];
+    const messagingOnly = roles.length > 0 && roles.every((r) => r.role === 'MESSAGING_ONLY');
+    if (messagingOnly && node.volumes.events) {
+      issues.error(at('nodes', i, 'volumes', 'events'), `node "${node.name}" is MESSAGING_ONLY in all its replication groups and stores no events: remove its events volume`);
+    }
+    if (!messagingOnly && !node.volumes.events) {
+      issues.error(at('nodes', i, 'volumes'), `node "${node.name}" stores events: add volumes.events (e.g. { size: 100Gi })`);
+    }
+    if (config.edition === 'enterprise' && !node.volumes.log) {
+      issues.error(at('nodes', i, 'volumes'), `enterprise nodes keep a replication log: add volumes.log (e.g. { size: 10Gi }) to node "${node.name}"`);
+    }
+  });
+}
+
+function checkStorageClasses(config: AxonServerConfig, issues: Issues): void {
+  const declared = new Set(config.storageClasses.map((sc) => sc.name));
+  config.nodes.forEach((node, i) => {
+    for (const name of VOLUME_NAMES) {
+      const cls = node.volumes[name]?.storageClass;
+      if (cls === undefined || declared.has(cls)) continue;
+      const guess = [...declared].find((d) => editOne(cls, d));
+      if (guess) {
+        issues.warn(at('nodes', i, 'volumes', name, 'storageClass'),
+          `StorageClass "${cls}" is not declared in storageClasses; did you mean "${guess}"? (an undeclared class must already exist in the cluster)`);
+      }
+    }
+  });
+}
+
+/** True when a and b differ by one insertion, deletion or substitution. */
+function editOne(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.length === b.length) return [...a].filter((c, i) => c !== b[i]).length === 1;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  for (let i = 0; i < long.length; i++) if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+  return false;
+}
+
+function checkEdition(config: AxonServerConfig, issues: Issues): void {
+  if (config.edition === 'standard') {
+    if (config.nodes.length !== 1) {
+      issues.error(at('nodes'), `standard edition runs exactly one node, got ${config.nodes.length}: for a cluster use edition: enterprise (with a licence)`);
+    }
+    if (config.license) issues.error(at('license'), 'standard edition takes no licence: remove it, or use edition: enterprise');
+    if (config.replicationGroups.length > 0) {
+      issues.error(at('replicationGroups'), 'standard edition has no replication groups or roles (one standalone node with the "default" context): remove them, or use edition: enterprise');
+    }
+    config.nodes.forEach((n, i) => {
+      if (n.volumes.log) issues.warn(at('nodes', i, 'volumes', 'log'), 'standard edition keeps no replication log: this volume stays empty');
+    });
+  } else if (!config.license) {
+    issues.error(at('license'), 'enterprise edition needs a licence: add license: { secretName: <Secret with the axoniq.license file> }');
+  }
+}
+
+function checkAccessControl(config: AxonServerConfig, issues: Issues): void {
+  const ac = config.accessControl;
+  if (ac.enabled) {
+    if (!ac.systemTokenSecret) {
+      issues.error(at('accessControl', 'systemTokenSecret'),
+        'required when access control is enabled: without it Axon Server generates an admin token inside the container, where nobody can read it');
+    }
+    if (config.edition === 'enterprise' && !ac.internalTokenSecret) {
+      issues.error(at('accessControl', 'internalTokenSecret'), 'required when access control is enabled: the nodes of a cluster authenticate each other with this token');
+    }
+    if (config.edition === 'standard' && ac.internalTokenSecret) {
+      issues.warn(at('accessControl', 'internalTokenSecret'), 'a standalone node has no peers: the internal token is not used');
+    }
+  } else {
+    for (const key of ['systemTokenSecret', 'internalTokenSecret'] as const) {
+      if (ac[key]) issues.warn(at('accessControl', key), 'not used while accessControl.enabled is false');
+    }
+  }
+}
+
+function checkShutdownAndProbes(config: AxonServerConfig, issues: Issues): void {
+  if (config.terminationGracePeriodSeconds < 60 && !config.allowShortTerminationGracePeriod) {
+    issues.error(at('terminationGracePeriodSeconds'),
+      `expected at least 60, got ${config.terminationGracePeriodSeconds}: a node killed while flushing can corrupt its control DB; set allowShortTerminationGracePeriod: true to force it`);
+  }
+  if (config.probes.liveness.timeoutSeconds <= 1) {
+    issues.error(at('probes', 'liveness', 'timeoutSeconds'),
+      `expected more than 1 second, got ${config.probes.liveness.timeoutSeconds}: a garbage-collection pause longer than the timeout would restart a healthy node`);
+  }
+  const s = config.probes.startup;
+  const budget = s.initialDelaySeconds + s.periodSeconds * s.failureThreshold;
+  if (budget < 300) {
+    issues.warn(at('probes', 'startup'),
+      `the startup probe allows ${budget} s; Axon Server can take several minutes to start after a restore or an index rebuild, and is then restarted in a loop (10 minutes is the default)`);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * A validated environment configuration -> its model, with every problem found on the way.
+ * Pure: no files, no clock, no environment variables.
+ */
+import type { EnvironmentConfig } from '../config/schema';
+import { buildApps } from './apps';
+import { buildArgoCd } from './argocd';
+import { buildAxonServer } from './axon-server';
+import { Issues } from './issues';
+import { LabelScheme, RESERVED_LABEL_PREFIXES } from './labels';
+import { NameRegistry } from './names';
+import type { EnvironmentModel, ModelIssue } from './types';
+
+export interface BuildResult {
+  /** Present when there are no errors (warnings allowed). */
+  readonly model?: EnvironmentModel;
+  readonly issues: readonly ModelIssue[];
+}
+
+export function buildEnvironment(config: EnvironmentConfig, sourceFile: string): BuildResult {
+  const issues = new Issues();
+  for (const key of Object.keys(config.labels)) {
+    const prefix = RESERVED_LABEL_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix) issues.error(['labels', key], `labels under ${prefix} are set by axon-deploy; choose another key`);
+  }
+  const labels = new LabelScheme(config.partOf ?? config.namespace, config.labels);
+  const names = new NameRegistry(issues);
+  const axonServer = buildAxonServer({ config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names });
+  const apps = buildApps({
+    apps: config.apps, axonServer, accessControl: config.axonServer.accessControl.enabled, labels, issues, names,
+  });
+  const argocd = config.argocd ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues) : undefined;
+  const model: EnvironmentModel = { name: config.environment, namespace: config.namespace, axonServer, apps, argocd };
+  return { model: issues.hasErrors ? undefined : model, issues: issues.list };
+}

@@ -1,0 +1,99 @@
+/** Shared test helpers: temporary config directories, synthesis, finding objects by kind and name. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { formatDiagnostic } from '../src/config/diagnostics';
+import { buildAll } from '../src/main';
+import type { EnvironmentModel } from '../src/model/types';
+import { KubeObject, synthesizeEnvironment } from '../src/synth/render';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const CONFIG_DIR = path.join(ROOT, 'config');
+
+export function tempDir(prefix = 'axon-deploy-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+}
+
+/** Writes `files` under <tmp>/config and runs load + validate + model; returns formatted diagnostics and models. */
+export function diagnose(files: Readonly<Record<string, string>>): { lines: string[]; models: EnvironmentModel[] } {
+  const dir = tempDir();
+  writeFiles(path.join(dir, 'config'), files);
+  const { inputs, diagnostics } = buildAll('config', dir);
+  return { lines: diagnostics.map(formatDiagnostic), models: inputs.map((i) => i.model) };
+}
+
+/** Diagnostics without the file position, for tests about what is said rather than where. */
+export const withoutPosition = (line: string) => line.replace(/^\S+:\d+:\d+ /, '');
+
+export const readConfig = (env: string): Record<string, unknown> => parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.yaml`), 'utf8'));
+
+/** The bundled prod.yaml changed by `edit`, as YAML text (positions shift; assert messages, not lines). */
+export function prodWith(edit: (config: ProdConfig) => void): string {
+  const config = readConfig('prod') as unknown as ProdConfig;
+  edit(config);
+  return stringify(config);
+}
+
+/** A loose view of prod.yaml for edits in tests. */
+export type ProdConfig = {
+  [key: string]: unknown;
+  axonServer: {
+    [key: string]: unknown;
+    nodes: { name: string; zone?: string; tags?: Record<string, string>; volumes: Record<string, unknown> }[];
+    replicationGroups: { name: string; contexts?: string[]; roles: Record<string, string> }[];
+    properties?: Record<string, unknown>;
+    accessControl: Record<string, unknown>;
+    probes: Record<string, Record<string, number>>;
+  };
+  apps: {
+    [key: string]: unknown;
+    name: string;
+    release: { strategy: string; colors?: Record<string, { version: string; phase: string; replicas?: number }>; version?: string };
+    env?: Record<string, string>;
+  }[];
+};
+
+/** Model and objects of the bundled environments, built once per test file. */
+const cache = new Map<string, { model: EnvironmentModel; objects: KubeObject[] }>();
+export function bundled(env: string): { model: EnvironmentModel; objects: KubeObject[] } {
+  if (!cache.has(env)) {
+    const { inputs, diagnostics } = buildAll('config', ROOT);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) throw new Error(errors.map(formatDiagnostic).join('\n'));
+    for (const { model } of inputs) cache.set(model.name, { model, objects: synthesizeEnvironment(model) });
+  }
+  return cache.get(env)!;
+}
+
+/** Objects of a config given as text (one environment named after `env`). */
+export function synthText(env: string, yamlText: string): { model: EnvironmentModel; objects: KubeObject[] } {
+  const { lines, models } = diagnose({ [`${env}.yaml`]: yamlText });
+  const errors = lines.filter((l) => !l.includes(': warning: '));
+  if (errors.length > 0 || models.length !== 1) throw new Error(`config has errors:\n${errors.join('\n')}`);
+  return { model: models[0], objects: synthesizeEnvironment(models[0]) };
+}
+
+/** The object of this kind and name; fails the test when there is none. */
+export function find<T = any>(objects: readonly KubeObject[], kind: string, name: string): T {
+  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind} ${name}, found ${found.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  }
+  return found[0] as T;
+}
+
+export const has = (objects: readonly KubeObject[], kind: string, name: string) =>
+  objects.some((o) => o.kind === kind && o.metadata.name === name);
+
+export const ofKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
+
+export const envOf = (container: { env: { name: string; value?: string; valueFrom?: unknown }[] }) =>
+  Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
