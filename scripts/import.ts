@@ -11,8 +11,10 @@
  *   https://…/argoproj/argo-cd/v3.5.1/…/<file>.yaml -> <schema-dir>/argo-cd-v3.5.1/<file>.yaml
  *
  * Any other source is refused rather than fetched, so a run never depends on the network.
+ * Each schema used is also copied to imports/schemas/, where `npm run validate` and the tests
+ * check the synthesized manifests against the very schema the classes were generated from.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
@@ -27,6 +29,7 @@ const dispatch = require(path.join(cliDir, 'lib/import/dispatch.js')) as {
   importDispatch: (specs: unknown[], argv: Record<string, unknown>, options: Record<string, unknown>) => Promise<void>;
 };
 
+const SCHEMA_COPY_DIR = 'imports/schemas';
 const K8S_SCHEMA_URL = /^https:\/\/raw\.githubusercontent\.com\/cdk8s-team\/cdk8s\/master\/kubernetes-schemas\/v(\d+\.\d+\.\d+)\/_definitions\.json$/;
 const ARGO_CD_CRD_URL = /^https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v(\d+\.\d+\.\d+)\/manifests\/crds\/([a-z-]+\.yaml)$/;
 
@@ -47,9 +50,14 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = parse(readFileSync('cdk8s.yaml', 'utf8')) as { imports: string[] };
 
+  const root = path.resolve(schemaDir);
+  rmSync(SCHEMA_COPY_DIR, { recursive: true, force: true });
   cliUtil.download = async (url: string) => {
-    const file = localSchemaFile(path.resolve(schemaDir), url);
+    const file = localSchemaFile(root, url);
     process.stderr.write(`  ${url}\n    <- ${file}\n`);
+    const copy = path.join(SCHEMA_COPY_DIR, path.relative(root, file));
+    mkdirSync(path.dirname(copy), { recursive: true });
+    copyFileSync(file, copy);
     return readFileSync(file, 'utf8');
   };
 

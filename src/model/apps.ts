@@ -44,14 +44,17 @@ export const PHASE_PROFILES: Readonly<Record<Phase, string>> = {
 
 export function buildApps(input: AppsInput): AppModel[] {
   const seen = new Set<string>();
-  return input.apps.map((app, index) => {
+  return input.apps.flatMap((app, index) => {
     const path: ConfigPath = ['apps', index];
     if (app.name === AXON_SERVER) {
       input.issues.error([...path, 'name'], `"${AXON_SERVER}" is the name label of the Axon Server pods: choose another app name`);
     }
-    if (seen.has(app.name)) input.issues.error([...path, 'name'], `app "${app.name}" is declared twice`);
+    if (seen.has(app.name)) {
+      input.issues.error([...path, 'name'], `app "${app.name}" is declared twice`);
+      return [];
+    }
     seen.add(app.name);
-    return buildApp(app, path, input);
+    return [buildApp(app, path, input)];
   });
 }
 

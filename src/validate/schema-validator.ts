@@ -1,0 +1,107 @@
+/**
+ * Validates manifests against the schemas the generated classes came from: the Kubernetes 1.27
+ * OpenAPI definitions and the Argo CD CRDs in imports/schemas/, with ajv.
+ *
+ * Strict, as a cluster with field validation is: every object schema that lists its properties
+ * gets `additionalProperties: false` (the same hardening kubeconform's -strict applies), except
+ * where the schema itself preserves unknown fields. A misspelt field is an error, not dropped.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export const SCHEMA_DIR = path.resolve(__dirname, '../../imports/schemas');
+const KUBERNETES_DEFINITIONS = 'kubernetes-v1.27.0/_definitions.json';
+const ARGO_CD_CRDS = ['argo-cd-v3.5.1/application-crd.yaml', 'argo-cd-v3.5.1/appproject-crd.yaml'];
+
+export interface SchemaProblem {
+  /** JSON path inside the object, e.g. `spec.template.spec.containers[0].ports[0].port`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+type Schema = Record<string, unknown>;
+
+/** Adds `additionalProperties: false` to object schemas that list their properties. */
+export function strict(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    // `properties` and `definitions` hold names, not schemas: recurse into their values only.
+    out[key] = key === 'properties' || key === 'definitions' || key === 'patternProperties'
+      ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, strict(v)]))
+      : strict(value);
+  }
+  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+export class SchemaValidator {
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  private readonly byKind = new Map<string, ValidateFunction>();
+
+  constructor(schemaDir: string = SCHEMA_DIR) {
+    const k8s = JSON.parse(fs.readFileSync(path.join(schemaDir, KUBERNETES_DEFINITIONS), 'utf8')) as { definitions: Record<string, Schema> };
+    const definitions = strict(k8s.definitions) as Record<string, Schema>;
+    this.ajv.addSchema({ $id: 'k8s', definitions });
+    for (const [name, def] of Object.entries(definitions)) {
+      for (const gvk of (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
+        const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+        this.byKind.set(`${apiVersion}/${gvk.kind}`, this.ajv.compile({ $ref: `k8s#/definitions/${name}` }));
+      }
+    }
+    for (const file of ARGO_CD_CRDS) {
+      const crd = parseAllDocuments(fs.readFileSync(path.join(schemaDir, file), 'utf8'))[0].toJS() as {
+        spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
+      };
+      for (const v of crd.spec.versions) {
+        this.byKind.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, this.ajv.compile(strict(v.schema.openAPIV3Schema) as Schema));
+      }
+    }
+  }
+
+  /** Problems of one object; an unknown apiVersion/kind is itself a problem. */
+  validate(obj: unknown): SchemaProblem[] {
+    const { apiVersion, kind } = (obj ?? {}) as { apiVersion?: string; kind?: string };
+    const check = this.byKind.get(`${apiVersion}/${kind}`);
+    if (!check) return [{ path: '', message: `no schema for apiVersion ${apiVersion} kind ${kind}` }];
+    if (check(obj)) return [];
+    return (check.errors ?? []).map(describe);
+  }
+}
+
+function describe(e: ErrorObject): SchemaProblem {
+  const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : '';
+  return { path, message: `${e.message ?? e.keyword}${extra}` };
+}
+
+/** Validates every manifest under `dir` (skipping kustomization.yaml); returns `file: path: message` lines. */
+export function validateDirectory(dir: string, validator = new SchemaValidator()): { files: number; objects: number; problems: string[] } {
+  const problems: string[] = [];
+  let files = 0;
+  let objects = 0;
+  for (const file of listYaml(dir)) {
+    files++;
+    const rel = path.relative(process.cwd(), file);
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const obj = doc.toJS();
+      if (obj === null) continue;
+      objects++;
+      for (const p of validator.validate(obj)) problems.push(`${rel}: ${obj?.kind}/${obj?.metadata?.name}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    }
+  }
+  return { files, objects, problems };
+}
+
+function listYaml(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listYaml(full);
+    return entry.name.endsWith('.yaml') && entry.name !== 'kustomization.yaml' ? [full] : [];
+  }).sort();
+}
