@@ -72,13 +72,13 @@ describe('sync waves', () => {
 describe('protection of stateful objects', () => {
   it('never prunes or deletes StatefulSets and StorageClasses', () => {
     for (const o of prod.filter((x) => x.kind === 'StatefulSet' || x.kind === 'StorageClass')) {
-      expect(o.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+      expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
     }
   });
 
   it('leaves objects without data prunable', () => {
     for (const o of prod.filter((x) => x.kind === 'Deployment' || x.kind === 'Service')) {
-      expect(o.metadata.annotations['argocd.argoproj.io/sync-options']).toBeUndefined();
+      expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
     }
   });
 });
