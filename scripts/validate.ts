@@ -1,6 +1,7 @@
 /**
  * npm run validate [-- <dir>]: checks every manifest under dist/ (or <dir>) against the
- * Kubernetes 1.27 and Argo CD v3.5.1 schemas in imports/schemas/, unknown fields included.
+ * Kubernetes 1.27 and Argo CD v3.5.1 schemas in imports/schemas/ (unknown fields included), the
+ * Pod Security Standards "restricted" profile, and for secret material.
  */
 import { validateDirectory } from '../src/validate/schema-validator';
 
@@ -11,4 +12,4 @@ if (problems.length > 0) {
   process.stderr.write(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}/\n`);
   process.exit(1);
 }
-process.stdout.write(`${objects} objects in ${files} files under ${dir}/ match the Kubernetes 1.27 and Argo CD v3.5.1 schemas\n`);
+process.stdout.write(`${objects} objects in ${files} files under ${dir}/ match the Kubernetes 1.27 and Argo CD v3.5.1 schemas, the restricted pod security profile, and hold no secrets\n`);

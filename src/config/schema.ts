@@ -138,7 +138,7 @@ export const axonServerSchema = z.strictObject({
   image: checked(z.string(), (v) => {
     const ref = parseImageReference(v);
     if (!ref) return 'expected an image reference like axoniq/axonserver:2025.1.5-jdk-17-nonroot';
-    if (!ref.tag && !ref.digest) return 'expected an image with a tag or digest (e.g. axoniq/axonserver:2025.1.5-jdk-17-nonroot): upgrades of a consensus cluster must be deliberate';
+    if (!ref.tag && !ref.digest) return { message: 'expected an image with a tag or digest, like axoniq/axonserver:2025.1.5-jdk-17-nonroot', hint: 'upgrades of a consensus cluster must be deliberate' };
     return undefined;
   }).describe('Axon Server image, pinned by tag or digest. Use a -nonroot image (uid 1001).'),
   imagePullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent').describe('Image pull policy.'),
@@ -270,9 +270,16 @@ export const appSchema = z.strictObject({
     usernameKey: z.string().default('username').describe('Key of the username in credentialsSecret.'),
     passwordKey: z.string().default('password').describe('Key of the password in credentialsSecret.'),
   }).optional().describe('Read-model database (SPRING_DATASOURCE_*); with blueGreen each colour gets its own database.'),
-  env: recordOf(z.string(),
-    (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)'))
-    .default({}).describe('Extra environment variables. Clashing with an injected variable is an error.'),
+  env: recordOf(
+    z.union([
+      z.string(),
+      z.strictObject({
+        secretName: secretName('the value'),
+        key: z.string().min(1).describe('Key of the value in the Secret.'),
+      }),
+    ], { error: 'expected a string (quote numbers and booleans) or { secretName, key } for a value from a Secret' }),
+    (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)'),
+  ).default({}).describe('Extra environment variables: a string, or { secretName, key } to take the value from a Secret. Clashing with an injected variable is an error; secret-looking names (…PASSWORD, …TOKEN) must come from a Secret.'),
   podAnnotations: recordOf(z.string(), labelKeyProblem).default({}).describe('Annotations on the pods (e.g. for scraping).'),
   imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the app image from a private registry.'),
   runAsUser: z.int().min(1).default(1001).describe('User id the app runs as (never root; set it to the image\'s user).'),

@@ -49,13 +49,16 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
     return { file, line, col };
   };
   const diagnostics: Diagnostic[] = [];
-  for (const err of doc.errors) {
-    const message = err.code === 'MULTIPLE_DOCS'
+  // One syntax error usually causes the ones after it: report the first, and count the rest.
+  const [first, ...rest] = doc.errors;
+  if (first) {
+    const message = first.code === 'MULTIPLE_DOCS'
       ? 'a config file holds one environment: remove the `---` document separator and what follows'
-      : `YAML syntax error: ${err.message.replace(/\s+at line \d+, column \d+.*$/s, '').trim()}`;
-    diagnostics.push({ severity: 'error', position: at(err.pos[0]), path: [], message });
+      : `YAML syntax error: ${first.message.replace(/\s+at line \d+, column \d+.*$/s, '').trim()}`;
+    const more = rest.length > 0 ? ` (${rest.length} more YAML error${rest.length === 1 ? '' : 's'} after it, likely caused by this one)` : '';
+    diagnostics.push({ severity: 'error', position: at(first.pos[0]), path: [], message: message + more });
+    return { diagnostics };
   }
-  if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null) return { diagnostics };
   const root = walk(doc, doc.contents as Node, [], at, diagnostics, new Set());
   return { root, diagnostics };

@@ -29,6 +29,8 @@ const COMPONENT = 'app';
 const CLEANUP_COMPONENT = 'cleanup';
 /** Phases in which a colour's Deployment runs. */
 const RUNNING: readonly Phase[] = ['INITIALISING', 'SERVING', 'STANDING_BY'];
+/** Variable names that hold secrets; their values must come from Secrets. */
+const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY)$/i;
 /** Service port of every app; the container port is the app's own. */
 export const APP_SERVICE_PORT = 80;
 
@@ -263,7 +265,7 @@ class EnvBuilder {
     SPRING_DATASOURCE_USERNAME: 'readModel.credentialsSecret', SPRING_DATASOURCE_PASSWORD: 'readModel.credentialsSecret',
   };
 
-  private readonly userEnv: [string, string][];
+  private readonly userEnv: EnvVar[];
   private readonly userProfiles: string[];
 
   constructor(
@@ -274,12 +276,21 @@ class EnvBuilder {
     input: AppsInput,
   ) {
     const entries = Object.entries(app.env).sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const [name] of entries) {
+    for (const [name, value] of entries) {
       const source = EnvBuilder.SOURCES[name];
       if (source) input.issues.error([...path, 'env', name], `${name} is set by axon-deploy (from ${source}); remove it here`);
+      else if (typeof value === 'string' && SECRET_LIKE_ENV.test(name) && value !== '') {
+        input.issues.error([...path, 'env', name], `${name} looks like a secret: take it from a Secret with { secretName: <name>, key: <key> } instead of writing it here`);
+      }
     }
-    this.userProfiles = (app.env.SPRING_PROFILES_ACTIVE ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
-    this.userEnv = entries.filter(([name]) => !EnvBuilder.SOURCES[name] && name !== 'SPRING_PROFILES_ACTIVE');
+    const profiles = app.env.SPRING_PROFILES_ACTIVE;
+    if (profiles !== undefined && typeof profiles !== 'string') {
+      input.issues.error([...path, 'env', 'SPRING_PROFILES_ACTIVE'], 'expected a string: axon-deploy adds the phase\'s profile to it');
+    }
+    this.userProfiles = (typeof profiles === 'string' ? profiles : '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    this.userEnv = entries
+      .filter(([name]) => !EnvBuilder.SOURCES[name] && name !== 'SPRING_PROFILES_ACTIVE')
+      .map(([name, value]): EnvVar => (typeof value === 'string' ? { name, value } : { name, secret: { name: value.secretName, key: value.key } }));
   }
 
   build(color: Color | undefined, phase: Phase, version: string): EnvVar[] {
@@ -310,6 +321,6 @@ class EnvBuilder {
       );
     }
     env.push({ name: 'SPRING_PROFILES_ACTIVE', value: [...this.userProfiles, PHASE_PROFILES[phase]].join(',') });
-    return [...env, ...this.userEnv.map(([name, value]) => ({ name, value }))];
+    return [...env, ...this.userEnv];
   }
 }

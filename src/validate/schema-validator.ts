@@ -10,6 +10,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { checkRestricted, checkSecretHygiene } from './policies';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '../../imports/schemas');
 const KUBERNETES_DEFINITIONS = 'kubernetes-v1.27.0/_definitions.json';
@@ -80,7 +81,10 @@ function describe(e: ErrorObject): SchemaProblem {
   return { path, message: `${e.message ?? e.keyword}${extra}` };
 }
 
-/** Validates every manifest under `dir` (skipping kustomization.yaml); returns `file: path: message` lines. */
+/**
+ * Checks every manifest under `dir` (skipping kustomization.yaml): the API schemas, the Pod
+ * Security Standards "restricted" profile, and secret hygiene. Returns `file: kind/name: path: message` lines.
+ */
 export function validateDirectory(dir: string, validator = new SchemaValidator()): { files: number; objects: number; problems: string[] } {
   const problems: string[] = [];
   let files = 0;
@@ -92,7 +96,12 @@ export function validateDirectory(dir: string, validator = new SchemaValidator()
       const obj = doc.toJS();
       if (obj === null) continue;
       objects++;
-      for (const p of validator.validate(obj)) problems.push(`${rel}: ${obj?.kind}/${obj?.metadata?.name}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+      const report = (what: string, list: readonly SchemaProblem[]) => {
+        for (const p of list) problems.push(`${rel}: ${obj?.kind}/${obj?.metadata?.name}: ${what}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+      };
+      report('schema', validator.validate(obj));
+      report('pod security (restricted)', checkRestricted(obj));
+      report('secret hygiene', checkSecretHygiene(obj));
     }
   }
   return { files, objects, problems };

@@ -1,0 +1,42 @@
+/**
+ * The bad-input corpus: each directory under test/fixtures/invalid/ is a project with a broken
+ * config/ and the exact output expected (expected.txt). For each, the synth must exit 1, print
+ * exactly that, and leave an existing dist/ byte-for-byte as it was.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { run } from '../../src/main';
+import { ROOT, tempDir } from '../helpers';
+
+const CORPUS = path.join(ROOT, 'test/fixtures/invalid');
+const cases = fs.readdirSync(CORPUS).filter((c) => fs.statSync(path.join(CORPUS, c)).isDirectory()).sort();
+
+/** Every file under a directory with its bytes. */
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'latin1');
+  }
+  return out;
+}
+
+it('has at least 30 cases', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(30);
+});
+
+describe.each(cases)('%s', (name) => {
+  it('exits 1 with exactly the expected messages and leaves dist/ untouched', () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(CORPUS, name, 'config'), path.join(dir, 'config'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+    const before = files(path.join(dir, 'dist'));
+    let stdout = '';
+    let stderr = '';
+    const status = run([], { cwd: dir, env: {}, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    expect(stderr).toBe(fs.readFileSync(path.join(CORPUS, name, 'expected.txt'), 'utf8'));
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(files(path.join(dir, 'dist'))).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['config', 'dist']);
+  });
+});
