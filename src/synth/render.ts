@@ -1,12 +1,13 @@
 /**
  * Models -> the files of dist/, in memory: one YAML file per Kubernetes object, a
- * kustomization.yaml per environment, the Argo CD Applications. Pure and deterministic: the same
+ * kustomization.yaml and a TOPOLOGY.md per environment, the Argo CD Applications. Pure and deterministic: the same
  * models give the same bytes.
  */
 import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { ArgoCdChart, ClusterScopedChart, EnvironmentChart } from '../charts/environment';
 import type { EnvironmentModel } from '../model/types';
+import { renderTopology } from '../topology/mermaid';
 
 /** Relative path in dist/ -> file content. */
 export type OutputTree = ReadonlyMap<string, string>;
@@ -47,6 +48,7 @@ export function renderOutput(inputs: readonly RenderInput[]): OutputTree {
       kind: 'Kustomization',
       resources: names.sort(),
     }));
+    files.set(`${model.name}/TOPOLOGY.md`, renderTopology(model, sourceFile));
     if (model.argocd) {
       const app = chartObjects(new ArgoCdChart(new App(), 'argocd', { model: model.argocd }));
       files.set(`argocd/${model.name}.yaml`, header + app.map(toYaml).join('---\n'));

@@ -1,0 +1,102 @@
+/**
+ * The review as Markdown, for the terminal and as a pull-request comment. Blockers that were
+ * acknowledged with `--allow <rule>:<env>/<object>` stay in the report, marked as allowed.
+ */
+import { RELEASE_ORDER } from '../model/waves';
+import type { EnvReview, Finding } from './rules';
+
+export interface ReviewResult {
+  readonly reviews: readonly EnvReview[];
+  /** Blockers not acknowledged: any makes the exit status 1. */
+  readonly blocking: readonly Finding[];
+  readonly allowed: readonly Finding[];
+  /** Acknowledgements that matched no blocker. */
+  readonly unusedAllows: readonly string[];
+}
+
+export const allowKey = (f: Finding) => `${f.rule}:${f.env}/${f.object}`;
+
+/** Splits blockers into blocking and allowed by the acknowledgements given. */
+export function applyAllows(reviews: readonly EnvReview[], allows: readonly string[]): ReviewResult {
+  const blockers = reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'blocker'));
+  const allowSet = new Set(allows);
+  const allowed = blockers.filter((f) => allowSet.has(allowKey(f)));
+  const used = new Set(allowed.map(allowKey));
+  return {
+    reviews,
+    blocking: blockers.filter((f) => !allowSet.has(allowKey(f))),
+    allowed,
+    unusedAllows: allows.filter((a) => !used.has(a)),
+  };
+}
+
+export interface ReportContext {
+  /** How the base was chosen, e.g. "`1a2b3c4` (merge base with main)". */
+  readonly base: string;
+  readonly head: string;
+  readonly notes: readonly string[];
+}
+
+export function renderReport(result: ReviewResult, ctx: ReportContext): string {
+  const warnings = result.reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'warning'));
+  const changed = result.reviews.reduce((n, r) => n + r.changes.length, 0);
+  const out: string[] = ['# axon-deploy review', '', `Base: ${ctx.base} · compared with: ${ctx.head}`, ''];
+  const summary = [
+    result.blocking.length > 0 ? `**⛔ ${count(result.blocking.length, 'blocker')}**` : '**✅ no blockers**',
+    ...(result.allowed.length > 0 ? [`${count(result.allowed.length, 'acknowledged blocker')}`] : []),
+    `⚠️ ${count(warnings.length, 'warning')}`,
+    `${count(changed, 'object')} added, removed or changed`,
+  ];
+  out.push(summary.join(' · '), '');
+  for (const note of ctx.notes) out.push(`> Note: ${note}`, '');
+  for (const unused of result.unusedAllows) out.push(`> Note: \`--allow ${unused}\` matched no blocker.`, '');
+
+  for (const review of result.reviews) {
+    const allowedKeys = new Set(result.allowed.map(allowKey));
+    const blockers = review.findings.filter((f) => f.severity === 'blocker' && !allowedKeys.has(allowKey(f)));
+    const acknowledged = review.findings.filter((f) => f.severity === 'blocker' && allowedKeys.has(allowKey(f)));
+    const envWarnings = review.findings.filter((f) => f.severity === 'warning');
+    if (review.changes.length === 0 && review.findings.length === 0 && !review.topology && review.releases.length === 0) {
+      out.push(`## ${review.env}: no changes`, '');
+      continue;
+    }
+    out.push(`## ${review.env}`, '');
+    section(out, '### ⛔ Blockers', blockers, true);
+    section(out, '### ✅ Acknowledged blockers', acknowledged, false);
+    section(out, '### ⚠️ Warnings', envWarnings, false);
+    if (review.releases.length > 0) {
+      out.push('### Releases', '', ...review.releases.map((r) => `- ${r}`), '', 'Argo CD applies them in this order:',
+        ...RELEASE_ORDER.map((step, i) => `${i + 1}. wave ${step.wave}: ${step.objects}`), `${RELEASE_ORDER.length + 1}. after the sync (PostSync): cleanup Jobs`, '');
+    }
+    if (review.changes.length > 0) {
+      out.push('### Changes', '', '| change | object | fields |', '|---|---|---|');
+      for (const c of review.changes) {
+        const fields = c.fields.length > 4 ? [...c.fields.slice(0, 4), `… ${c.fields.length - 4} more`] : c.fields;
+        out.push(`| ${c.change} | \`${c.kind}/${c.name}\` | ${fields.map((f) => `\`${f}\``).join(', ')} |`);
+      }
+      out.push('');
+    }
+    if (review.restarts.length > 0) {
+      out.push('### Pods that restart, in sync-wave order', '');
+      review.restarts.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
+      out.push('');
+    }
+    if (review.topology) {
+      out.push('### Topology (changed)', '', review.topology.replace(/^# .*\n\n/, ''), '');
+    }
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+function section(out: string[], title: string, findings: readonly Finding[], withAllow: boolean): void {
+  if (findings.length === 0) return;
+  out.push(title, '');
+  for (const f of findings) {
+    out.push(`- **${f.rule}** \`${f.object}\`: ${f.message}`);
+    for (const d of f.details) out.push(`  ${d}`);
+    if (withAllow) out.push(`  To do this on purpose, acknowledge it: \`--allow ${allowKey(f)}\``);
+  }
+  out.push('');
+}
+
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,0 +1,339 @@
+/**
+ * Before/after pairs of real configs, each synthesized, then reviewed: every blocker, every
+ * allowed and forbidden phase transition, every warning, with the report lines and exit status.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import type { Phase } from '../../src/config/schema';
+import { PHASES } from '../../src/config/schema';
+import { buildAll } from '../../src/main';
+import { runReview } from '../../src/review/main';
+import { applyAllows, renderReport } from '../../src/review/report';
+import { ALLOWED_TRANSITIONS, EnvReview, Finding, reviewSnapshots } from '../../src/review/rules';
+import { Snapshot, snapshotOf } from '../../src/review/snapshot';
+import { renderOutput } from '../../src/synth/render';
+import { CONFIG_DIR, ProdConfig, readConfig, ROOT, SYNTH_ARGS, tempDir, writeFiles } from '../helpers';
+
+/** Synthesizes prod.yaml after `edit` into a snapshot (as if committed). */
+function prodSnapshot(edit: (c: ProdConfig) => void = () => undefined): Snapshot {
+  const config = readConfig('prod') as unknown as ProdConfig;
+  edit(config);
+  const dir = tempDir();
+  writeFiles(path.join(dir, 'config'), { 'prod.yaml': stringify(config) });
+  const { inputs, diagnostics } = buildAll('config', dir);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`config does not build: ${errors.map((d) => d.message).join('; ')}`);
+  return snapshotOf(renderOutput(inputs), inputs.map((i) => i.model));
+}
+
+/** A snapshot whose dist/ was edited by hand (what the review must catch even without the config). */
+function editDist(snapshot: Snapshot, kindName: string, edit: (obj: any) => void): Snapshot {
+  const env = snapshot.envs.get('prod')!;
+  const objects = new Map(env.objects);
+  const obj = JSON.parse(JSON.stringify(objects.get(kindName)));
+  edit(obj);
+  objects.set(kindName, obj);
+  return { ...snapshot, envs: new Map([['prod', { ...env, objects }]]) };
+}
+
+const review = (base: Snapshot, head: Snapshot) => reviewSnapshots(base, head).find((r) => r.env === 'prod')!;
+const lines = (r: EnvReview, severity: 'blocker' | 'warning') =>
+  r.findings.filter((f) => f.severity === severity).map((f) => `${f.rule} ${f.object}: ${f.message}`);
+const findingsOf = (r: EnvReview, rule: string) => r.findings.filter((f) => f.rule === rule);
+const colors = (blue: [string, string], green: [string, string]) => (c: ProdConfig) => {
+  c.apps[0].release.colors = { blue: { version: blue[1], phase: blue[0] }, green: { version: green[1], phase: green[0] } };
+};
+
+const base = prodSnapshot();
+
+describe('the bundled prod example', () => {
+  it('promoting green (green SERVING, blue STANDING_BY) has no blocker', () => {
+    const r = review(base, prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0'])));
+    expect(lines(r, 'blocker')).toEqual([]);
+    expect(r.releases).toEqual(['order-service-blue: SERVING → STANDING_BY (1.4.2)', 'order-service-green: INITIALISING → SERVING (1.5.0)']);
+    expect(r.restarts.map((x) => `${x.wave} ${x.name} ${x.why}`)).toEqual([
+      '100 order-service-green phase INITIALISING → SERVING',
+      '102 order-service-blue phase SERVING → STANDING_BY',
+    ]);
+    const report = renderReport(applyAllows([r], []), { base: '`main`', head: 'the working tree', notes: [] });
+    expect(report).toContain('**✅ no blockers**');
+    expect(report).toContain('1. wave 100: Deployment `order-service-green` (phase INITIALISING → SERVING)');
+  });
+
+  it('setting blue straight to CLEANING_UP while it is SERVING is blocked', () => {
+    const r = review(base, prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0'])));
+    expect(lines(r, 'blocker')).toEqual(['phase-transition app/order-service-blue: order-service-blue: SERVING → CLEANING_UP is not allowed']);
+    expect(findingsOf(r, 'phase-transition')[0].details[0]).toMatch(/^the live colour would be deleted and its database dropped; demote it to STANDING_BY first/);
+  });
+
+  it('changing the size of axonserver-1\'s events volume is blocked with the PVC-expansion procedure', () => {
+    const r = review(base, prodSnapshot((c) => { c.axonServer.nodes[0].volumes.events = { size: '600Gi', storageClass: 'axon-fast' }; }));
+    expect(lines(r, 'blocker')).toEqual([
+      'volume-resize statefulset/axonserver-1: grows volume events of axonserver-1 from 500Gi to 600Gi: volume claim templates are immutable, the sync would fail',
+    ]);
+    const details = findingsOf(r, 'volume-resize')[0].details.join('\n');
+    expect(details).toContain('kubectl -n orders-prod patch pvc events-axonserver-1-0 -p \'{"spec":{"resources":{"requests":{"storage":"600Gi"}}}}\'');
+    expect(details).toContain('kubectl -n orders-prod delete statefulset axonserver-1 --cascade=orphan');
+  });
+});
+
+describe('phase transitions', () => {
+  // Green stays SCHEDULED, blue moves from every phase to every other phase.
+  const pairs = PHASES.flatMap((from) => PHASES.filter((to) => to !== from).map((to) => [from, to] as [Phase, Phase]));
+  const baseOf = new Map(PHASES.map((p) => [p, prodSnapshot(colors([p, '1.4.2'], ['SCHEDULED', '1.5.0']))]));
+
+  it.each(pairs)('%s → %s', (from, to) => {
+    const r = review(baseOf.get(from)!, prodSnapshot(colors([to, '1.4.2'], ['SCHEDULED', '1.5.0'])));
+    const blocked = findingsOf(r, 'phase-transition').some((f) => f.object === 'app/order-service-blue');
+    expect(blocked).toBe(!ALLOWED_TRANSITIONS[from].includes(to));
+  });
+
+  it('allows exactly the documented moves', () => {
+    expect(ALLOWED_TRANSITIONS).toEqual({
+      SCHEDULED: ['INITIALISING', 'OBSOLETE'],
+      INITIALISING: ['SERVING', 'OBSOLETE'],
+      SERVING: ['STANDING_BY'],
+      STANDING_BY: ['SERVING', 'CLEANING_UP'],
+      CLEANING_UP: ['OBSOLETE'],
+      OBSOLETE: ['SCHEDULED', 'INITIALISING'],
+    });
+  });
+
+  it('explains why a colour may not jump to SERVING', () => {
+    const r = review(prodSnapshot(colors(['SERVING', '1.4.2'], ['SCHEDULED', '1.5.0'])), prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0'])));
+    expect(lines(r, 'blocker')).toEqual([
+      'phase-transition app/order-service-green: order-service-green: SCHEDULED → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING',
+    ]);
+  });
+
+  it('blocks removing the SERVING colour without another becoming SERVING', () => {
+    const r = review(base, prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['INITIALISING', '1.5.0'])));
+    expect(lines(r, 'blocker')).toEqual(['serving-removed app/order-service: leaves order-service without a SERVING colour (blue was SERVING): nothing is live']);
+  });
+
+  it('blocks removing a live app', () => {
+    const r = review(base, prodSnapshot((c) => { c.apps.splice(1, 1); }));
+    expect(lines(r, 'blocker')).toEqual(['serving-removed app/notification-service: removes app notification-service, which is live']);
+  });
+
+  it('allows a rollback, an abort, a cleanup and reusing a colour', () => {
+    const promoted = prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0']));
+    expect(lines(review(promoted, prodSnapshot(colors(['SERVING', '1.4.2'], ['STANDING_BY', '1.5.0']))), 'blocker')).toEqual([]);
+    expect(lines(review(base, prodSnapshot(colors(['SERVING', '1.4.2'], ['OBSOLETE', '1.5.0']))), 'blocker')).toEqual([]);
+    const cleaning = prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0']));
+    expect(lines(review(promoted, cleaning), 'blocker')).toEqual([]);
+    const obsolete = prodSnapshot(colors(['OBSOLETE', '1.4.2'], ['SERVING', '1.5.0']));
+    expect(lines(review(obsolete, prodSnapshot(colors(['INITIALISING', '1.6.0'], ['SERVING', '1.5.0']))), 'blocker')).toEqual([]);
+  });
+
+  it('blocks changing the version of the SERVING colour in place, warns for an INITIALISING one', () => {
+    const r = review(base, prodSnapshot(colors(['SERVING', '1.4.3'], ['INITIALISING', '1.5.1'])));
+    expect(lines(r, 'blocker')).toEqual(['version-change-in-place app/order-service-blue: order-service-blue: version 1.4.2 → 1.4.3 while SERVING']);
+    expect(lines(r, 'warning')).toEqual(['version-change-in-place app/order-service-green: order-service-green: version 1.5.0 → 1.5.1 while INITIALISING']);
+  });
+});
+
+describe('changes a live cluster rejects', () => {
+  it.each([
+    ['selector', (o: any) => { o.spec.selector.matchLabels['app.kubernetes.io/component'] = 'x'; }],
+    ['serviceName', (o: any) => { o.spec.serviceName = 'other'; }],
+    ['podManagementPolicy', (o: any) => { o.spec.podManagementPolicy = 'Parallel'; }],
+  ])('StatefulSet %s', (field, edit) => {
+    const r = review(base, editDist(base, 'StatefulSet/axonserver-1', edit));
+    expect(lines(r, 'blocker')).toEqual([`immutable-field statefulset/axonserver-1: changes spec.${field} of StatefulSet axonserver-1, which Kubernetes does not allow`]);
+  });
+
+  it('StatefulSet volume claim templates: storage class, added volume', () => {
+    const r = review(base, prodSnapshot((c) => {
+      c.axonServer.nodes[0].volumes.data = { size: '10Gi', storageClass: 'axon-archive' };
+      c.axonServer.nodes[1].volumes.plugins = { size: '1Gi' };
+    }));
+    expect(lines(r, 'blocker')).toEqual([
+      'immutable-field statefulset/axonserver-1: moves volume data from StorageClass axon-fast to axon-archive of StatefulSet axonserver-1: volume claim templates are immutable, the sync would fail',
+      'immutable-field statefulset/axonserver-2: adds volume plugins of StatefulSet axonserver-2: volume claim templates are immutable, the sync would fail',
+    ]);
+  });
+
+  it('a shrinking volume', () => {
+    const r = review(base, prodSnapshot((c) => { c.axonServer.nodes[3].volumes.events = { size: '2Ti', storageClass: 'axon-archive' }; }));
+    expect(lines(r, 'blocker')).toEqual(['volume-shrink statefulset/axonserver-archive-1: shrinks volume events of axonserver-archive-1 from 4Ti to 2Ti']);
+  });
+
+  it('Deployment selector', () => {
+    const r = review(base, editDist(base, 'Deployment/order-service-blue', (o) => { o.spec.selector.matchLabels['axon-deploy.io/color'] = 'navy'; }));
+    expect(lines(r, 'blocker')).toEqual(['immutable-field deployment/order-service-blue: changes the selector of Deployment order-service-blue, which Kubernetes does not allow']);
+  });
+
+  it('Service headless to ClusterIP', () => {
+    const r = review(base, editDist(base, 'Service/axonserver-1', (o) => { delete o.spec.clusterIP; }));
+    expect(lines(r, 'blocker')).toEqual(['immutable-field service/axonserver-1: turns Service axonserver-1 from headless into a ClusterIP Service, which Kubernetes does not allow']);
+  });
+
+  it('Job template, unless the Job is an Argo CD hook (recreated on every sync)', () => {
+    const cleaning = prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0']));
+    const key = 'Job/order-service-blue-cleanup-1-4-2';
+    const edited = editDist(cleaning, key, (o) => { o.spec.template.spec.containers[0].image = 'x:1'; });
+    expect(lines(review(cleaning, edited), 'blocker')).toEqual([]);
+    const plainBase = editDist(cleaning, key, (o) => { delete o.metadata.annotations['argocd.argoproj.io/hook']; });
+    const plainHead = editDist(plainBase, key, (o) => { o.spec.template.spec.containers[0].image = 'x:1'; });
+    expect(lines(review(plainBase, plainHead), 'blocker')).toEqual([
+      'immutable-field job/order-service-blue-cleanup-1-4-2: changes the pod template of Job order-service-blue-cleanup-1-4-2, which Kubernetes does not allow',
+    ]);
+  });
+
+  it('StorageClass provisioner and parameters', () => {
+    const r = review(base, prodSnapshot((c) => {
+      (c.axonServer.storageClasses as any[])[1] = { name: 'axon-archive', provisioner: 'ebs.csi.aws.com', parameters: { type: 'sc1' } };
+    }));
+    expect(lines(r, 'blocker')).toEqual([
+      'immutable-field storageclass/axon-archive: changes provisioner of StorageClass axon-archive, which Kubernetes does not allow',
+      'immutable-field storageclass/axon-archive: changes parameters of StorageClass axon-archive, which Kubernetes does not allow',
+    ]);
+  });
+});
+
+describe('data at risk and quorum', () => {
+  it('removing a node (its StatefulSet)', () => {
+    const r = review(base, prodSnapshot((c) => {
+      c.axonServer.nodes.splice(4, 1);
+      delete c.axonServer.replicationGroups[0].roles['axonserver-archive-2'];
+    }));
+    expect(lines(r, 'blocker')).toEqual(['statefulset-removed statefulset/axonserver-archive-2: removes the StatefulSet of Axon Server node axonserver-archive-2 (its event store)']);
+    expect(findingsOf(r, 'statefulset-removed')[0].details.join('\n')).toContain('delete-node-from-replication-group');
+  });
+
+  it('removing a StorageClass', () => {
+    const r = review(base, prodSnapshot((c) => {
+      (c.axonServer.storageClasses as any[]).splice(1, 1);
+      for (const n of c.axonServer.nodes.slice(3)) n.volumes.events = { size: '4Ti', storageClass: 'standard-rwo' };
+    }));
+    expect(lines(r, 'blocker')).toEqual(expect.arrayContaining(['storageclass-removed storageclass/axon-archive: removes StorageClass axon-archive']));
+  });
+
+  it('removing more than one voter at once', () => {
+    const five = (c: ProdConfig) => {
+      for (const n of ['axonserver-archive-1', 'axonserver-archive-2']) c.axonServer.replicationGroups[0].roles[n] = 'PRIMARY';
+    };
+    const r = review(prodSnapshot(five), base);
+    expect(lines(r, 'blocker')).toEqual([
+      'voters-removed group/_admin: removes 2 voters from replication group _admin at once (axonserver-archive-1, axonserver-archive-2)',
+      'voters-removed group/orders: removes 2 voters from replication group orders at once (axonserver-archive-1, axonserver-archive-2)',
+    ]);
+  });
+
+  it('an even number of voters in the cluster template (dist/ edited by hand)', () => {
+    const head = editDist(base, 'ConfigMap/axonserver-config', (o) => {
+      o.data['cluster-template.yml'] = o.data['cluster-template.yml'].replace(/- node: axonserver-archive-1\n(\s+)role: SECONDARY/, '- node: axonserver-archive-1\n$1role: ACTIVE_BACKUP');
+    });
+    expect(lines(review(base, head), 'blocker')).toEqual(['quorum-even group/orders: replication group orders ends up with 4 voters']);
+  });
+});
+
+describe('warnings', () => {
+  it('role and replication-group changes, with the CLI commands that apply them', () => {
+    const r = review(base, prodSnapshot((c) => {
+      c.axonServer.replicationGroups[0].roles['axonserver-archive-2'] = 'PASSIVE_BACKUP';
+      c.axonServer.replicationGroups[0].contexts = ['orders', 'payments'];
+    }));
+    expect(lines(r, 'warning')).toEqual(['roles-changed group/orders: changes replication group orders']);
+    const details = findingsOf(r, 'roles-changed')[0].details;
+    expect(details[0]).toBe('The cluster template is applied only on the first start of a clean cluster: a running cluster keeps its roles until you apply the change with the CLI:');
+    expect(details.slice(1)).toEqual([
+      '- axonserver-archive-2 SECONDARY → PASSIVE_BACKUP: `java -jar axonserver-cli.jar delete-node-from-replication-group -g orders -n axonserver-archive-2 --preserve-event-store -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`, then `java -jar axonserver-cli.jar add-node-to-replication-group -g orders -n axonserver-archive-2 -r PASSIVE_BACKUP -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
+      '- new context: `java -jar axonserver-cli.jar register-context -c payments -g orders -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
+    ]);
+  });
+
+  it('a new replication group', () => {
+    const r = review(base, prodSnapshot((c) => {
+      c.axonServer.replicationGroups.push({ name: 'payments', contexts: ['payments'], roles: { 'axonserver-1': 'PRIMARY', 'axonserver-archive-1': 'SECONDARY' } });
+    }));
+    expect(findingsOf(r, 'roles-changed').map((f) => f.details.slice(1))).toEqual([[
+      '- new group: `java -jar axonserver-cli.jar register-replication-group -c payments -n axonserver-1 -s axonserver-archive-1 -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
+      '- new context: `java -jar axonserver-cli.jar register-context -c payments -g payments -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
+    ]]);
+  });
+
+  it('an Axon Server image change, with the node order', () => {
+    const r = review(base, prodSnapshot((c) => { c.axonServer.image = 'axoniq/axonserver:2025.2.0-jdk-17-nonroot'; }));
+    expect(lines(r, 'warning')).toEqual([
+      'axon-image-change statefulset/*: changes the Axon Server image (axoniq/axonserver:2025.1.5-jdk-17-nonroot → axoniq/axonserver:2025.2.0-jdk-17-nonroot) on 5 nodes',
+    ]);
+    expect(findingsOf(r, 'axon-image-change')[0].details[0]).toBe(
+      'Argo CD rolls one node per wave, each healthy before the next: axonserver-archive-1 (wave 10), then axonserver-archive-2 (wave 11), then axonserver-1 (wave 12), then axonserver-2 (wave 13), then axonserver-3 (wave 14).',
+    );
+    expect(lines(r, 'blocker')).toEqual([]);
+  });
+
+  it('a colour\'s database dropped by CLEANING_UP', () => {
+    const promoted = prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0']));
+    const r = review(promoted, prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0'])));
+    expect(lines(r, 'warning')).toEqual([
+      'cleanup-drops-database app/order-service-blue: order-service-blue is cleaned up: the cleanup Job drops database orders_view_blue and the tokens of processors ending in -blue',
+    ]);
+  });
+
+  it('a strategy change', () => {
+    const r = review(base, prodSnapshot((c) => { c.apps[1].release = { strategy: 'blueGreen', colors: { blue: { version: '2.0.1', phase: 'SERVING' }, green: { version: '2.0.1', phase: 'SCHEDULED' } } }; }));
+    expect(lines(r, 'warning')).toEqual(['strategy-change app/notification-service: switches notification-service from rolling to blueGreen']);
+  });
+});
+
+describe('acknowledgements and the report', () => {
+  const head = prodSnapshot((c) => { c.axonServer.nodes[0].volumes.events = { size: '600Gi', storageClass: 'axon-fast' }; });
+
+  it('a blocker acknowledged with --allow passes and stays in the report', () => {
+    const result = applyAllows(reviewSnapshots(base, head), ['volume-resize:prod/statefulset/axonserver-1', 'phase-transition:prod/app/x']);
+    expect(result.blocking).toEqual([]);
+    expect(result.allowed.map((f: Finding) => f.rule)).toEqual(['volume-resize']);
+    expect(result.unusedAllows).toEqual(['phase-transition:prod/app/x']);
+    const report = renderReport(result, { base: '`main`', head: 'the working tree', notes: [] });
+    expect(report).toContain('**✅ no blockers** · 1 acknowledged blocker');
+    expect(report).toContain('### ✅ Acknowledged blockers');
+    expect(report).toContain('> Note: `--allow phase-transition:prod/app/x` matched no blocker.');
+  });
+
+  it('shows the topology when it changed', () => {
+    const report = renderReport(applyAllows(reviewSnapshots(base, head), []), { base: '`main`', head: 'the working tree', notes: [] });
+    expect(report).toContain('### Topology (changed)');
+    expect(report).toContain('events 600Gi axon-fast');
+    expect(report).toContain('To do this on purpose, acknowledge it: `--allow volume-resize:prod/statefulset/axonserver-1`');
+  });
+});
+
+describe('npm run review on a git repository', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('compares the working tree with a ref, writes --out, exits 1 on a blocker and 0 once acknowledged', () => {
+    const dir = tempDir();
+    fs.cpSync(CONFIG_DIR, path.join(dir, 'config'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '.');
+    git(dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
+    const prod = path.join(dir, 'config', 'prod.yaml');
+    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('events: { size: 500Gi, storageClass: axon-fast }', 'events: { size: 600Gi, storageClass: axon-fast }'));
+    let out = '';
+    const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; } };
+    // dist/ not yet re-synthesized: the review says so
+    expect(runReview([], dir, io)).toBe(0);
+    expect(out).toContain('> Note: dist/ does not match config/: run npm run synth');
+    execFileSync(process.execPath, SYNTH_ARGS, { cwd: dir });
+    out = '';
+    expect(runReview(['--out', 'review.md'], dir, io)).toBe(1);
+    expect(out).toContain('(merge base with main)');
+    expect(out).toContain('- **volume-resize** `statefulset/axonserver-1`');
+    expect(fs.readFileSync(path.join(dir, 'review.md'), 'utf8')).toBe(out);
+    out = '';
+    expect(runReview(['--base', 'main', '--allow', 'volume-resize:prod/statefulset/axonserver-1'], dir, io)).toBe(0);
+    expect(out).toContain('Base: `main`');
+  });
+
+  it('rejects a malformed acknowledgement', () => {
+    let err = '';
+    expect(runReview(['--allow', 'volume-resize'], ROOT, { stdout: () => undefined, stderr: (t) => { err += t; } })).toBe(2);
+    expect(err).toContain('--allow expects <rule>:<env>/<object>');
+  });
+});
