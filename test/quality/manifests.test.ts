@@ -8,7 +8,7 @@ import { bundled, ROOT } from '../helpers';
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
 const tree = renderOutput(ENVIRONMENTS.map((env) => ({ model: bundled(env).model, sourceFile: `config/${env}.yaml` })));
 const objects = [...tree.entries()]
-  .filter(([file]) => !file.endsWith('kustomization.yaml'))
+  .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
   .map(([file, content]) => ({ file, obj: parse(content) }));
 const validator = new SchemaValidator();
 
