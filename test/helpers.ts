@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { formatDiagnostic } from '../src/config/diagnostics';
 import { buildAll } from '../src/main';
@@ -11,8 +10,8 @@ import { KubeObject, synthesizeEnvironment } from '../src/synth/render';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CONFIG_DIR = path.join(ROOT, 'config');
-/** Node arguments that run the synth from any directory (tsx resolved from this project). */
-export const SYNTH_ARGS = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'src/main.ts')];
+/** Node arguments that run the synth as `npm run synth` does, from any directory. */
+export const SYNTH_ARGS = [path.join(ROOT, 'scripts/synth.cjs')];
 
 export function tempDir(prefix = 'axon-deploy-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
