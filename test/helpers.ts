@@ -13,9 +13,16 @@ export const CONFIG_DIR = path.join(ROOT, 'config');
 /** Node arguments that run the synth as `npm run synth` does, from any directory. */
 export const SYNTH_ARGS = [path.join(ROOT, 'scripts/synth.cjs')];
 
+const created: string[] = [];
+/** A fresh temporary directory, removed when the test file is done. */
 export function tempDir(prefix = 'axon-deploy-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 export function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
   for (const [name, content] of Object.entries(files)) {
