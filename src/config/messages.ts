@@ -96,7 +96,11 @@ export function issuesToDiagnostics(issues: readonly Issue[], root: SourceNode, 
     const aboutKey = params?.about === 'key';
     const position = aboutKey ? at.keyPosition ?? at.node.position : at.node.position;
     const found = !at.complete ? undefined : aboutKey ? JSON.stringify(String(path[path.length - 1])) : describeSource(at.node);
-    out.push({ severity: 'error', position, path, message: messageFor(issue, found, params?.hint, path) });
+    // z.int() reports a string as "expected number": say "whole number" where one is wanted.
+    const target = schemaAt(schema, path, input);
+    const wholeNumber = target !== undefined && (defOf(target) as SchemaDef & { format?: string }).format === 'safeint';
+    const resolved = issue.code === 'invalid_type' && wholeNumber && issue.expected === 'number' ? { ...issue, expected: 'int' as const } : issue;
+    out.push({ severity: 'error', position, path, message: messageFor(resolved as Issue, found, params?.hint, path) });
   }
   return out;
 }

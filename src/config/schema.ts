@@ -104,8 +104,8 @@ const nodeSchema = z.strictObject({
   volumes: z.strictObject({
     events: volume('Event and snapshot store (/axonserver/events). Required unless the node is MESSAGING_ONLY everywhere, which it then must not have.').optional(),
     data: volume('Control DB and PID file (/axonserver/data).'),
-    log: volume('Replication log (/axonserver/log). Required for Enterprise.').optional(),
-    plugins: volume('Uploaded plugins (/axonserver/plugins).').optional(),
+    log: volume('Replication log (/axonserver/log). Required (a standalone node keeps one too).').optional(),
+    plugins: volume('Uploaded plugins (/axonserver/plugins). Without it the plugin directories are an emptyDir, emptied when the pod restarts.').optional(),
     exts: volume('Extension jars (/axonserver/exts).').optional(),
   }).describe('Persistent volumes of the node, each its own PersistentVolumeClaim template.'),
 });
@@ -225,8 +225,8 @@ const blueGreenSchema = z.strictObject({
   cleanup: z.strictObject({
     ttlSecondsAfterFinished: seconds(0).default(86400).describe('Seconds a finished cleanup Job is kept (for its logs).'),
     backoffLimit: z.int().min(0).default(2).describe('Retries of a failed cleanup.'),
-    activeDeadlineSeconds: seconds(1).optional().describe('Upper bound on the cleanup\'s run time. @default - none'),
-  }).default({ ttlSecondsAfterFinished: 86400, backoffLimit: 2 }).describe('The Job run for a CLEANING_UP colour.'),
+    activeDeadlineSeconds: seconds(1).default(3600).describe('Upper bound on the cleanup\'s run time: a Job that cannot start (e.g. a missing image) fails instead of holding the Argo CD sync open.'),
+  }).default({ ttlSecondsAfterFinished: 86400, backoffLimit: 2, activeDeadlineSeconds: 3600 }).describe('The Job run for a CLEANING_UP colour.'),
   ...podRollout,
 });
 
@@ -267,6 +267,8 @@ export const appSchema = z.strictObject({
     database: checked(z.string(), (v) => (/^[a-z_][a-z0-9_]{0,50}$/.test(v) ? undefined : 'expected a database name of lowercase letters, digits and "_" (at most 51, leaving room for the colour)'))
       .describe('Base name of the read-model database; each colour uses <database>_<colour>.'),
     credentialsSecret: secretName('the database username and password'),
+    maintenanceDatabase: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a database name' }).default('postgres')
+      .describe('Database the cleanup Job connects to, to drop the colour\'s database (a database cannot be dropped over a connection to itself).'),
     usernameKey: z.string().default('username').describe('Key of the username in credentialsSecret.'),
     passwordKey: z.string().default('password').describe('Key of the password in credentialsSecret.'),
   }).optional().describe('Read-model database (SPRING_DATASOURCE_*); with blueGreen each colour gets its own database.'),
@@ -331,6 +333,7 @@ export const argoCdSchema = z.strictObject({
     automated: { enabled: true, prune: true, selfHeal: true },
     retry: { limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' },
   }).describe('Sync policy; CreateNamespace=true and PruneLast=true are always set.'),
+  enforcePodSecurity: z.boolean().default(false).describe('Label the namespace to enforce the Pod Security Standards "restricted" profile (pod-security.kubernetes.io/enforce). Off by default: the namespace may hold workloads axon-deploy does not render (e.g. the read-model database); warn and audit labels are always set.'),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { AXON_PATHS, AXON_PORTS, LICENSE_FILE, SYSTEM_TOKEN_FILE } from '../mode
 import { ANNOTATION_CONFIG_CHECKSUM } from '../model/labels';
 import type { AxonServerModel, AxonServerNodeModel } from '../model/types';
 import { objectMeta } from './meta';
-import { containerProbes, containerSecurityContext, envVars, NON_ROOT_ID, podSecurityContext, resources, TMP_MOUNT, TMP_VOLUME } from './pod';
+import { containerProbes, containerSecurityContext, envVars, NON_ROOT_ID, podSecurityContext, resources, scratchVolume } from './pod';
 import { Service } from './service';
 
 export interface AxonServerNodeProps {
@@ -114,13 +114,13 @@ function podSpec(cluster: AxonServerModel, node: AxonServerNodeModel): k8s.PodSp
         ...node.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
         { name: 'config', mountPath: AXON_PATHS.config, readOnly: true },
         ...secretMounts,
-        TMP_MOUNT,
+        ...node.scratchDirs.map((d) => ({ name: d.name, mountPath: d.mountPath })),
       ],
     }],
     volumes: [
       { name: 'config', configMap: { name: cluster.config.meta.name } },
       ...secretVolumes,
-      TMP_VOLUME,
+      ...node.scratchDirs.map((d) => scratchVolume(d.name)),
     ],
   };
 }

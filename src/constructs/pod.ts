@@ -60,6 +60,12 @@ export function resources(r: Resources): k8s.ResourceRequirements {
   };
 }
 
-/** A writable /tmp on a read-only root filesystem (JVM temp files, Netty's native libraries). */
-export const TMP_VOLUME: k8s.Volume = { name: 'tmp', emptyDir: {} };
+/**
+ * A writable directory on a read-only root filesystem (e.g. /tmp for JVM temp files and Netty's
+ * native libraries), bounded so a runaway writer is evicted rather than filling the node's disk.
+ */
+export function scratchVolume(name: string): k8s.Volume {
+  return { name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } };
+}
+export const TMP_VOLUME: k8s.Volume = scratchVolume('tmp');
 export const TMP_MOUNT: k8s.VolumeMount = { name: 'tmp', mountPath: '/tmp' };

@@ -312,9 +312,11 @@ class EnvBuilder {
     ];
     if (app.readModel) {
       const database = databaseOf(app.readModel.database, color);
+      // Cleanup drops the colour's database, so it connects to the maintenance database instead.
+      const connectTo = phase === 'CLEANING_UP' ? app.readModel.maintenanceDatabase : database;
       const [base, query] = app.readModel.jdbcUrl.split('?', 2);
       env.push(
-        { name: 'SPRING_DATASOURCE_URL', value: `${base.replace(/\/$/, '')}/${database}${query !== undefined ? `?${query}` : ''}` },
+        { name: 'SPRING_DATASOURCE_URL', value: `${base.replace(/\/$/, '')}/${connectTo}${query !== undefined ? `?${query}` : ''}` },
         { name: 'SPRING_DATASOURCE_USERNAME', secret: { name: app.readModel.credentialsSecret, key: app.readModel.usernameKey } },
         { name: 'SPRING_DATASOURCE_PASSWORD', secret: { name: app.readModel.credentialsSecret, key: app.readModel.passwordKey } },
         { name: 'DEPLOYMENT_READ_MODEL_DATABASE', value: database },

@@ -17,9 +17,10 @@ export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace
   const automated = config.syncPolicy.automated;
   const namespaceLabels: Labels = {
     ...labels.full({ [LABEL_PART_OF]: stable[LABEL_PART_OF] }),
-    // Warn and audit (not enforce): the namespace may hold workloads axon-deploy does not render.
+    // Warn and audit always; enforce on request: the namespace may hold workloads axon-deploy does not render.
     'pod-security.kubernetes.io/warn': 'restricted',
     'pod-security.kubernetes.io/audit': 'restricted',
+    ...(config.enforcePodSecurity ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}),
   };
   return {
     name,

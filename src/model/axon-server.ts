@@ -58,7 +58,9 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const versionLabel: Labels = version ? { [LABEL_VERSION]: version } : {};
 
   const files = configFiles(config, groups, domain, input.sourceFile, namespace, issues);
-  const checksum = checksumOf(files);
+  // Only what a running node reads rolls the nodes: the cluster template is applied once, on
+  // the first start of a clean cluster, so a role change must not restart every node.
+  const checksum = checksumOf(files.filter(([name]) => name === PROPERTIES_FILE));
   // Fixed names first, so a node or app that takes one of them is the one told to rename.
   names.claim('ConfigMap', 'axonserver-config', at(), 'the Axon Server configuration');
   names.claim('Service', 'axonserver-grpc', at(), 'the Axon Server client Service');
@@ -89,6 +91,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       zone: node.zone,
       tags,
       volumes: volumesOf(node),
+      scratchDirs: scratchDirsOf(node),
       roles,
       voter,
       servesClients,
@@ -97,7 +100,8 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       selector,
       volumeLabels: { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name, [LABEL_COMPONENT]: COMPONENT },
       service: {
-        meta: { name: node.name, labels: labels.full(stable), wave: WAVE.services },
+        // Protected like the StatefulSet: a node still running must not lose its DNS name.
+        meta: { name: node.name, labels: labels.full(stable), wave: WAVE.services, protected: true },
         selector,
         ports: servicePorts(['grpc', 'http', 'internal']),
         headless: true,
@@ -197,6 +201,17 @@ function volumesOf(node: NodeConfig): VolumeModel[] {
   });
 }
 
+/**
+ * Writable emptyDirs where the server writes outside its volumes (the root filesystem is
+ * read-only): /tmp always, and the plugin directories when the node has no plugins volume.
+ */
+function scratchDirsOf(node: NodeConfig): { name: string; mountPath: string }[] {
+  return [
+    ...(node.volumes.plugins ? [] : [{ name: 'plugins', mountPath: AXON_PATHS.plugins }]),
+    { name: 'tmp', mountPath: AXON_PATHS.tmp },
+  ];
+}
+
 function nodeTags(node: NodeConfig, index: number, issues: Issues): [string, string][] {
   const tags = new Map(Object.entries(node.tags));
   if (node.zone !== undefined) {
@@ -291,13 +306,13 @@ function configFiles(
     ['axoniq.axonserver.snapshot.storage', AXON_PATHS.events],
     ['axoniq.axonserver.controldb-path', AXON_PATHS.data],
     ['axoniq.axonserver.pid-file-location', AXON_PATHS.data],
+    ['axoniq.axonserver.replication.log-storage-folder', AXON_PATHS.log],
     ['axoniq.axonserver.accesscontrol.enabled', String(config.accessControl.enabled)],
   ]);
   if (config.accessControl.enabled && config.accessControl.systemTokenSecret) {
     props.set('axoniq.axonserver.accesscontrol.systemtokenfile', `${AXON_PATHS.systemTokenSecret}/${SYSTEM_TOKEN_FILE}`);
   }
   if (config.edition === 'enterprise') {
-    props.set('axoniq.axonserver.replication.log-storage-folder', AXON_PATHS.log);
     props.set('axoniq.axonserver.enterprise.licenseDirectory', AXON_PATHS.licenseDirectory);
     props.set('axoniq.axonserver.clustertemplate.path', `${AXON_PATHS.config}/${CLUSTER_TEMPLATE_FILE}`);
   } else {
@@ -438,8 +453,8 @@ function checkVolumes(config: AxonServerConfig, rolesByNode: ReadonlyMap<string,
     if (!messagingOnly && !node.volumes.events) {
       issues.error(at('nodes', i, 'volumes'), `node "${node.name}" stores events: add volumes.events (e.g. { size: 100Gi })`);
     }
-    if (config.edition === 'enterprise' && !node.volumes.log) {
-      issues.error(at('nodes', i, 'volumes'), `enterprise nodes keep a replication log: add volumes.log (e.g. { size: 10Gi }) to node "${node.name}"`);
+    if (!node.volumes.log) {
+      issues.error(at('nodes', i, 'volumes'), `every node keeps a replication log (also a standalone one): add volumes.log (e.g. { size: 10Gi }) to node "${node.name}"`);
     }
   });
 }
@@ -477,9 +492,6 @@ function checkEdition(config: AxonServerConfig, issues: Issues): void {
     if (config.replicationGroups.length > 0) {
       issues.error(at('replicationGroups'), 'standard edition has no replication groups or roles (one standalone node with the "default" context): remove them, or use edition: enterprise');
     }
-    config.nodes.forEach((n, i) => {
-      if (n.volumes.log) issues.warn(at('nodes', i, 'volumes', 'log'), 'standard edition keeps no replication log: this volume stays empty');
-    });
   } else if (!config.license) {
     issues.error(at('license'), 'enterprise edition needs a licence: add license: { secretName: <Secret with the axoniq.license file> }');
   }

@@ -110,6 +110,8 @@ export interface AxonServerNodeModel {
   /** Node tags including `zone`, sorted by key. */
   readonly tags: readonly (readonly [string, string])[];
   readonly volumes: readonly VolumeModel[];
+  /** Writable emptyDirs where the server writes outside its volumes. */
+  readonly scratchDirs: readonly { readonly name: string; readonly mountPath: string }[];
   readonly roles: readonly NodeRole[];
   /** PRIMARY or ACTIVE_BACKUP in some replication group. */
   readonly voter: boolean;
@@ -221,7 +223,7 @@ export interface CleanupJobModel {
   readonly pod: WorkloadPod;
   readonly ttlSecondsAfterFinished: number;
   readonly backoffLimit: number;
-  readonly activeDeadlineSeconds?: number;
+  readonly activeDeadlineSeconds: number;
 }
 
 /** A colour as declared, whether or not anything runs for it (for reviews and the topology). */

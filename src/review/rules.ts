@@ -89,6 +89,30 @@ function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: Env
     else if (!isDeepStrictEqual(b, a)) changes.push({ kind, name, change: 'changed', fields: changedFields(b, a) });
   }
 
+  const baseNamespace = base?.model?.namespace ?? firstNamespace(before);
+  const headNamespace = head?.model?.namespace ?? firstNamespace(after);
+  if (base && head && baseNamespace && headNamespace && baseNamespace !== headNamespace) {
+    add('blocker', 'environment-moved', `environment/${env}`, `moves ${env} from namespace ${baseNamespace} to ${headNamespace}`, [
+      `Argo CD would create every object anew in ${headNamespace} — Axon Server nodes with new, empty event stores — while the StatefulSets in ${baseNamespace} keep running unmanaged (they are never pruned). Apps would connect to the empty cluster.`,
+      'To move an environment on purpose: create the new one beside the old one (a new environment file), move the data (Axon Server backup and restore, or a new node joining the old cluster), switch clients over, then remove the old environment.',
+    ]);
+  }
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    if (a.kind !== 'Application' || !b) continue;
+    if (!isDeepStrictEqual(get(b, ['spec', 'destination']), get(a, ['spec', 'destination']))) {
+      add('blocker', 'environment-moved', `application/${a.metadata.name}`, `changes the destination of Argo CD Application ${a.metadata.name} (${JSON.stringify(get(b, ['spec', 'destination']))} → ${JSON.stringify(get(a, ['spec', 'destination']))})`, [
+        'Argo CD would deploy the environment anew at the new destination, with empty event stores, and leave the old one running unmanaged. Move an environment as a new environment beside the old one.',
+      ]);
+    }
+    const other = changedFields(b, a).filter((f) => !f.startsWith('spec.destination'));
+    if (other.length > 0) {
+      add('warning', 'application-changed', `application/${a.metadata.name}`, `changes Argo CD Application ${a.metadata.name}: ${other.join(', ')}`, [
+        'This changes how Argo CD syncs the environment (source, project or sync policy): check that the project allows the destination and the cluster-scoped kinds (StorageClass).',
+      ]);
+    }
+  }
+
   for (const c of changes) {
     const b = before.get(`${c.kind}/${c.name}`);
     const a = after.get(`${c.kind}/${c.name}`);
@@ -180,11 +204,12 @@ function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namesp
   const oldClaims = byName(before);
   const newClaims = byName(after);
   const other: string[] = [];
+  const addedOrRemoved: string[] = [];
   for (const name of [...new Set([...oldClaims.keys(), ...newClaims.keys()])].sort()) {
     const o = oldClaims.get(name);
     const n = newClaims.get(name);
-    if (!o) { other.push(`adds volume ${name}`); continue; }
-    if (!n) { other.push(`removes volume ${name}`); continue; }
+    if (!o) { addedOrRemoved.push(`adds volume ${name}`); continue; }
+    if (!n) { addedOrRemoved.push(`removes volume ${name}`); continue; }
     const oldSize = o.spec.resources?.requests?.storage;
     const newSize = n.spec.resources?.requests?.storage;
     const pvc = `${name}-${sts}-0`;
@@ -207,6 +232,11 @@ function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namesp
     if (!isDeepStrictEqual(o.spec.accessModes, n.spec.accessModes)) other.push(`changes the access modes of volume ${name}`);
     const rest = (t: ClaimTemplate) => ({ ...t, spec: { ...t.spec, resources: undefined, storageClassName: undefined, accessModes: undefined } });
     if (!isDeepStrictEqual(rest(o), rest(n))) other.push(`changes the template of volume ${name}`);
+  }
+  if (addedOrRemoved.length > 0) {
+    add('blocker', 'immutable-field', object, `${addedOrRemoved.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`, [
+      `To do this on purpose: merge (acknowledged), then \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`; the next sync recreates the StatefulSet and rolls its pod, which gets the new volume set (a removed volume's claim is kept: delete it by hand when its data is no longer needed).`,
+    ]);
   }
   if (other.length > 0) {
     add('blocker', 'immutable-field', object, `${other.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`, [
@@ -276,7 +306,16 @@ function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add
   }
   for (const [name, h] of headApps) {
     const b = baseApps.get(name);
-    if (!b) continue; // a new app: nothing live to protect
+    if (!b) {
+      // A new app: nothing live to protect, but Axon Server must know its token.
+      const token = h.deployments[0]?.pod.env.find((e) => e.name === 'AXON_AXONSERVER_TOKEN');
+      if (token && 'secret' in token) {
+        add('warning', 'app-token', `app/${name}`, `new app ${name} connects with the token in Secret ${token.secret.name}: register it with Axon Server`, [
+          `Axon Server accepts only registered application tokens (the cluster template holds none: it is a ConfigMap). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r USE_CONTEXT@${h.context} -T "$(kubectl -n ${head.namespace} get secret ${token.secret.name} -o jsonpath='{.data.${token.secret.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
+        ]);
+      }
+      continue;
+    }
     if (b.strategy !== h.strategy) {
       add('warning', 'strategy-change', `app/${name}`, `switches ${name} from ${b.strategy} to ${h.strategy}`, [
         `The ${b.strategy} objects are pruned after the ${h.strategy} ones are healthy (PruneLast); check that the new Deployments reach readiness before the old ones go, and that processor names and databases match what the new strategy expects.`,

@@ -31,11 +31,22 @@ export const objectKey = (o: Pick<KubeObject, 'kind' | 'metadata'>) => `${o.kind
 /** Builds a snapshot from an output tree (dist/ as files) and the models of the same config. */
 export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[], notes: readonly string[] = []): Snapshot {
   const envs = new Map<string, { objects: Map<string, KubeObject>; topology?: string }>();
-  for (const [file, content] of tree) {
-    const [env, name] = file.split('/');
-    if (env === 'argocd' || name === undefined) continue;
+  const entryOf = (env: string) => {
     const entry = envs.get(env) ?? { objects: new Map<string, KubeObject>() };
     envs.set(env, entry);
+    return entry;
+  };
+  for (const [file, content] of tree) {
+    const [dir, name] = file.split('/');
+    if (name === undefined) continue;
+    if (dir === 'argocd') {
+      // The environment's Argo CD Application is reviewed with its objects (it says where they go).
+      const app = parseAllDocuments(content)[0]?.toJS() as KubeObject | null;
+      if (app?.kind && app.metadata?.name && name.endsWith('.yaml')) entryOf(name.replace(/\.yaml$/, '')).objects.set(objectKey(app), app);
+      continue;
+    }
+    const env = dir;
+    const entry = entryOf(env);
     if (name === 'TOPOLOGY.md') entry.topology = content;
     if (!name.endsWith('.yaml') || name === 'kustomization.yaml') continue;
     for (const doc of parseAllDocuments(content)) {

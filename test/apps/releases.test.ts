@@ -149,7 +149,11 @@ describe('every phase', () => {
     expect(env).toMatchObject({
       DEPLOYMENT_PHASE: 'CLEANING_UP', DEPLOYMENT_COLOR: 'blue', SPRING_PROFILES_ACTIVE: 'cleaning-up',
       DEPLOYMENT_READ_MODEL_DATABASE: 'orders_view_blue', AXON_AXONSERVER_CONTEXT: 'orders', DEPLOYMENT_PROCESSOR_SUFFIX: '-blue',
+      // it drops orders_view_blue, so it connects to the maintenance database
+      SPRING_DATASOURCE_URL: 'jdbc:postgresql://orders-db:5432/postgres',
     });
+    // a Job that cannot start fails instead of holding the Argo CD sync open
+    expect(job.spec.activeDeadlineSeconds).toBe(3600);
     expect(env.AXON_AXONSERVER_SERVERS).toContain('axonserver-1.orders-prod.svc.cluster.local:8124');
     expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
     expect(has(objects, 'Service', 'order-service-preview')).toBe(false);

@@ -102,7 +102,7 @@ describe('node names and volumes', () => {
       delete c.axonServer.nodes[1].volumes.log;
     })).toEqual(sorted([
       'axonServer.nodes[0].volumes: node "axonserver-1" stores events: add volumes.events (e.g. { size: 100Gi })',
-      'axonServer.nodes[1].volumes: enterprise nodes keep a replication log: add volumes.log (e.g. { size: 10Gi }) to node "axonserver-2"',
+      'axonServer.nodes[1].volumes: every node keeps a replication log (also a standalone one): add volumes.log (e.g. { size: 10Gi }) to node "axonserver-2"',
     ]));
   });
 

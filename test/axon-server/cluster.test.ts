@@ -226,11 +226,22 @@ describe('security', () => {
     expect(spec.automountServiceAccountToken).toBe(false);
   });
 
-  it('drops all capabilities, forbids escalation, and writes only to volumes and /tmp', () => {
+  it('drops all capabilities, forbids escalation, and writes only to volumes, /tmp and the plugin directories', () => {
     expect(container({ spec: { template: { spec } } }).securityContext).toEqual({
       allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
     });
-    expect(spec.volumes).toContainEqual({ name: 'tmp', emptyDir: {} });
+    const emptyDirs = spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name);
+    expect(emptyDirs).toEqual(['plugins', 'tmp']);
+    expect(spec.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } });
+    const mounts = container({ spec: { template: { spec } } }).volumeMounts;
+    expect(mounts).toContainEqual({ name: 'plugins', mountPath: '/axonserver/plugins' });
+  });
+
+  it('uses a plugins volume, not an emptyDir, when the node has one', () => {
+    const text = prodWith((c) => { c.axonServer.nodes[0].volumes.plugins = { size: '1Gi' }; });
+    const s = find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1').spec;
+    expect(s.template.spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name)).toEqual(['tmp']);
+    expect(s.volumeClaimTemplates.map((t: any) => t.metadata.name)).toContain('plugins');
   });
 
   it('allows 8224 only from the cluster\'s nodes, 8124 and 8024 from the namespace and listed namespaces', () => {

@@ -12,6 +12,7 @@ axonServer:
       volumes:
         events: { size: 10Gi }
         data: { size: 1Gi }
+        log: { size: 1Gi }
 `;
 
 describe('bundled configuration', () => {
@@ -59,14 +60,14 @@ describe('error messages', () => {
 
   it('reports a wrong type with what YAML made of the value', () => {
     const { lines } = diagnose({ 'dev.yaml': `${DEV}  terminationGracePeriodSeconds: two minutes\n` });
-    expect(lines).toEqual(['config/dev.yaml:11:34 axonServer.terminationGracePeriodSeconds: expected a number, got "two minutes"']);
+    expect(lines).toEqual(['config/dev.yaml:12:34 axonServer.terminationGracePeriodSeconds: expected a whole number, got "two minutes"']);
   });
 
   it('tells the user to quote a version that YAML read as a number', () => {
     const app = `apps:\n  - name: web\n    image: example.com/web\n    release: { strategy: rolling, version: 1.50 }\n`;
     const { lines } = diagnose({ 'dev.yaml': DEV + app });
     expect(lines).toEqual([
-      'config/dev.yaml:14:44 apps[0].release.version: expected a version string, got 1.50 (YAML reads 1.50 as a number: write "1.50" in quotes)',
+      'config/dev.yaml:15:44 apps[0].release.version: expected a version string, got 1.50 (YAML reads 1.50 as a number: write "1.50" in quotes)',
     ]);
   });
 
@@ -140,7 +141,7 @@ describe('extends', () => {
     const base = `${DEV.replace('environment: dev\nnamespace: orders-dev\n', '')}`;
     const { models, lines } = diagnose({
       '_base.yaml': base,
-      'dev.yaml': 'extends: _base.yaml\nenvironment: dev\nnamespace: orders-dev\naxonServer:\n  nodes:\n    - name: only\n      volumes: { events: { size: 1Gi }, data: { size: 1Gi } }\n',
+      'dev.yaml': 'extends: _base.yaml\nenvironment: dev\nnamespace: orders-dev\naxonServer:\n  nodes:\n    - name: only\n      volumes: { events: { size: 1Gi }, data: { size: 1Gi }, log: { size: 1Gi } }\n',
     });
     expect(lines).toEqual([]);
     expect(models[0].axonServer.nodes.map((n) => n.name)).toEqual(['only']);

@@ -70,14 +70,15 @@ describe('sync waves', () => {
 });
 
 describe('protection of stateful objects', () => {
-  it('never prunes or deletes StatefulSets and StorageClasses', () => {
+  it('never prunes or deletes StatefulSets and StorageClasses, nor the per-node Services that name the nodes', () => {
     for (const o of prod.filter((x) => x.kind === 'StatefulSet' || x.kind === 'StorageClass')) {
       expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
     }
+    for (const name of NODES) expect(find(prod, 'Service', name).metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
   });
 
   it('leaves objects without data prunable', () => {
-    for (const o of prod.filter((x) => x.kind === 'Deployment' || x.kind === 'Service')) {
+    for (const o of prod.filter((x) => x.kind === 'Deployment' || (x.kind === 'Service' && !NODES.includes(x.metadata.name)))) {
       expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
     }
   });
@@ -106,6 +107,16 @@ describe('Argo CD Applications', () => {
 
   it('uses a cluster name as destination when given', () => {
     expect(application('staging').spec.destination).toEqual({ name: 'staging', namespace: 'orders-staging' });
+  });
+
+  it('labels the namespace for restricted pod security: warn and audit, enforce on request', () => {
+    expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted',
+    });
+    expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
+    const { model } = synthText('prod', prodWith((c) => { (c.argocd as any).enforcePodSecurity = true; }));
+    const app = parse(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
+    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   it('can turn automated sync off', () => {

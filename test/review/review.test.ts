@@ -231,7 +231,33 @@ describe('data at risk and quorum', () => {
   });
 });
 
+describe('moving an environment', () => {
+  it('blocks a namespace change: new, empty event stores', () => {
+    const r = review(base, prodSnapshot((c) => { c.namespace = 'orders-production'; }));
+    expect(lines(r, 'blocker')).toEqual(['environment-moved environment/prod: moves prod from namespace orders-prod to orders-production']);
+  });
+
+  it('blocks a change of the Argo CD destination, warns about other Application changes', () => {
+    const r = review(base, prodSnapshot((c) => {
+      (c.argocd as any).destination = { name: 'prod-eu' };
+      (c.argocd as any).targetRevision = 'release';
+    }));
+    expect(lines(r, 'blocker')).toEqual([
+      'environment-moved application/orders-prod: changes the destination of Argo CD Application orders-prod ({"namespace":"orders-prod","server":"https://kubernetes.default.svc"} → {"name":"prod-eu","namespace":"orders-prod"})',
+    ]);
+    expect(lines(r, 'warning')).toEqual(['application-changed application/orders-prod: changes Argo CD Application orders-prod: spec.source.targetRevision']);
+  });
+});
+
 describe('warnings', () => {
+  it('a new app with a token: register it with Axon Server', () => {
+    const r = review(base, prodSnapshot((c) => {
+      c.apps.push({ name: 'billing', image: 'registry.example.com/orders/billing', context: 'orders', tokenSecret: 'billing-token', release: { strategy: 'rolling', version: '1.0.0' } });
+    }));
+    expect(lines(r, 'warning')).toEqual(['app-token app/billing: new app billing connects with the token in Secret billing-token: register it with Axon Server']);
+    expect(findingsOf(r, 'app-token')[0].details[0]).toContain('register-application -a billing -r USE_CONTEXT@orders');
+  });
+
   it('role and replication-group changes, with the CLI commands that apply them', () => {
     const r = review(base, prodSnapshot((c) => {
       c.axonServer.replicationGroups[0].roles['axonserver-archive-2'] = 'PASSIVE_BACKUP';
