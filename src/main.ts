@@ -7,14 +7,10 @@
  * environment. On any configuration error it prints every problem, exits 1 and writes nothing.
  */
 import * as path from 'node:path';
-import { Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './config/diagnostics';
-import { loadConfigDirectory } from './config/loader';
-import { positionIssues } from './config/positions';
-import { checkAcrossEnvironments } from './model/cross-environment';
-import { buildEnvironment } from './model/environment';
-import type { EnvironmentModel } from './model/types';
+import { buildAll } from './build';
+import { formatDiagnostic, hasErrors } from './config/diagnostics';
 import { writeTree, writeTreeAtomically } from './synth/output';
-import { renderOutput, RenderInput } from './synth/render';
+import { renderOutput } from './synth/render';
 
 interface Options {
   readonly configDir: string;
@@ -33,27 +29,6 @@ function parseArgs(argv: readonly string[]): Options | string {
     else return `unknown argument ${arg}\n${USAGE}`;
   }
   return { configDir, outDir };
-}
-
-/** Loads, validates and models every environment; returns the models or all the problems. */
-export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[]; diagnostics: Diagnostic[] } {
-  const loaded = loadConfigDirectory(path.resolve(cwd, configDir), cwd);
-  const diagnostics = [...loaded.diagnostics];
-  const inputs: RenderInput[] = [];
-  const models: EnvironmentModel[] = [];
-  for (const env of loaded.environments) {
-    const result = buildEnvironment(env.config, env.file);
-    diagnostics.push(...positionIssues(env.source, result.issues));
-    if (result.model) {
-      inputs.push({ model: result.model, sourceFile: env.file });
-      models.push(result.model);
-    }
-  }
-  for (const issue of checkAcrossEnvironments(models)) {
-    const env = loaded.environments.find((e) => e.name === issue.environment)!;
-    diagnostics.push(...positionIssues(env.source, [issue]));
-  }
-  return { inputs, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 export interface Io {

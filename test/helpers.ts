@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { formatDiagnostic } from '../src/config/diagnostics';
-import { buildAll } from '../src/main';
+import { buildAll } from '../src/build';
 import type { EnvironmentModel } from '../src/model/types';
 import { KubeObject, synthesizeEnvironment } from '../src/synth/render';
 

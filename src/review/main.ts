@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildAll } from '../main';
+import { buildAll } from '../build';
 import { renderOutput } from '../synth/render';
 import { applyAllows, renderReport } from './report';
 import { reviewSnapshots } from './rules';

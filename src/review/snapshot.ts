@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatDiagnostic } from '../config/diagnostics';
-import { buildAll } from '../main';
+import { buildAll } from '../build';
 import type { EnvironmentModel } from '../model/types';
 import type { KubeObject, OutputTree } from '../synth/render';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { Phase } from '../../src/config/schema';
 import { PHASES } from '../../src/config/schema';
-import { buildAll } from '../../src/main';
+import { buildAll } from '../../src/build';
 import { runReview } from '../../src/review/main';
 import { applyAllows, renderReport } from '../../src/review/report';
 import { ALLOWED_TRANSITIONS, EnvReview, Finding, reviewSnapshots } from '../../src/review/rules';

@@ -1,0 +1,34 @@
+/**
+ * The pipeline up to the models: load every environment of a config directory, validate it,
+ * build its model, check across environments. Used by the synth and by the review.
+ */
+import * as path from 'node:path';
+import { Diagnostic, sortDiagnostics } from './config/diagnostics';
+import { loadConfigDirectory } from './config/loader';
+import { positionIssues } from './config/positions';
+import { checkAcrossEnvironments } from './model/cross-environment';
+import { buildEnvironment } from './model/environment';
+import type { EnvironmentModel } from './model/types';
+import type { RenderInput } from './synth/render';
+
+/** Loads, validates and models every environment of `configDir` (relative to `cwd`); returns the models or all the problems. */
+export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[]; diagnostics: Diagnostic[] } {
+  const loaded = loadConfigDirectory(path.resolve(cwd, configDir), cwd);
+  const diagnostics = [...loaded.diagnostics];
+  const inputs: RenderInput[] = [];
+  const models: EnvironmentModel[] = [];
+  for (const env of loaded.environments) {
+    const result = buildEnvironment(env.config, env.file);
+    diagnostics.push(...positionIssues(env.source, result.issues));
+    if (result.model) {
+      inputs.push({ model: result.model, sourceFile: env.file });
+      models.push(result.model);
+    }
+  }
+  for (const issue of checkAcrossEnvironments(models)) {
+    const env = loaded.environments.find((e) => e.name === issue.environment)!;
+    diagnostics.push(...positionIssues(env.source, [issue]));
+  }
+  return { inputs, diagnostics: sortDiagnostics(diagnostics) };
+}
+
