@@ -3,8 +3,9 @@
  *
  *   load config/*.yaml -> validate -> model -> constructs -> dist/<env>/*.yaml
  *
- * The only entry point, and with the loader the only code that touches files or the process
- * environment. On any configuration error it prints every problem, exits 1 and writes nothing.
+ * The synth's entry point (run by scripts/synth.cjs), and with the loader the only code of the
+ * synth that touches files or the process environment. On any configuration error it prints
+ * every problem, exits 1 and writes nothing.
  */
 import * as path from 'node:path';
 import { buildAll } from './build';
