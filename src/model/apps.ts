@@ -7,10 +7,11 @@ import type { ConfigPath } from '../config/diagnostics';
 import type { AppConfig, Color, Phase } from '../config/schema';
 import { COLORS } from '../config/schema';
 import { AXON_PORTS } from './axon-config';
-import { AXON_SERVER, resolveResources } from './axon-server';
+import { AXON_SERVER } from './axon-server';
 import type { Issues } from './issues';
 import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION, LabelScheme } from './labels';
 import type { NameRegistry } from './names';
+import { resolveResources } from './resources';
 import type {
   AppModel, AxonServerModel, CleanupJobModel, ColorModel, DeploymentModel, EnvVar, Labels, Probes, ServiceModel, WorkloadPod,
 } from './types';

@@ -14,6 +14,7 @@ import {
 import type { Issues } from './issues';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION, LabelScheme } from './labels';
 import type { NameRegistry } from './names';
+import { resolveResources } from './resources';
 import type {
   AxonServerModel, AxonServerNodeModel, EnvVar, Labels, ReplicationGroupModel, Resources, ServiceModel, VolumeModel,
 } from './types';
@@ -51,7 +52,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
 
   const domain = `${namespace}.svc.cluster.local`;
   const image = parseImageReference(config.image);
-  const version = image?.tag ?? undefined;
+  const version = image?.tag;
   const resources = resolveResources(config.resources, at('resources'), issues);
   const clusterStable = labels.stable(AXON_SERVER, AXON_SERVER, COMPONENT);
   const clusterSelector: Labels = { [LABEL_NAME]: AXON_SERVER, [LABEL_COMPONENT]: COMPONENT };
@@ -243,19 +244,6 @@ function nodeEnv(config: AxonServerConfig, node: NodeConfig, tags: readonly (rea
 export function heapOptions(memoryLimit: string, heapPercent: number): string {
   const mib = Math.floor((parseQuantity(memoryLimit) / 2 ** 20) * (heapPercent / 100));
   return `-Xms${mib}m -Xmx${mib}m`;
-}
-
-/** Fills the memory limit from the request and checks limits are not below requests. */
-export function resolveResources(r: AxonServerConfig['resources'], path: ConfigPath, issues: Issues): Resources {
-  const requests = { cpu: String(r.requests.cpu), memory: String(r.requests.memory) };
-  const limits = { cpu: r.limits.cpu === undefined ? undefined : String(r.limits.cpu), memory: String(r.limits.memory ?? r.requests.memory) };
-  if (parseQuantity(limits.memory) < parseQuantity(requests.memory)) {
-    issues.error([...path, 'limits', 'memory'], `expected at least the memory request (${requests.memory}), got ${limits.memory}`);
-  }
-  if (limits.cpu !== undefined && parseQuantity(limits.cpu) < parseQuantity(requests.cpu)) {
-    issues.error([...path, 'limits', 'cpu'], `expected at least the CPU request (${requests.cpu}), got ${limits.cpu}`);
-  }
-  return { requests, limits };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,11 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildAll } from '../build';
-import { renderOutput } from '../synth/render';
 import { applyAllows, renderReport } from './report';
 import { reviewSnapshots } from './rules';
-import { checkoutRef, defaultBase, readTree, snapshotOfProject } from './snapshot';
+import { checkoutRef, defaultBase, snapshotOfProject } from './snapshot';
 
 export interface ReviewOptions {
   readonly base?: string;
@@ -61,8 +59,8 @@ export function runReview(argv: readonly string[], cwd: string, write: { stdout:
   }
   try {
     const before = snapshotOfProject(baseDir, `the base (${base})`);
-    const after = snapshotOfProject(cwd, 'the working tree');
-    const notes = [...before.notes, ...after.notes, ...staleness(cwd)];
+    const after = snapshotOfProject(cwd, 'the working tree', true);
+    const notes = [...before.notes, ...after.notes];
     const result = applyAllows(reviewSnapshots(before, after), options.allows);
     const report = renderReport(result, { base: baseLabel, head: 'the working tree', notes });
     write.stdout(report);
@@ -71,16 +69,6 @@ export function runReview(argv: readonly string[], cwd: string, write: { stdout:
   } finally {
     fs.rmSync(baseDir, { recursive: true, force: true });
   }
-}
-
-/** A note when dist/ is not what config/ produces (the review reads dist/, which Argo CD applies). */
-function staleness(cwd: string): string[] {
-  const { inputs, diagnostics } = buildAll('config', cwd);
-  if (diagnostics.some((d) => d.severity === 'error')) return ['the working tree\'s config has errors (run npm run synth to see them); the review shows dist/ as it is'];
-  const expected = renderOutput(inputs);
-  const actual = readTree(path.join(cwd, 'dist'));
-  const same = expected.size === actual.size && [...expected].every(([file, content]) => actual.get(file) === content);
-  return same ? [] : ['dist/ does not match config/: run npm run synth and commit the result (the review shows dist/ as it is)'];
 }
 
 if (require.main === module) {

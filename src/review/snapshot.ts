@@ -10,7 +10,8 @@ import { parseAllDocuments } from 'yaml';
 import { formatDiagnostic } from '../config/diagnostics';
 import { buildAll } from '../build';
 import type { EnvironmentModel } from '../model/types';
-import type { KubeObject, OutputTree } from '../synth/render';
+import { readTree } from '../synth/output';
+import { KubeObject, OutputTree, renderOutput } from '../synth/render';
 
 export interface EnvSnapshot {
   readonly name: string;
@@ -61,31 +62,28 @@ export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[]
   };
 }
 
-/** Reads every file under `dir` into a tree keyed by relative path. */
-export function readTree(dir: string): Map<string, string> {
-  const tree = new Map<string, string>();
-  if (!fs.existsSync(dir)) return tree;
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    tree.set(path.relative(dir, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf8'));
-  }
-  return tree;
-}
-
-/** The snapshot of a project directory: its dist/ as committed, models from its config/. */
-export function snapshotOfProject(root: string, label: string): Snapshot {
+/**
+ * The snapshot of a project directory: its dist/ as committed, models from its config/. With
+ * `checkStale`, also notes when dist/ is not what config/ produces (the review shows dist/, which
+ * is what Argo CD applies).
+ */
+export function snapshotOfProject(root: string, label: string, checkStale = false): Snapshot {
   const notes: string[] = [];
   let models: EnvironmentModel[] = [];
+  const dist = readTree(path.join(root, 'dist'));
   if (fs.existsSync(path.join(root, 'config'))) {
     const { inputs, diagnostics } = buildAll('config', root);
     models = inputs.map((i) => i.model);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       notes.push(`the config of ${label} does not build (${errors.length} error${errors.length === 1 ? '' : 's'}, first: ${formatDiagnostic(errors[0])}); release and quorum checks use only the environments that build`);
+    } else if (checkStale) {
+      const expected = renderOutput(inputs);
+      const same = expected.size === dist.size && [...expected].every(([file, content]) => dist.get(file) === content);
+      if (!same) notes.push('dist/ does not match config/: run npm run synth and commit the result (the review shows dist/ as it is)');
     }
   }
-  return snapshotOf(readTree(path.join(root, 'dist')), models, notes);
+  return snapshotOf(dist, models, notes);
 }
 
 /** Writes config/ and dist/ as they are at a git ref into a temporary directory. */

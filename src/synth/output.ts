@@ -42,3 +42,15 @@ export function writeTree(dir: string, tree: OutputTree): void {
     fs.writeFileSync(full, content);
   }
 }
+
+/** Reads every file under `dir` into a tree keyed by relative path. */
+export function readTree(dir: string): Map<string, string> {
+  const tree = new Map<string, string>();
+  if (!fs.existsSync(dir)) return tree;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    tree.set(path.relative(dir, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf8'));
+  }
+  return tree;
+}

@@ -6,19 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../../src/main';
+import { readTree } from '../../src/synth/output';
 import { ROOT, tempDir } from '../helpers';
 
 const CORPUS = path.join(ROOT, 'test/fixtures/invalid');
 const cases = fs.readdirSync(CORPUS).filter((c) => fs.statSync(path.join(CORPUS, c)).isDirectory()).sort();
 
-/** Every file under a directory with its bytes. */
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'latin1');
-  }
-  return out;
-}
+/** Every file under a directory with its content. */
+const files = (dir: string) => Object.fromEntries(readTree(dir));
 
 it('has at least 30 cases', () => {
   expect(cases.length).toBeGreaterThanOrEqual(30);

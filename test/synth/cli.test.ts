@@ -2,21 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../../src/main';
+import { readTree } from '../../src/synth/output';
 import { CONFIG_DIR, ROOT, SYNTH_ARGS, tempDir, writeFiles } from '../helpers';
 
 /** Every file under `dir` with its content, for byte-for-byte comparison. */
-function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
+const snapshotTree = (dir: string) => Object.fromEntries(readTree(dir));
 
 /** A project directory with the bundled config, optionally changed. */
 function project(files: Record<string, string> = {}): string {
