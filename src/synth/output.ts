@@ -1,5 +1,5 @@
 /**
- * Writes the output tree to disk all at once: into a staging directory beside the target, then
+ * Output trees on disk. Writing happens all at once: into a staging directory beside the target, then
  * swapped in with renames. A failed run never leaves a half-written dist/, and output of
  * environments that no longer exist disappears with the old tree.
  */
