@@ -7,6 +7,7 @@ import { StorageClasses } from '../constructs/storage-classes';
 import type { ArgoCdModel, EnvironmentModel } from '../model/types';
 
 export interface EnvironmentChartProps {
+  /** The environment as `loadEnvironments` or `buildEnvironment` modelled it. */
   readonly model: EnvironmentModel;
 }
 
@@ -28,6 +29,7 @@ export class ClusterScopedChart extends Chart {
 }
 
 export interface ArgoCdChartProps {
+  /** The environment's Argo CD Application as modelled (`EnvironmentModel.argocd`). */
   readonly model: ArgoCdModel;
 }
 

@@ -11,6 +11,8 @@ import {
   AXON_NAME, dnsLabelProblem, dnsSubdomainProblem, ENV_NAME, labelKeyProblem, labelValueProblem,
   parseImageReference, Problem, quantityProblem, QuantityKind, versionProblem,
 } from './formats';
+import { PHASES } from '../domain/phases';
+import { ROLES } from '../domain/roles';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -81,9 +83,6 @@ const resources = (defaults: { cpu: string; memory: string }) =>
 
 // ---------------------------------------------------------------------------------------------
 // Axon Server
-
-export const ROLES = ['PRIMARY', 'SECONDARY', 'ACTIVE_BACKUP', 'PASSIVE_BACKUP', 'MESSAGING_ONLY'] as const;
-export type Role = (typeof ROLES)[number];
 
 export const VOLUME_NAMES = ['events', 'data', 'log', 'plugins', 'exts'] as const;
 export type VolumeName = (typeof VOLUME_NAMES)[number];
@@ -195,11 +194,6 @@ export const axonServerSchema = z.strictObject({
 
 // ---------------------------------------------------------------------------------------------
 // Apps
-
-export const PHASES = ['SCHEDULED', 'INITIALISING', 'SERVING', 'STANDING_BY', 'CLEANING_UP', 'OBSOLETE'] as const;
-export type Phase = (typeof PHASES)[number];
-export const COLORS = ['blue', 'green'] as const;
-export type Color = (typeof COLORS)[number];
 
 const version = () =>
   checked(z.string({ error: (issue) => (issue.input !== undefined ? 'expected a version string' : undefined) }), versionProblem)

@@ -3,6 +3,7 @@ import { Application } from '../../imports/argocd-application-argoproj.io';
 import type { ArgoCdModel } from '../model/types';
 
 export interface ArgoCdApplicationProps {
+  /** The Application as modelled. */
   readonly model: ArgoCdModel;
 }
 

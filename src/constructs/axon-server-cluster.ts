@@ -8,6 +8,7 @@ import { PodDisruptionBudget } from './pod-disruption-budget';
 import { Service } from './service';
 
 export interface AxonServerClusterProps {
+  /** The cluster as the model decided it. */
   readonly model: AxonServerModel;
 }
 
@@ -24,7 +25,7 @@ export class AxonServerCluster extends Construct {
       metadata: objectMeta(m.config.meta),
       data: Object.fromEntries(m.config.files),
     });
-    for (const node of m.nodes) new AxonServerNode(this, node.name, { cluster: m, node });
+    for (const node of m.nodes) new AxonServerNode(this, node.name, { node });
     new Service(this, 'ClientService', { service: m.clientService });
     new Service(this, 'UiService', { service: m.uiService });
     new PodDisruptionBudget(this, 'DisruptionBudget', { pdb: m.pdb });

@@ -4,6 +4,7 @@ import type { PodDisruptionBudgetModel } from '../model/types';
 import { objectMeta } from './meta';
 
 export interface PodDisruptionBudgetProps {
+  /** The budget as modelled: name, selector and maxUnavailable. */
   readonly pdb: PodDisruptionBudgetModel;
 }
 

@@ -1,39 +1,107 @@
 /**
- * Pod and container settings shared by Axon Server and the apps: the Pod Security Standards
- * "restricted" profile, probes, environment, resources.
+ * Pod templates from the model. Every pod gets the Pod Security Standards "restricted" profile:
+ * non-root, RuntimeDefault seccomp, no privilege escalation, every capability dropped, a
+ * read-only root filesystem, no service-account token, no service links.
  */
 import * as k8s from '../../imports/k8s';
-import type { EnvVar, HttpProbe, Probes, Resources } from '../model/types';
+import { NODE_HOST_LABEL, NODE_ZONE_LABEL } from '../domain/keys';
+import type { ContainerModel, EnvVar, HttpProbe, PodModel, PodVolume, Probes, Resources, SchedulingModel } from '../model/types';
 
-/** The non-root user and group of the Axon Server -nonroot images; the apps' default. */
-export const NON_ROOT_ID = 1001;
-
-/** restricted: non-root, RuntimeDefault seccomp; fsGroup so the user can write its volumes. */
-export function podSecurityContext(user: number, group: number, withVolumes: boolean): k8s.PodSecurityContext {
+export function podTemplate(pod: PodModel): k8s.PodTemplateSpec {
   return {
-    runAsNonRoot: true,
-    runAsUser: user,
-    runAsGroup: group,
-    fsGroup: withVolumes ? group : undefined,
-    fsGroupChangePolicy: withVolumes ? 'OnRootMismatch' : undefined,
-    seccompProfile: { type: 'RuntimeDefault' },
+    metadata: {
+      labels: { ...pod.labels },
+      annotations: Object.keys(pod.annotations).length > 0 ? { ...pod.annotations } : undefined,
+    },
+    spec: podSpec(pod),
   };
 }
 
-/** restricted: no privilege escalation, every capability dropped, read-only root filesystem. */
-export function containerSecurityContext(): k8s.SecurityContext {
+export function podSpec(pod: PodModel): k8s.PodSpec {
+  const { runAsUser, runAsGroup, fsGroup } = pod.user;
   return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    restartPolicy: pod.restartPolicy,
+    terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser,
+      runAsGroup,
+      // fsGroup lets the user write to its persistent volumes; OnRootMismatch skips the
+      // recursive chown of a large event store on every start.
+      fsGroup,
+      fsGroupChangePolicy: fsGroup !== undefined ? 'OnRootMismatch' : undefined,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    imagePullSecrets: pod.imagePullSecrets.length > 0 ? pod.imagePullSecrets.map((name) => ({ name })) : undefined,
+    ...scheduling(pod.scheduling),
+    containers: pod.containers.map(container),
+    volumes: pod.volumes.length > 0 ? pod.volumes.map(volume) : undefined,
+  };
+}
+
+function container(c: ContainerModel): k8s.Container {
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: c.imagePullPolicy,
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    ports: c.ports.length > 0 ? c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
+    env: c.env.length > 0 ? envVars(c.env) : undefined,
+    resources: resources(c.resources),
+    ...(c.probes ? containerProbes(c.probes) : {}),
+    // Keep serving while Services and load balancers stop routing to this pod; then SIGTERM
+    // starts the app's graceful shutdown, which finishes in-flight requests.
+    lifecycle: c.preStopSleepSeconds ? { preStop: { exec: { command: ['sleep', String(c.preStopSleepSeconds)] } } } : undefined,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    },
+    volumeMounts: c.mounts.length > 0 ? c.mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.readOnly })) : undefined,
+  };
+}
+
+function volume(v: PodVolume): k8s.Volume {
+  switch (v.kind) {
+    case 'emptyDir': return { name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit) } };
+    case 'configMap': return { name: v.name, configMap: { name: v.configMap, defaultMode: v.defaultMode } };
+    case 'secret': return {
+      name: v.name,
+      secret: { secretName: v.secretName, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode },
+    };
+  }
+}
+
+function scheduling(s: SchedulingModel | undefined): Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations' | 'priorityClassName' | 'affinity'> {
+  if (!s) return {};
+  const anti = s.antiAffinity;
+  const term: k8s.PodAffinityTerm | undefined = anti ? { labelSelector: { matchLabels: { ...anti.selector } }, topologyKey: NODE_HOST_LABEL } : undefined;
+  const affinity: k8s.Affinity = {
+    nodeAffinity: s.zone === undefined ? undefined : {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: NODE_ZONE_LABEL, operator: 'In', values: [s.zone] }] }],
+      },
+    },
+    podAntiAffinity: !anti || !term ? undefined : anti.required
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+  };
+  return {
+    nodeSelector: Object.keys(s.nodeSelector).length > 0 ? { ...s.nodeSelector } : undefined,
+    tolerations: s.tolerations.length > 0 ? s.tolerations.map((t) => ({ ...t })) : undefined,
+    priorityClassName: s.priorityClassName,
+    affinity: affinity.nodeAffinity || affinity.podAntiAffinity ? affinity : undefined,
   };
 }
 
 export function httpProbe(p: HttpProbe): k8s.Probe {
   return {
-    httpGet: { path: p.path, port: k8s.IntOrString.fromString(p.port), scheme: 'HTTP' },
+    httpGet: { path: p.path, port: k8s.IntOrString.fromString(p.port), scheme: p.scheme },
     initialDelaySeconds: p.initialDelaySeconds,
     periodSeconds: p.periodSeconds,
     timeoutSeconds: p.timeoutSeconds,
@@ -42,30 +110,20 @@ export function httpProbe(p: HttpProbe): k8s.Probe {
   };
 }
 
-export function containerProbes(p: Probes): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
+function containerProbes(p: Probes): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
   return { startupProbe: httpProbe(p.startup), livenessProbe: httpProbe(p.liveness), readinessProbe: httpProbe(p.readiness) };
 }
 
-export function envVars(env: readonly EnvVar[]): k8s.EnvVar[] {
+function envVars(env: readonly EnvVar[]): k8s.EnvVar[] {
   return env.map((e) => ('secret' in e
     ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key } } }
     : { name: e.name, value: e.value }));
 }
 
-export function resources(r: Resources): k8s.ResourceRequirements {
+function resources(r: Resources): k8s.ResourceRequirements {
   const q = (v: string) => k8s.Quantity.fromString(v);
   return {
     requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory) },
     limits: { ...(r.limits.cpu !== undefined ? { cpu: q(r.limits.cpu) } : {}), memory: q(r.limits.memory) },
   };
 }
-
-/**
- * A writable directory on a read-only root filesystem (e.g. /tmp for JVM temp files and Netty's
- * native libraries), bounded so a runaway writer is evicted rather than filling the node's disk.
- */
-export function scratchVolume(name: string): k8s.Volume {
-  return { name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } };
-}
-export const TMP_VOLUME: k8s.Volume = scratchVolume('tmp');
-export const TMP_MOUNT: k8s.VolumeMount = { name: 'tmp', mountPath: '/tmp' };

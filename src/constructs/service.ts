@@ -4,6 +4,7 @@ import type { ServiceModel } from '../model/types';
 import { objectMeta } from './meta';
 
 export interface ServiceProps {
+  /** The Service as modelled: name, selector, ports, headless or not. */
   readonly service: ServiceModel;
 }
 

@@ -4,6 +4,7 @@ import type { StorageClassModel } from '../model/types';
 import { objectMeta } from './meta';
 
 export interface StorageClassesProps {
+  /** The StorageClasses to create, as modelled. */
   readonly storageClasses: readonly StorageClassModel[];
 }
 

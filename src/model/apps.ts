@@ -4,18 +4,23 @@
  * environment that tells each pod who it is.
  */
 import type { ConfigPath } from '../config/diagnostics';
-import type { AppConfig, Color, Phase } from '../config/schema';
-import { COLORS } from '../config/schema';
+import type { AppConfig } from '../config/schema';
+import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../domain/keys';
+import { Color, COLORS, isRunning, Phase, PHASE_PROFILES } from '../domain/phases';
+import { ADMIN_GROUP, servesClients } from '../domain/roles';
+import { CLEANUP_HOOK, deploymentWave, WAVE } from '../domain/waves';
 import { AXON_PORTS } from './axon-config';
 import { AXON_SERVER } from './axon-server';
 import type { Issues } from './issues';
-import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION, LabelScheme } from './labels';
+import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
+import { TMP_MOUNT, TMP_VOLUME } from './pods';
 import { resolveResources } from './resources';
+import type { SecretRegistry } from './secrets';
 import type {
-  AppModel, AxonServerModel, CleanupJobModel, ColorModel, DeploymentModel, EnvVar, Labels, Probes, ServiceModel, WorkloadPod,
+  AppModel, AxonServerModel, CleanupJobModel, ColorModel, ContainerModel, DeploymentModel, EnvVar, Labels, PodModel, Probes,
+  ServiceModel,
 } from './types';
-import { deploymentWave, WAVE } from './waves';
 
 export interface AppsInput {
   readonly apps: readonly AppConfig[];
@@ -24,26 +29,15 @@ export interface AppsInput {
   readonly labels: LabelScheme;
   readonly issues: Issues;
   readonly names: NameRegistry;
+  readonly secrets: SecretRegistry;
 }
 
 const COMPONENT = 'app';
 const CLEANUP_COMPONENT = 'cleanup';
-/** Phases in which a colour's Deployment runs. */
-const RUNNING: readonly Phase[] = ['INITIALISING', 'SERVING', 'STANDING_BY'];
 /** Variable names that hold secrets; their values must come from Secrets. */
 const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY)$/i;
 /** Service port of every app; the container port is the app's own. */
 export const APP_SERVICE_PORT = 80;
-
-/** The Spring profile added for each phase. */
-export const PHASE_PROFILES: Readonly<Record<Phase, string>> = {
-  SCHEDULED: 'scheduled',
-  INITIALISING: 'initialising',
-  SERVING: 'serving',
-  STANDING_BY: 'standing-by',
-  CLEANING_UP: 'cleaning-up',
-  OBSOLETE: 'obsolete',
-};
 
 export function buildApps(input: AppsInput): AppModel[] {
   const seen = new Set<string>();
@@ -62,11 +56,21 @@ export function buildApps(input: AppsInput): AppModel[] {
 }
 
 function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel {
-  const { issues, labels, names } = input;
+  const { issues, labels, names, secrets } = input;
   const servers = serversFor(app, path, input);
   if (input.accessControl && !app.tokenSecret) {
     issues.error([...path, 'tokenSecret'], 'required: access control is enabled on Axon Server, so the app needs a token (a Secret with the app\'s token)');
   }
+  const token = app.tokenSecret ? { name: app.tokenSecret, key: app.tokenSecretKey } : undefined;
+  if (token) secrets.add(token, `${app.name} (Axon Server token)`);
+  if (app.readModel) {
+    secrets.add({ name: app.readModel.credentialsSecret, key: app.readModel.usernameKey }, `${app.name} (read-model database)`);
+    secrets.add({ name: app.readModel.credentialsSecret, key: app.readModel.passwordKey }, `${app.name} (read-model database)`);
+  }
+  for (const value of Object.values(app.env)) {
+    if (typeof value !== 'string') secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
+  }
+  for (const name of app.imagePullSecrets) secrets.add({ name, key: '.dockerconfigjson' }, `pulling the ${app.name} image`);
   const mgmtPort = app.managementPort ?? app.port;
   const probes = appProbes(app, mgmtPort);
   const resources = resolveResources(app.resources, [...path, 'resources'], issues);
@@ -76,9 +80,29 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
   }
   const env = new EnvBuilder(app, path, servers, mgmtPort, input);
   const ports = [{ name: 'http', containerPort: app.port }, ...(mgmtPort !== app.port ? [{ name: 'management', containerPort: mgmtPort }] : [])];
-  const pod = (podLabels: Labels, vars: EnvVar[], image: string): WorkloadPod =>
-    ({ image, labels: podLabels, annotations: app.podAnnotations, env: vars, resources, ports });
   const imageOf = (version: string) => `${app.image}:${version}`;
+  /** The pod of a Deployment (with probes and a pre-stop pause) or of a Job (run to completion). */
+  const pod = (podLabels: Labels, vars: EnvVar[], version: string, kind: 'service' | 'job'): PodModel => {
+    const container: ContainerModel = {
+      name: app.name,
+      image: imageOf(version),
+      imagePullPolicy: 'IfNotPresent',
+      ports,
+      env: vars,
+      resources,
+      mounts: [TMP_MOUNT],
+      ...(kind === 'service' ? { probes, preStopSleepSeconds: app.preStopSleepSeconds } : {}),
+    };
+    return {
+      labels: podLabels,
+      annotations: app.podAnnotations,
+      user: { runAsUser: app.runAsUser, runAsGroup: app.runAsGroup },
+      imagePullSecrets: app.imagePullSecrets,
+      ...(kind === 'service' ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds } : { restartPolicy: 'Never' as const }),
+      volumes: [TMP_VOLUME],
+      containers: [container],
+    };
+  };
 
   if (app.release.strategy === 'rolling') {
     const release = app.release;
@@ -93,10 +117,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
       version: release.version,
       replicas: app.replicas,
       selector,
-      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, 'SERVING', release.version), imageOf(release.version)),
-      probes,
-      preStopSleepSeconds: app.preStopSleepSeconds,
-      terminationGracePeriodSeconds: app.terminationGracePeriodSeconds,
+      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, 'SERVING', release.version), release.version, 'service'),
       maxSurge: release.maxSurge,
       minReadySeconds: release.minReadySeconds,
     };
@@ -104,9 +125,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
       name: app.name,
       strategy: 'rolling',
       context: app.context,
-      runAsUser: app.runAsUser,
-      runAsGroup: app.runAsGroup,
-      imagePullSecrets: app.imagePullSecrets,
+      token,
       colors: [],
       deployments: [deployment],
       liveService: service(app.name, labels.full(stable), selector, WAVE.liveService),
@@ -132,7 +151,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
     const declared = release.colors[color];
     const name = `${app.name}-${color}`;
     const more: Labels = { [LABEL_VERSION]: version, [LABEL_COLOR]: color, [LABEL_PHASE]: phase };
-    if (RUNNING.includes(phase)) {
+    if (isRunning(phase)) {
       names.claim('Deployment', name, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, name, COMPONENT);
       deployments.push({
@@ -142,10 +161,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
         version,
         replicas: phase === 'STANDING_BY' ? release.standbyReplicas : declared.replicas ?? app.replicas,
         selector: colorSelector(color),
-        pod: pod(labels.full(stable, more), env.build(color, phase, version), imageOf(version)),
-        probes,
-        preStopSleepSeconds: app.preStopSleepSeconds,
-        terminationGracePeriodSeconds: app.terminationGracePeriodSeconds,
+        pod: pod(labels.full(stable, more), env.build(color, phase, version), version, 'service'),
         maxSurge: release.maxSurge,
         minReadySeconds: release.minReadySeconds,
       });
@@ -158,10 +174,10 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
       names.claim('Job', name, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, `${app.name}-${color}`, CLEANUP_COMPONENT);
       cleanupJobs.push({
-        meta: { name, labels: labels.full(stable, more), wave: WAVE.notServing + 1 },
+        meta: { name, labels: labels.full(stable, more), wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
         color,
         version,
-        pod: pod(labels.full(stable, more), env.build(color, phase, version), imageOf(version)),
+        pod: pod(labels.full(stable, more), env.build(color, phase, version), version, 'job'),
         ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished,
         backoffLimit: release.cleanup.backoffLimit,
         activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds,
@@ -178,10 +194,10 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
     name: app.name,
     strategy: 'blueGreen',
     context: app.context,
-    runAsUser: app.runAsUser,
-    runAsGroup: app.runAsGroup,
-    imagePullSecrets: app.imagePullSecrets,
+    token,
     colors,
+    liveColor: serving?.color,
+    previewColor: previewTarget?.color,
     deployments,
     liveService: serving ? service(app.name, labels.full(appStable), colorSelector(serving.color), WAVE.liveService) : undefined,
     previewService: previewTarget
@@ -214,7 +230,7 @@ function checkColors(app: AppConfig, path: ConfigPath, issues: Issues): void {
     issues.error(colorsPath, 'both colours are SERVING: the live Service can select only one; make the other STANDING_BY');
     return;
   }
-  const running = COLORS.filter((c) => RUNNING.includes(colors[c].phase));
+  const running = COLORS.filter((c) => isRunning(colors[c].phase));
   if (running.length === 2 && blue.version === green.version) {
     issues.warn(colorsPath, `both running colours are version ${blue.version}: fine for rebuilding a read model, otherwise a slip`);
   }
@@ -226,9 +242,9 @@ function checkColors(app: AppConfig, path: ConfigPath, issues: Issues): void {
 function appProbes(app: AppConfig, mgmtPort: number): Probes {
   const port = mgmtPort === app.port ? 'http' : 'management';
   return {
-    startup: { port, successThreshold: 1, ...app.probes.startup },
-    liveness: { port, successThreshold: 1, ...app.probes.liveness },
-    readiness: { port, ...app.probes.readiness },
+    startup: { port, scheme: 'HTTP', successThreshold: 1, ...app.probes.startup },
+    liveness: { port, scheme: 'HTTP', successThreshold: 1, ...app.probes.liveness },
+    readiness: { port, scheme: 'HTTP', ...app.probes.readiness },
   };
 }
 
@@ -242,12 +258,12 @@ function serversFor(app: AppConfig, path: ConfigPath, input: AppsInput): string 
       issues.error([...path, 'context'], `a standard edition server has only the "default" context, got "${app.context}"`);
     }
   } else {
-    const group = axonServer.replicationGroups.find((g) => g.name !== '_admin' && g.contexts.includes(app.context));
+    const group = axonServer.replicationGroups.find((g) => g.name !== ADMIN_GROUP && g.contexts.includes(app.context));
     if (!group) {
-      const contexts = axonServer.replicationGroups.filter((g) => g.name !== '_admin').flatMap((g) => g.contexts);
+      const contexts = axonServer.replicationGroups.filter((g) => g.name !== ADMIN_GROUP).flatMap((g) => g.contexts);
       issues.error([...path, 'context'], `no replication group stores context "${app.context}"; contexts: ${contexts.join(', ') || '(none)'}`);
     } else {
-      const clientNodes = new Set(group.roles.filter((r) => r.role === 'PRIMARY' || r.role === 'MESSAGING_ONLY').map((r) => r.node));
+      const clientNodes = new Set(group.roles.filter((r) => servesClients(r.role)).map((r) => r.node));
       serving = nodes.filter((n) => clientNodes.has(n.name));
     }
   }

@@ -3,7 +3,8 @@
  */
 import type { ArgoCdConfig } from '../config/schema';
 import type { Issues } from './issues';
-import { LABEL_PART_OF, LabelScheme } from './labels';
+import { LABEL_PART_OF, POD_SECURITY_AUDIT, POD_SECURITY_ENFORCE, POD_SECURITY_WARN } from '../domain/keys';
+import type { LabelScheme } from './labels';
 import type { ArgoCdModel, Labels } from './types';
 
 export const DEFAULT_DESTINATION_SERVER = 'https://kubernetes.default.svc';
@@ -18,9 +19,9 @@ export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace
   const namespaceLabels: Labels = {
     ...labels.full({ [LABEL_PART_OF]: stable[LABEL_PART_OF] }),
     // Warn and audit always; enforce on request: the namespace may hold workloads axon-deploy does not render.
-    'pod-security.kubernetes.io/warn': 'restricted',
-    'pod-security.kubernetes.io/audit': 'restricted',
-    ...(config.enforcePodSecurity ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}),
+    [POD_SECURITY_WARN]: 'restricted',
+    [POD_SECURITY_AUDIT]: 'restricted',
+    ...(config.enforcePodSecurity ? { [POD_SECURITY_ENFORCE]: 'restricted' } : {}),
   };
   return {
     name,

@@ -5,26 +5,31 @@
  */
 import type { ConfigPath } from '../config/diagnostics';
 import { closest, parseImageReference, parseQuantity } from '../config/formats';
-import type { AxonServerConfig, NodeConfig, Role, VolumeName } from '../config/schema';
+import type { AxonServerConfig, NodeConfig, VolumeName } from '../config/schema';
 import { VOLUME_NAMES } from '../config/schema';
+import {
+  ANNOTATION_CONFIG_CHECKSUM, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION,
+} from '../domain/keys';
+import { ADMIN_GROUP, isVoting, quorumOf, Role, servesClients as roleServesClients } from '../domain/roles';
+import { nodeRolloutOrder, WAVE } from '../domain/waves';
 import {
   AXON_PATHS, AXON_PORTS, checksumOf, CLUSTER_TEMPLATE_FILE, LICENSE_FILE, PROPERTIES_FILE,
   renderClusterTemplate, renderProperties, SYSTEM_TOKEN_FILE,
 } from './axon-config';
 import type { Issues } from './issues';
-import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION, LabelScheme } from './labels';
+import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
+import { NON_ROOT_ID, scratchVolume, secretFileVolume } from './pods';
 import { resolveResources } from './resources';
+import type { SecretRegistry } from './secrets';
 import type {
-  AxonServerModel, AxonServerNodeModel, EnvVar, Labels, ReplicationGroupModel, Resources, ServiceModel, VolumeModel,
+  AxonServerModel, AxonServerNodeModel, EnvVar, Labels, PodVolume, Probes, ReplicationGroupModel, Resources, ServiceModel,
+  VolumeMount,
 } from './types';
-import { nodeRolloutOrder, WAVE } from './waves';
 
 export const AXON_SERVER = 'axonserver';
 const COMPONENT = 'axon-server';
-const ADMIN = '_admin';
-const VOTING_ROLES: readonly Role[] = ['PRIMARY', 'ACTIVE_BACKUP'];
-const CLIENT_ROLES: readonly Role[] = ['PRIMARY', 'MESSAGING_ONLY'];
+const CONTAINER = 'axonserver';
 
 export interface AxonServerInput {
   readonly config: AxonServerConfig;
@@ -34,12 +39,13 @@ export interface AxonServerInput {
   readonly labels: LabelScheme;
   readonly issues: Issues;
   readonly names: NameRegistry;
+  readonly secrets: SecretRegistry;
 }
 
 const at = (...path: (string | number)[]): ConfigPath => ['axonServer', ...path];
 
 export function buildAxonServer(input: AxonServerInput): AxonServerModel {
-  const { config, namespace, labels, issues, names } = input;
+  const { config, namespace, labels, issues, names, secrets } = input;
   checkEdition(config, issues);
   checkAccessControl(config, issues);
   checkShutdownAndProbes(config, issues);
@@ -58,27 +64,44 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const clusterSelector: Labels = { [LABEL_NAME]: AXON_SERVER, [LABEL_COMPONENT]: COMPONENT };
   const versionLabel: Labels = version ? { [LABEL_VERSION]: version } : {};
 
-  const files = configFiles(config, groups, domain, input.sourceFile, namespace, issues);
+  const firstNode = bootstrapNode(config, groups);
+  const files = configFiles(config, groups, domain, input.sourceFile, firstNode, issues);
   // Only what a running node reads rolls the nodes: the cluster template is applied once, on
   // the first start of a clean cluster, so a role change must not restart every node.
   const checksum = checksumOf(files.filter(([name]) => name === PROPERTIES_FILE));
   // Fixed names first, so a node or app that takes one of them is the one told to rename.
-  names.claim('ConfigMap', 'axonserver-config', at(), 'the Axon Server configuration');
+  names.claim('ConfigMap', CONFIG_MAP, at(), 'the Axon Server configuration');
   names.claim('Service', 'axonserver-grpc', at(), 'the Axon Server client Service');
   names.claim('Service', 'axonserver-ui', at(), 'the Axon Server UI Service');
   names.claim('PodDisruptionBudget', AXON_SERVER, at(), 'the Axon Server PodDisruptionBudget');
   if (config.networkPolicy.enabled) names.claim('NetworkPolicy', AXON_SERVER, at(), 'the Axon Server NetworkPolicy');
 
+  const license = config.license ? { name: config.license.secretName, key: config.license.key } : undefined;
+  const ac = config.accessControl;
+  const systemToken = ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined;
+  if (license) secrets.add(license, 'the Axon Server licence');
+  if (systemToken) secrets.add(systemToken, 'the Axon Server system token');
+  if (config.edition === 'enterprise' && ac.enabled && ac.internalTokenSecret) {
+    secrets.add({ name: ac.internalTokenSecret, key: ac.internalTokenKey }, 'the Axon Server internal token');
+  }
+  for (const name of config.imagePullSecrets) secrets.add({ name, key: '.dockerconfigjson' }, 'pulling the Axon Server image');
+
   const nodeInfo = config.nodes.map((node, index) => {
     const roles = rolesByNode.get(node.name) ?? [];
     return {
       node, index, roles,
-      voter: roles.some((r) => VOTING_ROLES.includes(r.role)) || config.edition === 'standard',
-      servesClients: roles.some((r) => r.group !== ADMIN && CLIENT_ROLES.includes(r.role)) || config.edition === 'standard',
+      voter: roles.some((r) => isVoting(r.role)) || config.edition === 'standard',
+      servesClients: roles.some((r) => r.group !== ADMIN_GROUP && roleServesClients(r.role)) || config.edition === 'standard',
     };
   });
   const waveOf = new Map(nodeRolloutOrder(nodeInfo.map((n) => ({ name: n.node.name, voter: n.voter })))
     .map((n, i) => [n.name, WAVE.firstNode + i]));
+
+  const probes: Probes = {
+    startup: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', successThreshold: 1, ...config.probes.startup },
+    liveness: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', successThreshold: 1, ...config.probes.liveness },
+    readiness: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', ...config.probes.readiness },
+  };
 
   const nodes = nodeInfo.map(({ node, index, roles, voter, servesClients }): AxonServerNodeModel => {
     const stable = labels.stable(AXON_SERVER, node.name, COMPONENT);
@@ -86,20 +109,66 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     names.claim('StatefulSet', node.name, at('nodes', index, 'name'));
     names.claim('Service', node.name, at('nodes', index, 'name'));
     const tags = nodeTags(node, index, issues);
+    const claims = claimsOf(node);
+    const scratch = scratchDirsOf(node);
+    const secretVolumes: PodVolume[] = [
+      ...(license ? [secretFileVolume('license', license.name, license.key, LICENSE_FILE)] : []),
+      ...(systemToken ? [secretFileVolume('system-token', systemToken.name, systemToken.key, SYSTEM_TOKEN_FILE)] : []),
+    ];
+    const secretMounts: VolumeMount[] = [
+      ...(license ? [{ name: 'license', mountPath: AXON_PATHS.licenseSecret, readOnly: true }] : []),
+      ...(systemToken ? [{ name: 'system-token', mountPath: AXON_PATHS.systemTokenSecret, readOnly: true }] : []),
+    ];
     return {
       name: node.name,
       fqdn: `${node.name}.${domain}`,
       zone: node.zone,
       tags,
-      volumes: volumesOf(node),
-      scratchDirs: scratchDirsOf(node),
       roles,
       voter,
       servesClients,
       statefulSet: { name: node.name, labels: labels.full(stable, versionLabel), wave: waveOf.get(node.name)!, protected: true },
-      podLabels: labels.full(stable, { ...versionLabel, ...(servesClients ? { [LABEL_SERVES_CLIENTS]: 'true' } : {}) }),
       selector,
-      volumeLabels: { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name, [LABEL_COMPONENT]: COMPONENT },
+      claims: claims.map((c) => ({ ...c, labels: { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name, [LABEL_COMPONENT]: COMPONENT } })),
+      pod: {
+        labels: labels.full(stable, { ...versionLabel, ...(servesClients ? { [LABEL_SERVES_CLIENTS]: 'true' } : {}) }),
+        annotations: { [ANNOTATION_CONFIG_CHECKSUM]: checksum },
+        user: { runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, fsGroup: NON_ROOT_ID },
+        imagePullSecrets: config.imagePullSecrets,
+        terminationGracePeriodSeconds: config.terminationGracePeriodSeconds,
+        volumes: [
+          { kind: 'configMap', name: 'config', configMap: CONFIG_MAP },
+          ...secretVolumes,
+          ...scratch.map((d) => scratchVolume(d.name)),
+        ],
+        containers: [{
+          name: CONTAINER,
+          image: config.image,
+          imagePullPolicy: config.imagePullPolicy,
+          ports: [
+            { name: 'grpc', containerPort: AXON_PORTS.grpc },
+            { name: 'http', containerPort: AXON_PORTS.http },
+            { name: 'internal', containerPort: AXON_PORTS.internal },
+          ],
+          env: nodeEnv(config, node, tags, resources),
+          resources,
+          probes,
+          mounts: [
+            ...claims.map((c) => ({ name: c.name, mountPath: MOUNT_PATHS[c.name] })),
+            { name: 'config', mountPath: AXON_PATHS.config, readOnly: true },
+            ...secretMounts,
+            ...scratch,
+          ],
+        }],
+        scheduling: {
+          nodeSelector: config.nodeSelector,
+          tolerations: config.tolerations,
+          priorityClassName: config.priorityClassName,
+          zone: node.zone,
+          // Two nodes on one host would fail together.
+          antiAffinity: { selector: clusterSelector, required: config.podAntiAffinity === 'required' },
+        },
+      },
       service: {
         // Protected like the StatefulSet: a node still running must not lose its DNS name.
         meta: { name: node.name, labels: labels.full(stable), wave: WAVE.services, protected: true },
@@ -109,7 +178,6 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
         // Nodes find each other before they are ready: DNS must not wait for readiness.
         publishNotReadyAddresses: true,
       },
-      env: nodeEnv(config, node, tags, resources),
     };
   });
 
@@ -146,39 +214,34 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     };
   });
 
-  const probes = {
-    startup: { path: '/actuator/info', port: 'http', successThreshold: 1, ...config.probes.startup },
-    liveness: { path: '/actuator/info', port: 'http', successThreshold: 1, ...config.probes.liveness },
-    readiness: { path: '/actuator/info', port: 'http', ...config.probes.readiness },
-  };
-
   return {
     edition: config.edition,
     image: config.image,
     version: version ?? image?.digest ?? config.image,
-    imagePullPolicy: config.imagePullPolicy,
-    imagePullSecrets: config.imagePullSecrets,
+    accessControl: ac.enabled,
     nodes,
     replicationGroups: groups,
-    config: { meta: { name: 'axonserver-config', labels: labels.full(clusterStable), wave: WAVE.config }, files, checksum },
+    firstNode,
+    config: { meta: { name: CONFIG_MAP, labels: labels.full(clusterStable), wave: WAVE.config }, files, checksum },
     clientService,
     uiService,
     pdb: { meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config }, selector: clusterSelector, maxUnavailable: 1 },
     networkPolicy,
     storageClasses,
-    license: config.license ? { name: config.license.secretName, key: config.license.key } : undefined,
-    systemToken: config.accessControl.enabled && config.accessControl.systemTokenSecret
-      ? { name: config.accessControl.systemTokenSecret, key: config.accessControl.systemTokenKey }
-      : undefined,
-    resources,
-    terminationGracePeriodSeconds: config.terminationGracePeriodSeconds,
-    probes,
-    clusterSelector,
-    podAntiAffinity: config.podAntiAffinity,
-    nodeSelector: config.nodeSelector,
-    tolerations: config.tolerations,
-    priorityClassName: config.priorityClassName,
   };
+}
+
+/** Axon Server's advice: probe /actuator/info, never /actuator/health (it fails on every node when one node is unwell). */
+const AXON_PROBE_PATH = '/actuator/info';
+const CONFIG_MAP = 'axonserver-config';
+
+/**
+ * The node that initialises a clean cluster: the first PRIMARY of `_admin` (declared or
+ * derived), or the first node. The others join it.
+ */
+function bootstrapNode(config: AxonServerConfig, groups: readonly ReplicationGroupModel[]): string {
+  const admin = groups.find((g) => g.name === ADMIN_GROUP);
+  return admin?.roles.find((r) => r.role === 'PRIMARY')?.node ?? config.nodes[0].name;
 }
 
 const PORTS = {
@@ -195,10 +258,10 @@ const MOUNT_PATHS: Record<VolumeName, string> = {
   events: AXON_PATHS.events, data: AXON_PATHS.data, log: AXON_PATHS.log, plugins: AXON_PATHS.plugins, exts: AXON_PATHS.exts,
 };
 
-function volumesOf(node: NodeConfig): VolumeModel[] {
+function claimsOf(node: NodeConfig): { name: VolumeName; size: string; storageClass?: string }[] {
   return VOLUME_NAMES.flatMap((name) => {
     const v = node.volumes[name];
-    return v ? [{ name, mountPath: MOUNT_PATHS[name], size: String(v.size), storageClass: v.storageClass }] : [];
+    return v ? [{ name, size: String(v.size), storageClass: v.storageClass }] : [];
   });
 }
 
@@ -206,7 +269,7 @@ function volumesOf(node: NodeConfig): VolumeModel[] {
  * Writable emptyDirs where the server writes outside its volumes (the root filesystem is
  * read-only): /tmp always, and the plugin directories when the node has no plugins volume.
  */
-function scratchDirsOf(node: NodeConfig): { name: string; mountPath: string }[] {
+function scratchDirsOf(node: NodeConfig): VolumeMount[] {
   return [
     ...(node.volumes.plugins ? [] : [{ name: 'plugins', mountPath: AXON_PATHS.plugins }]),
     { name: 'tmp', mountPath: AXON_PATHS.tmp },
@@ -282,7 +345,7 @@ const SECRET_LIKE = /(password|secret|token|credentials?)$/i;
 
 function configFiles(
   config: AxonServerConfig, groups: readonly ReplicationGroupModel[], domain: string, sourceFile: string,
-  namespace: string, issues: Issues,
+  firstNode: string, issues: Issues,
 ): [string, string][] {
   const props = new Map<string, string>([
     ['axoniq.axonserver.port', String(AXON_PORTS.grpc)],
@@ -322,9 +385,7 @@ function configFiles(
   }
   const files: [string, string][] = [[PROPERTIES_FILE, renderProperties(sourceFile, props)]];
   if (config.edition === 'enterprise') {
-    const admin = groups.find((g) => g.name === ADMIN);
-    const firstNode = admin?.roles.find((r) => r.role === 'PRIMARY')?.node ?? config.nodes[0].name;
-    files.push([CLUSTER_TEMPLATE_FILE, renderClusterTemplate(sourceFile, `${firstNode}.${namespace}.svc.cluster.local:${AXON_PORTS.internal}`, groups)]);
+    files.push([CLUSTER_TEMPLATE_FILE, renderClusterTemplate(sourceFile, `${firstNode}.${domain}:${AXON_PORTS.internal}`, groups)]);
   }
   return files.sort(([a], [b]) => (a < b ? -1 : 1));
 }
@@ -342,13 +403,13 @@ function replicationGroups(config: AxonServerConfig, issues: Issues): Replicatio
   config.replicationGroups.forEach((g, gi) => {
     if (seenGroups.has(g.name)) issues.error(at('replicationGroups', gi, 'name'), `replication group "${g.name}" is declared twice`);
     seenGroups.add(g.name);
-    if (g.name.startsWith('_') && g.name !== ADMIN) {
-      issues.error(at('replicationGroups', gi, 'name'), `names starting with "_" are reserved by Axon Server (only ${ADMIN} may be declared)`);
+    if (g.name.startsWith('_') && g.name !== ADMIN_GROUP) {
+      issues.error(at('replicationGroups', gi, 'name'), `names starting with "_" are reserved by Axon Server (only ${ADMIN_GROUP} may be declared)`);
     }
     g.contexts.forEach((c, ci) => {
       const cpath = at('replicationGroups', gi, 'contexts', ci);
-      if (c === ADMIN && g.name !== ADMIN) issues.error(cpath, `the ${ADMIN} context belongs to the ${ADMIN} replication group`);
-      else if (c.startsWith('_') && c !== ADMIN) issues.error(cpath, 'context names starting with "_" are reserved by Axon Server');
+      if (c === ADMIN_GROUP && g.name !== ADMIN_GROUP) issues.error(cpath, `the ${ADMIN_GROUP} context belongs to the ${ADMIN_GROUP} replication group`);
+      else if (c.startsWith('_') && c !== ADMIN_GROUP) issues.error(cpath, 'context names starting with "_" are reserved by Axon Server');
       else if (seenContexts.has(c)) issues.error(cpath, `context "${c}" is already stored by replication group "${seenContexts.get(c)}"; a context belongs to one group`);
       seenContexts.set(c, g.name);
     });
@@ -363,22 +424,22 @@ function replicationGroups(config: AxonServerConfig, issues: Issues): Replicatio
       .filter(([node]) => nodeOrder.has(node))
       .sort(([a], [b]) => nodeOrder.get(a)! - nodeOrder.get(b)!)
       .map(([node, role]) => ({ node, role }));
-    const contexts = g.name === ADMIN ? [ADMIN] : g.contexts;
+    const contexts = g.name === ADMIN_GROUP ? [ADMIN_GROUP] : g.contexts;
     groups.push({ name: g.name, contexts, roles });
   });
-  if (!groups.some((g) => g.name !== ADMIN)) {
+  if (!groups.some((g) => g.name !== ADMIN_GROUP)) {
     issues.error(at('replicationGroups'), 'an enterprise cluster needs at least one replication group with a context for the apps, e.g. { name: default, contexts: [default], roles: { <node>: PRIMARY } }');
   }
-  const declaredAdmin = groups.find((g) => g.name === ADMIN);
+  const declaredAdmin = groups.find((g) => g.name === ADMIN_GROUP);
   const admin: ReplicationGroupModel = declaredAdmin ?? {
-    name: ADMIN,
-    contexts: [ADMIN],
+    name: ADMIN_GROUP,
+    contexts: [ADMIN_GROUP],
     roles: config.nodes
       .filter((n) => groups.some((g) => g.roles.some((r) => r.node === n.name && r.role === 'PRIMARY')))
       .map((n) => ({ node: n.name, role: 'PRIMARY' as const })),
     derived: true,
   };
-  return [admin, ...groups.filter((g) => g.name !== ADMIN)];
+  return [admin, ...groups.filter((g) => g.name !== ADMIN_GROUP)];
 }
 
 function rolesPerNode(config: AxonServerConfig, groups: readonly ReplicationGroupModel[]) {
@@ -397,18 +458,18 @@ function checkQuorum(config: AxonServerConfig, groups: readonly ReplicationGroup
   for (const g of groups) {
     if (g.roles.length === 0 && g.derived) continue; // reported on the groups themselves
     const path = groupPath(config, g);
-    const label = g.derived ? `the ${ADMIN} replication group (derived: every node that is PRIMARY somewhere; declare ${ADMIN} to choose)` : `replication group "${g.name}"`;
+    const label = g.derived ? `the ${ADMIN_GROUP} replication group (derived: every node that is PRIMARY somewhere; declare ${ADMIN_GROUP} to choose)` : `replication group "${g.name}"`;
     const primaries = g.roles.filter((r) => r.role === 'PRIMARY');
     if (primaries.length === 0) {
       issues.error(path, `${label} has no PRIMARY node: every replication group needs at least one to lead it`);
       continue;
     }
-    const voters = g.roles.filter((r) => VOTING_ROLES.includes(r.role));
-    const majority = Math.floor(voters.length / 2) + 1;
+    const voters = g.roles.filter((r) => isVoting(r.role));
+    const { majority, tolerates } = quorumOf(g.roles);
     if (voters.length % 2 === 0) {
       issues.error(path,
         `${label} has ${voters.length} voters (PRIMARY + ACTIVE_BACKUP); use an odd number: the group runs while a majority ` +
-        `(${majority} of ${voters.length}) is up, so it survives the loss of only ${voters.length - majority}, ` +
+        `(${majority} of ${voters.length}) is up, so it survives the loss of only ${tolerates}, ` +
         `no more than with ${voters.length - 1} voter${voters.length - 1 === 1 ? '' : 's'}`);
     }
     const perZone = new Map<string, number>();

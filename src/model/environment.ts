@@ -7,8 +7,10 @@ import { buildApps } from './apps';
 import { buildArgoCd } from './argocd';
 import { buildAxonServer } from './axon-server';
 import { Issues } from './issues';
-import { LabelScheme, RESERVED_LABEL_PREFIXES } from './labels';
+import { RESERVED_LABEL_PREFIXES } from '../domain/keys';
+import { LabelScheme } from './labels';
 import { NameRegistry } from './names';
+import { SecretRegistry } from './secrets';
 import type { EnvironmentModel, ModelIssue } from './types';
 
 export interface BuildResult {
@@ -25,11 +27,14 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
   }
   const labels = new LabelScheme(config.partOf ?? config.namespace, config.labels);
   const names = new NameRegistry(issues);
-  const axonServer = buildAxonServer({ config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names });
+  const secrets = new SecretRegistry();
+  const axonServer = buildAxonServer({ config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets });
   const apps = buildApps({
-    apps: config.apps, axonServer, accessControl: config.axonServer.accessControl.enabled, labels, issues, names,
+    apps: config.apps, axonServer, accessControl: config.axonServer.accessControl.enabled, labels, issues, names, secrets,
   });
   const argocd = config.argocd ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues) : undefined;
-  const model: EnvironmentModel = { name: config.environment, namespace: config.namespace, axonServer, apps, argocd };
+  const model: EnvironmentModel = {
+    name: config.environment, namespace: config.namespace, axonServer, apps, argocd, secrets: secrets.list(),
+  };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
 }

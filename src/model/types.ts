@@ -2,11 +2,13 @@
  * The model: every decision about what to deploy, made once, as plain data.
  *
  * Built from a validated configuration by pure functions (`buildEnvironment`). Names, labels,
- * selectors, derived values, environment variables, sync waves and checks live here; the
- * constructs only translate the model into Kubernetes objects.
+ * selectors, ports, user ids, mounts, environment variables, sync waves and checks live here;
+ * the constructs only translate the model into Kubernetes objects.
  */
-import type { Color, Phase, Role, VolumeName } from '../config/schema';
+import type { VolumeName } from '../config/schema';
 import type { ConfigPath, Severity } from '../config/diagnostics';
+import type { Color, Phase } from '../domain/phases';
+import type { Role } from '../domain/roles';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -35,6 +37,7 @@ export interface HttpProbe {
   readonly path: string;
   /** Name of the container port. */
   readonly port: string;
+  readonly scheme: 'HTTP' | 'HTTPS';
   readonly initialDelaySeconds: number;
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -48,15 +51,102 @@ export interface Probes {
   readonly readiness: HttpProbe;
 }
 
-/** Metadata every object gets: its name, labels, and annotations (sync wave, protection). */
+/** An Argo CD resource hook: the object runs in a sync phase instead of being kept in sync. */
+export interface HookModel {
+  readonly phase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+  /** `argocd.argoproj.io/hook-delete-policy`, e.g. `BeforeHookCreation`. */
+  readonly deletePolicy: string;
+}
+
+/** Metadata every object gets: its name, labels, and annotations (sync wave, protection, hook). */
 export interface ObjectMeta {
   readonly name: string;
   readonly labels: Labels;
-  /** Argo CD sync wave. */
+  /** Argo CD sync wave (for a hook: its order among the hooks and waves of its phase). */
   readonly wave: number;
   /** Owns persistent data: Argo CD must never prune or delete it. */
   readonly protected?: boolean;
+  readonly hook?: HookModel;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pods
+
+export interface ContainerPort {
+  readonly name: string;
+  readonly containerPort: number;
+}
+
+/** A volume of a pod (volume claim templates are declared on the StatefulSet instead). */
+export type PodVolume =
+  | { readonly kind: 'emptyDir'; readonly name: string; readonly sizeLimit: string }
+  | { readonly kind: 'configMap'; readonly name: string; readonly configMap: string; readonly defaultMode?: number }
+  | {
+    readonly kind: 'secret';
+    readonly name: string;
+    readonly secretName: string;
+    /** Key -> file name; all keys when absent. */
+    readonly items?: readonly { readonly key: string; readonly path: string }[];
+    readonly defaultMode: number;
+  };
+
+export interface VolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+}
+
+export interface ContainerModel {
+  readonly name: string;
+  readonly image: string;
+  readonly imagePullPolicy: 'IfNotPresent' | 'Always' | 'Never';
+  /** Replaces the image's entrypoint. */
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly ports: readonly ContainerPort[];
+  readonly env: readonly EnvVar[];
+  readonly resources: Resources;
+  readonly probes?: Probes;
+  readonly mounts: readonly VolumeMount[];
+  /** Seconds the container keeps running after it is told to stop (a `sleep` pre-stop hook); 0: none. */
+  readonly preStopSleepSeconds?: number;
+}
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+/** Where a pod may run. */
+export interface SchedulingModel {
+  readonly nodeSelector: Labels;
+  readonly tolerations: readonly Toleration[];
+  readonly priorityClassName?: string;
+  /** A zone the pod must run in. */
+  readonly zone?: string;
+  /** Pods this pod keeps away from, per host. */
+  readonly antiAffinity?: { readonly selector: Labels; readonly required: boolean };
+}
+
+/** A pod template: identity, security, volumes, containers and scheduling. */
+export interface PodModel {
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  /** Non-root user and group; `fsGroup` when the pod writes to persistent volumes. */
+  readonly user: { readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup?: number };
+  readonly imagePullSecrets: readonly string[];
+  readonly terminationGracePeriodSeconds?: number;
+  readonly restartPolicy?: 'Always' | 'Never' | 'OnFailure';
+  readonly volumes: readonly PodVolume[];
+  readonly containers: readonly ContainerModel[];
+  readonly scheduling?: SchedulingModel;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services and budgets
 
 export interface ServicePort {
   readonly name: string;
@@ -79,22 +169,15 @@ export interface PodDisruptionBudgetModel {
   readonly maxUnavailable: number;
 }
 
-export interface Toleration {
-  readonly key?: string;
-  readonly operator: 'Exists' | 'Equal';
-  readonly value?: string;
-  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  readonly tolerationSeconds?: number;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Axon Server
 
-export interface VolumeModel {
+export interface ClaimModel {
   readonly name: VolumeName;
-  readonly mountPath: string;
   readonly size: string;
   readonly storageClass?: string;
+  /** Stable labels only: claim templates are immutable. */
+  readonly labels: Labels;
 }
 
 export interface NodeRole {
@@ -109,23 +192,19 @@ export interface AxonServerNodeModel {
   readonly zone?: string;
   /** Node tags including `zone`, sorted by key. */
   readonly tags: readonly (readonly [string, string])[];
-  readonly volumes: readonly VolumeModel[];
-  /** Writable emptyDirs where the server writes outside its volumes. */
-  readonly scratchDirs: readonly { readonly name: string; readonly mountPath: string }[];
   readonly roles: readonly NodeRole[];
   /** PRIMARY or ACTIVE_BACKUP in some replication group. */
   readonly voter: boolean;
   /** PRIMARY or MESSAGING_ONLY in some replication group other than _admin. */
   readonly servesClients: boolean;
   readonly statefulSet: ObjectMeta;
-  /** Labels of the pod template (stable labels plus version and client flag). */
-  readonly podLabels: Labels;
   /** Stable labels selecting this node's pod; never changes for a node. */
   readonly selector: Labels;
-  /** Labels of the volume claim templates: stable only (they are immutable). */
-  readonly volumeLabels: Labels;
+  /** One PersistentVolumeClaim template per volume. */
+  readonly claims: readonly ClaimModel[];
+  readonly pod: PodModel;
+  /** The headless Service that gives the node its DNS name. */
   readonly service: ServiceModel;
-  readonly env: readonly EnvVar[];
 }
 
 export interface ReplicationGroupModel {
@@ -148,7 +227,7 @@ export interface ConfigFilesModel {
   readonly meta: ObjectMeta;
   /** File name -> content, mounted at /axonserver/config. */
   readonly files: readonly (readonly [string, string])[];
-  /** sha256 of the files; on each pod template so a change rolls the nodes. */
+  /** sha256 of what a running node reads; on each pod template so a change rolls the nodes. */
   readonly checksum: string;
 }
 
@@ -165,41 +244,23 @@ export interface NetworkPolicyModel {
 export interface AxonServerModel {
   readonly edition: 'standard' | 'enterprise';
   readonly image: string;
+  /** The image tag (or digest) for labels and reports. */
   readonly version: string;
-  readonly imagePullPolicy: 'IfNotPresent' | 'Always' | 'Never';
-  readonly imagePullSecrets: readonly string[];
+  readonly accessControl: boolean;
   readonly nodes: readonly AxonServerNodeModel[];
   readonly replicationGroups: readonly ReplicationGroupModel[];
+  /** The node that initialises a clean cluster (the cluster template's `first`); standard: the one node. */
+  readonly firstNode: string;
   readonly config: ConfigFilesModel;
   readonly clientService: ServiceModel;
   readonly uiService: ServiceModel;
   readonly pdb: PodDisruptionBudgetModel;
   readonly networkPolicy?: NetworkPolicyModel;
   readonly storageClasses: readonly StorageClassModel[];
-  readonly license?: SecretRef;
-  readonly systemToken?: SecretRef;
-  readonly resources: Resources;
-  readonly terminationGracePeriodSeconds: number;
-  readonly probes: Probes;
-  /** Selects every node of the cluster (anti-affinity, PDB, NetworkPolicy). */
-  readonly clusterSelector: Labels;
-  readonly podAntiAffinity: 'required' | 'preferred';
-  readonly nodeSelector: Labels;
-  readonly tolerations: readonly Toleration[];
-  readonly priorityClassName?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Apps
-
-export interface WorkloadPod {
-  readonly image: string;
-  readonly labels: Labels;
-  readonly annotations: Labels;
-  readonly env: readonly EnvVar[];
-  readonly resources: Resources;
-  readonly ports: readonly { readonly name: string; readonly containerPort: number }[];
-}
 
 export interface DeploymentModel {
   readonly meta: ObjectMeta;
@@ -208,22 +269,22 @@ export interface DeploymentModel {
   readonly version: string;
   readonly replicas: number;
   readonly selector: Labels;
-  readonly pod: WorkloadPod;
-  readonly probes: Probes;
-  readonly preStopSleepSeconds: number;
-  readonly terminationGracePeriodSeconds: number;
+  readonly pod: PodModel;
   readonly maxSurge: number | string;
   readonly minReadySeconds: number;
 }
 
-export interface CleanupJobModel {
+export interface JobModel {
   readonly meta: ObjectMeta;
-  readonly color: Color;
-  readonly version: string;
-  readonly pod: WorkloadPod;
+  readonly pod: PodModel;
   readonly ttlSecondsAfterFinished: number;
   readonly backoffLimit: number;
   readonly activeDeadlineSeconds: number;
+}
+
+export interface CleanupJobModel extends JobModel {
+  readonly color: Color;
+  readonly version: string;
 }
 
 /** A colour as declared, whether or not anything runs for it (for reviews and the topology). */
@@ -238,10 +299,13 @@ export interface AppModel {
   readonly name: string;
   readonly strategy: 'blueGreen' | 'rolling';
   readonly context: string;
-  readonly runAsUser: number;
-  readonly runAsGroup: number;
-  readonly imagePullSecrets: readonly string[];
+  /** The Secret with the app's Axon Server token, when it has one. */
+  readonly token?: SecretRef;
   readonly colors: readonly ColorModel[];
+  /** The colour the live Service selects (blue/green with a SERVING colour). */
+  readonly liveColor?: Color;
+  /** The colour the preview Service selects. */
+  readonly previewColor?: Color;
   readonly deployments: readonly DeploymentModel[];
   readonly liveService?: ServiceModel;
   readonly previewService?: ServiceModel;
@@ -267,10 +331,21 @@ export interface ArgoCdModel {
   readonly namespaceLabels: Labels;
 }
 
+/** A Secret the environment reads and axon-deploy never renders: it must exist before the first sync. */
+export interface SecretRequirement {
+  readonly name: string;
+  /** Keys read from it, sorted. */
+  readonly keys: readonly string[];
+  /** What reads it, e.g. "Axon Server licence", "order-service token". */
+  readonly usedBy: readonly string[];
+}
+
 export interface EnvironmentModel {
   readonly name: string;
   readonly namespace: string;
   readonly axonServer: AxonServerModel;
   readonly apps: readonly AppModel[];
   readonly argocd?: ArgoCdModel;
+  /** Every Secret the environment references, sorted by name. */
+  readonly secrets: readonly SecretRequirement[];
 }

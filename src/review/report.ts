@@ -2,8 +2,9 @@
  * The review as Markdown, for the terminal and as a pull-request comment. Blockers that were
  * acknowledged with `--allow <rule>:<env>/<object>` stay in the report, marked as allowed.
  */
-import { RELEASE_ORDER } from '../model/waves';
-import type { EnvReview, Finding } from './rules';
+import { REVIEW_RULES } from '../domain/rules';
+import { RELEASE_ORDER } from '../domain/waves';
+import type { EnvReview, Finding } from './findings';
 
 export interface ReviewResult {
   readonly reviews: readonly EnvReview[];
@@ -12,21 +13,27 @@ export interface ReviewResult {
   readonly allowed: readonly Finding[];
   /** Acknowledgements that matched no blocker. */
   readonly unusedAllows: readonly string[];
+  /** Acknowledgements of blockers that cannot be acknowledged (the change must be fixed). */
+  readonly refusedAllows: readonly string[];
 }
 
 export const allowKey = (f: Finding) => `${f.rule}:${f.env}/${f.object}`;
 
-/** Splits blockers into blocking and allowed by the acknowledgements given. */
+const acknowledgeable = (f: Finding) => !(REVIEW_RULES[f.rule] as { final?: boolean }).final;
+
+/** Splits blockers into blocking and allowed by the acknowledgements given (final rules cannot be allowed). */
 export function applyAllows(reviews: readonly EnvReview[], allows: readonly string[]): ReviewResult {
   const blockers = reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'blocker'));
   const allowSet = new Set(allows);
-  const allowed = blockers.filter((f) => allowSet.has(allowKey(f)));
+  const allowed = blockers.filter((f) => acknowledgeable(f) && allowSet.has(allowKey(f)));
   const used = new Set(allowed.map(allowKey));
+  const refused = new Set(blockers.filter((f) => !acknowledgeable(f)).map(allowKey));
   return {
     reviews,
-    blocking: blockers.filter((f) => !allowSet.has(allowKey(f))),
+    blocking: blockers.filter((f) => !allowed.includes(f)),
     allowed,
-    unusedAllows: allows.filter((a) => !used.has(a)),
+    unusedAllows: allows.filter((a) => !used.has(a) && !refused.has(a)),
+    refusedAllows: allows.filter((a) => refused.has(a)),
   };
 }
 
@@ -50,6 +57,7 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
   out.push(summary.join(' · '), '');
   for (const note of ctx.notes) out.push(`> Note: ${note}`, '');
   for (const unused of result.unusedAllows) out.push(`> Note: \`--allow ${unused}\` matched no blocker.`, '');
+  for (const refused of result.refusedAllows) out.push(`> Note: \`--allow ${refused}\` cannot be acknowledged: fix the change.`, '');
 
   for (const review of result.reviews) {
     const allowedKeys = new Set(result.allowed.map(allowKey));
@@ -60,7 +68,7 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
       out.push(`## ${review.env}: no changes`, '');
       continue;
     }
-    out.push(`## ${review.env}`, '');
+    out.push(review.env === '*' ? '## The config' : `## ${review.env}`, '');
     section(out, '### ⛔ Blockers', blockers, true);
     section(out, '### ✅ Acknowledged blockers', acknowledged, false);
     section(out, '### ⚠️ Warnings', envWarnings, false);
@@ -94,7 +102,7 @@ function section(out: string[], title: string, findings: readonly Finding[], wit
   for (const f of findings) {
     out.push(`- **${f.rule}** \`${f.object}\`: ${f.message}`);
     for (const d of f.details) out.push(`  ${d}`);
-    if (withAllow) out.push(`  To do this on purpose, acknowledge it: \`--allow ${allowKey(f)}\``);
+    if (withAllow && acknowledgeable(f)) out.push(`  To do this on purpose, acknowledge it: \`--allow ${allowKey(f)}\``);
   }
   out.push('');
 }

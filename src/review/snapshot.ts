@@ -1,14 +1,14 @@
 /**
  * One side of a review: the synthesized objects of each environment (from dist/) and, where the
- * config builds, its model (phases, roles and groups, which dist/ alone cannot always tell).
+ * config builds, its model (phases, roles and groups, Secrets: what dist/ alone cannot tell).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { formatDiagnostic } from '../config/diagnostics';
 import { buildAll } from '../build';
+import type { Diagnostic } from '../config/diagnostics';
 import type { EnvironmentModel } from '../model/types';
 import { readTree } from '../synth/output';
 import { KubeObject, OutputTree, renderOutput } from '../synth/render';
@@ -23,14 +23,23 @@ export interface EnvSnapshot {
 
 export interface Snapshot {
   readonly envs: ReadonlyMap<string, EnvSnapshot>;
-  /** Why some models are missing (the config did not build). */
-  readonly notes: readonly string[];
+  /** Errors of a config that does not build (its models are then missing). */
+  readonly configErrors: readonly Diagnostic[];
+  /** Files of dist/ that are not what config/ produces (added, changed or missing), when checked. */
+  readonly staleFiles: readonly string[];
 }
 
 export const objectKey = (o: Pick<KubeObject, 'kind' | 'metadata'>) => `${o.kind}/${o.metadata.name}`;
 
+/** The environment a file of dist/ belongs to: `<env>/…` or `argocd/<env>.yaml`. */
+export function environmentOfFile(file: string): string | undefined {
+  const [dir, name] = file.split('/');
+  if (name === undefined) return undefined;
+  return dir === 'argocd' ? name.replace(/\.yaml$/, '') : dir;
+}
+
 /** Builds a snapshot from an output tree (dist/ as files) and the models of the same config. */
-export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[], notes: readonly string[] = []): Snapshot {
+export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[], extra: Partial<Pick<Snapshot, 'configErrors' | 'staleFiles'>> = {}): Snapshot {
   const envs = new Map<string, { objects: Map<string, KubeObject>; topology?: string }>();
   const entryOf = (env: string) => {
     const entry = envs.get(env) ?? { objects: new Map<string, KubeObject>() };
@@ -38,58 +47,60 @@ export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[]
     return entry;
   };
   for (const [file, content] of tree) {
-    const [dir, name] = file.split('/');
-    if (name === undefined) continue;
-    if (dir === 'argocd') {
-      // The environment's Argo CD Application is reviewed with its objects (it says where they go).
-      const app = parseAllDocuments(content)[0]?.toJS() as KubeObject | null;
-      if (app?.kind && app.metadata?.name && name.endsWith('.yaml')) entryOf(name.replace(/\.yaml$/, '')).objects.set(objectKey(app), app);
-      continue;
-    }
-    const env = dir;
+    const env = environmentOfFile(file);
+    const name = file.slice(file.indexOf('/') + 1);
+    if (env === undefined) continue;
     const entry = entryOf(env);
     if (name === 'TOPOLOGY.md') entry.topology = content;
     if (!name.endsWith('.yaml') || name === 'kustomization.yaml') continue;
+    // The environment's Argo CD Application is reviewed with its objects (it says where they go).
     for (const doc of parseAllDocuments(content)) {
       const obj = doc.toJS() as KubeObject | null;
       if (obj?.kind && obj.metadata?.name) entry.objects.set(objectKey(obj), obj);
     }
   }
+  for (const m of models) entryOf(m.name);
   const byName = new Map(models.map((m) => [m.name, m]));
   return {
-    envs: new Map([...envs.entries()].map(([name, e]) => [name, { name, objects: e.objects, topology: e.topology, model: byName.get(name) }])),
-    notes,
+    envs: new Map([...envs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, e]) => [name, { name, objects: e.objects, topology: e.topology, model: byName.get(name) }])),
+    configErrors: extra.configErrors ?? [],
+    staleFiles: extra.staleFiles ?? [],
   };
 }
 
-/**
- * The snapshot of a project directory: its dist/ as committed, models from its config/. With
- * `checkStale`, also notes when dist/ is not what config/ produces (the review shows dist/, which
- * is what Argo CD applies).
- */
-export function snapshotOfProject(root: string, label: string, checkStale = false): Snapshot {
-  const notes: string[] = [];
-  let models: EnvironmentModel[] = [];
-  const dist = readTree(path.join(root, 'dist'));
-  if (fs.existsSync(path.join(root, 'config'))) {
-    const { inputs, diagnostics } = buildAll('config', root);
-    models = inputs.map((i) => i.model);
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      notes.push(`the config of ${label} does not build (${errors.length} error${errors.length === 1 ? '' : 's'}, first: ${formatDiagnostic(errors[0])}); release and quorum checks use only the environments that build`);
-    } else if (checkStale) {
-      const expected = renderOutput(inputs);
-      const same = expected.size === dist.size && [...expected].every(([file, content]) => dist.get(file) === content);
-      if (!same) notes.push('dist/ does not match config/: run npm run synth and commit the result (the review shows dist/ as it is)');
-    }
-  }
-  return snapshotOf(dist, models, notes);
+export interface ProjectLayout {
+  /** The config directory, relative to the project root. */
+  readonly config: string;
+  /** The output directory, relative to the project root. */
+  readonly out: string;
 }
 
-/** Writes config/ and dist/ as they are at a git ref into a temporary directory. */
-export function checkoutRef(repo: string, ref: string): string {
-  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: repo, input, maxBuffer: 512 * 1024 * 1024 });
-  const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', 'config', 'dist']).toString('utf8').split('\0').filter((f) => f !== '');
+/**
+ * The snapshot of a project directory: its dist/ as it is, models from its config/. With
+ * `checkStale`, also the files where dist/ is not what config/ produces (the review shows dist/,
+ * which is what Argo CD applies).
+ */
+export function snapshotOfProject(root: string, layout: ProjectLayout, checkStale = false): Snapshot {
+  const dist = readTree(path.join(root, layout.out));
+  if (!fs.existsSync(path.join(root, layout.config))) return snapshotOf(dist, []);
+  const { inputs, diagnostics } = buildAll(layout.config, root);
+  const configErrors = diagnostics.filter((d) => d.severity === 'error');
+  const models = configErrors.length > 0 ? [] : inputs.map((i) => i.model);
+  const staleFiles = checkStale && configErrors.length === 0 ? differingFiles(renderOutput(inputs), dist) : [];
+  return snapshotOf(dist, models, { configErrors, staleFiles });
+}
+
+/** Files that differ between what should be and what is, sorted. */
+export function differingFiles(expected: OutputTree, actual: OutputTree): string[] {
+  const files = new Set([...expected.keys(), ...actual.keys()]);
+  return [...files].filter((f) => expected.get(f) !== actual.get(f)).sort();
+}
+
+/** Writes the given directories as they are at a git ref into a temporary directory. */
+export function checkoutRef(repo: string, ref: string, dirs: readonly string[]): string {
+  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: repo, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', ...dirs]).toString('utf8').split('\0').filter((f) => f !== '');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'axon-deploy-review-'));
   if (files.length === 0) return dir;
   const batch = git(['cat-file', '--batch'], files.map((f) => `${ref}:${f}\n`).join(''));

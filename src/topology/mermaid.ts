@@ -3,6 +3,7 @@
  * storage), replication groups and their contexts, apps with their colours and phases, and which
  * Service points where. Mermaid, which GitHub renders in Markdown. Pure and deterministic.
  */
+import { ADMIN_GROUP } from '../domain/roles';
 import type { AppModel, EnvironmentModel } from '../model/types';
 
 /** Mermaid ids: letters, digits and underscores only. */
@@ -20,8 +21,8 @@ export function renderTopology(model: EnvironmentModel, sourceFile: string): str
     const nodes = ax.nodes.filter((n) => (n.zone ?? '') === zone);
     if (zone) lines.push(`  subgraph ${id('zone', zone)}[${label([`zone ${zone}`])}]`);
     for (const n of nodes) {
-      const roles = n.roles.filter((r) => r.group !== '_admin').map((r) => `${r.group}: ${r.role}`);
-      const storage = n.volumes.map((v) => `${v.name} ${v.size}${v.storageClass ? ` ${v.storageClass}` : ''}`);
+      const roles = n.roles.filter((r) => r.group !== ADMIN_GROUP).map((r) => `${r.group}: ${r.role}`);
+      const storage = n.claims.map((v) => `${v.name} ${v.size}${v.storageClass ? ` ${v.storageClass}` : ''}`);
       const shape = n.voter ? ['[', ']'] : ['([', '])'];
       lines.push(`${zone ? '    ' : '  '}${id('node', n.name)}${shape[0]}${label([`<b>${n.name}</b>`, ...(roles.length ? roles : [ax.edition === 'standard' ? 'standalone' : 'no role']), ...storage])}${shape[1]}`);
     }
@@ -49,7 +50,23 @@ export function renderTopology(model: EnvironmentModel, sourceFile: string): str
     '',
     legend,
     '',
+    ...prerequisites(model),
   ].join('\n');
+}
+
+/** What must exist before the first sync: the Secrets, which axon-deploy references but never renders. */
+function prerequisites(model: EnvironmentModel): string[] {
+  if (model.secrets.length === 0) return [];
+  return [
+    '## Before the first sync',
+    '',
+    `Create these Secrets in namespace \`${model.namespace}\` (axon-deploy references Secrets, it never renders them):`,
+    '',
+    '| Secret | keys | read by |',
+    '|---|---|---|',
+    ...model.secrets.map((s) => `| \`${s.name}\` | ${s.keys.map((k) => `\`${k}\``).join(', ')} | ${s.usedBy.join('; ')} |`),
+    '',
+  ];
 }
 
 function appLines(app: AppModel, model: EnvironmentModel): string[] {
@@ -67,13 +84,13 @@ function appLines(app: AppModel, model: EnvironmentModel): string[] {
     }
   }
   out.push('  end');
-  for (const svc of [app.liveService, app.previewService]) {
+  const services = [[app.liveService, app.liveColor], [app.previewService, app.previewColor]] as const;
+  for (const [svc, color] of services) {
     if (!svc) continue;
-    const color = svc.selector['axon-deploy.io/color'];
     const to = color ? id('color', `${app.name}-${color}`) : target.get(app.name);
     out.push(`  ${id('svc', svc.meta.name)}([${label([`Service ${svc.meta.name}`])}]) --> ${to}`);
   }
-  const group = model.axonServer.replicationGroups.find((g) => g.name !== '_admin' && g.contexts.includes(app.context));
+  const group = model.axonServer.replicationGroups.find((g) => g.name !== ADMIN_GROUP && g.contexts.includes(app.context));
   if (group) out.push(`  ${id('app', app.name)} -. ${app.context} .-> ${id('group', group.name)}`);
   else if (model.axonServer.edition === 'standard') out.push(`  ${id('app', app.name)} -. ${app.context} .-> ${id('node', model.axonServer.nodes[0].name)}`);
   return out;

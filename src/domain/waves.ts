@@ -10,7 +10,7 @@
  *     demoted colour changed last.
  * Wave numbers are spaced so that adding a node does not renumber the app waves.
  */
-import type { Phase } from '../config/schema';
+import type { Phase } from './phases';
 
 export const WAVE = {
   /** StorageClasses, ConfigMaps, NetworkPolicies, PodDisruptionBudgets. */
@@ -56,4 +56,4 @@ export const RELEASE_ORDER: readonly ReleaseStep[] = [
  * database that a running pod of that colour still writes to. A later sync runs it again, so
  * cleanup must be idempotent (drop if exists).
  */
-export const CLEANUP_HOOK = { hook: 'PostSync', deletePolicy: 'BeforeHookCreation' } as const;
+export const CLEANUP_HOOK = { phase: 'PostSync', deletePolicy: 'BeforeHookCreation' } as const;

@@ -1,0 +1,46 @@
+/**
+ * Axon Server replication-group roles, defined once: which roles vote, which serve clients, and
+ * the quorum arithmetic of a group. The schema, the model, the review and the topology read these.
+ */
+
+export const ROLES = ['PRIMARY', 'SECONDARY', 'ACTIVE_BACKUP', 'PASSIVE_BACKUP', 'MESSAGING_ONLY'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The replication group (and context) Axon Server keeps its own cluster configuration in. */
+export const ADMIN_GROUP = '_admin';
+
+/** Roles that take part in a group's elections. */
+export const VOTING_ROLES: readonly Role[] = ['PRIMARY', 'ACTIVE_BACKUP'];
+export const isVoting = (role: Role): boolean => VOTING_ROLES.includes(role);
+
+/** Roles whose nodes serve client applications (commands, queries, events). */
+export const CLIENT_ROLES: readonly Role[] = ['PRIMARY', 'MESSAGING_ONLY'];
+export const servesClients = (role: Role): boolean => CLIENT_ROLES.includes(role);
+
+/** Roles whose nodes store events. */
+export const STORING_ROLES: readonly Role[] = ['PRIMARY', 'SECONDARY', 'ACTIVE_BACKUP', 'PASSIVE_BACKUP'];
+
+/** Flags of `axonserver-cli.jar register-replication-group` for each role. */
+export const CLI_ROLE_FLAGS: Readonly<Record<Role, string>> = {
+  PRIMARY: '-n',
+  ACTIVE_BACKUP: '-a',
+  PASSIVE_BACKUP: '-p',
+  MESSAGING_ONLY: '-m',
+  SECONDARY: '-s',
+};
+
+/** The quorum arithmetic of one replication group. */
+export interface Quorum {
+  /** Nodes that vote (PRIMARY and ACTIVE_BACKUP). */
+  readonly voters: number;
+  /** Votes needed for a leader and for a write to commit. */
+  readonly majority: number;
+  /** Voters the group can lose and keep running. */
+  readonly tolerates: number;
+}
+
+export function quorumOf(roles: readonly { readonly role: Role }[]): Quorum {
+  const voters = roles.filter((r) => isVoting(r.role)).length;
+  const majority = Math.floor(voters / 2) + 1;
+  return { voters, majority, tolerates: Math.max(0, voters - majority) };
+}

@@ -1,0 +1,40 @@
+/**
+ * The review's rules, defined once: every id `--allow` accepts, whether the rule can block a
+ * change, and whether a blocker may be acknowledged at all. The review emits findings only with
+ * ids from this list; the CLI refuses unknown ids.
+ */
+
+export interface RuleInfo {
+  /** One line for `axon-deploy review --help` and the README. */
+  readonly summary: string;
+  /** Findings of this rule can be blockers (exit status 1 unless acknowledged). */
+  readonly blocks: boolean;
+  /** A blocker of this rule cannot be acknowledged: the change must be fixed. */
+  readonly final?: boolean;
+}
+
+export const REVIEW_RULES = {
+  'config-invalid': { summary: 'the config does not build (errors in config/)', blocks: true, final: true },
+  'stale-dist': { summary: 'dist/ is not what config/ produces: run axon-deploy synth and commit', blocks: true, final: true },
+  'environment-moved': { summary: 'an environment moved to another namespace or Argo CD destination', blocks: true },
+  'application-changed': { summary: 'an Argo CD Application changed how it syncs (source, project, policy)', blocks: false },
+  'immutable-field': { summary: 'a field a live cluster refuses to change (selectors, claim templates, StorageClass parameters, …)', blocks: true },
+  'volume-resize': { summary: 'a volume grown in a claim template (needs the PVC-expansion procedure)', blocks: true },
+  'volume-shrink': { summary: 'a volume shrunk (Kubernetes cannot)', blocks: true },
+  'statefulset-removed': { summary: 'an Axon Server node (its StatefulSet and event store) removed', blocks: true },
+  'storageclass-removed': { summary: 'a StorageClass removed', blocks: true },
+  'axon-image-change': { summary: 'the Axon Server image changes, with the order in which nodes roll', blocks: false },
+  'phase-transition': { summary: 'a colour move outside the phase life cycle', blocks: true },
+  'serving-removed': { summary: 'an app left without a SERVING colour, or a live app removed', blocks: true },
+  'version-change-in-place': { summary: 'the version of a running colour changed in place', blocks: true },
+  'cleanup-drops-database': { summary: 'a CLEANING_UP colour\'s database and tokens are dropped', blocks: false },
+  'strategy-change': { summary: 'an app switches between rolling and blueGreen', blocks: false },
+  'app-token': { summary: 'a new app connects with a token Axon Server must know', blocks: false },
+  'new-secret': { summary: 'the change references a Secret that must exist before the sync', blocks: false },
+  'roles-changed': { summary: 'replication groups or roles change (the cluster template applies only once)', blocks: false },
+  'voters-removed': { summary: 'more than one voter removed from a replication group at once', blocks: true },
+} as const satisfies Readonly<Record<string, RuleInfo>>;
+
+export type RuleId = keyof typeof REVIEW_RULES;
+export const RULE_IDS = Object.keys(REVIEW_RULES).sort() as RuleId[];
+export const isRuleId = (id: string): id is RuleId => Object.prototype.hasOwnProperty.call(REVIEW_RULES, id);

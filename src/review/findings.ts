@@ -1,0 +1,50 @@
+/**
+ * What a review finds: per environment, the objects that change, the pods that restart, and the
+ * findings (blockers and warnings), each under a rule id from the domain's rule list.
+ */
+import type { RuleId } from '../domain/rules';
+
+export type FindingSeverity = 'blocker' | 'warning';
+
+export interface Finding {
+  readonly env: string;
+  readonly severity: FindingSeverity;
+  readonly rule: RuleId;
+  /** `statefulset/axonserver-1`, `app/order-service`, `group/orders`. */
+  readonly object: string;
+  /** One line: what happens. */
+  readonly message: string;
+  /** Why it matters and the safe procedure, as Markdown lines. */
+  readonly details: readonly string[];
+}
+
+export interface ObjectChange {
+  readonly kind: string;
+  readonly name: string;
+  readonly change: 'added' | 'removed' | 'changed';
+  /** Changed fields, e.g. `spec.template.spec.containers[0].image`. */
+  readonly fields: readonly string[];
+}
+
+export interface Restart {
+  readonly wave: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly why: string;
+}
+
+export interface EnvReview {
+  readonly env: string;
+  /** Phase changes of blue/green apps, e.g. `order-service-green: INITIALISING → SERVING (1.5.0)`. */
+  readonly releases: readonly string[];
+  readonly changes: readonly ObjectChange[];
+  readonly restarts: readonly Restart[];
+  readonly findings: readonly Finding[];
+  /** The new TOPOLOGY.md when it changed. */
+  readonly topology?: string;
+}
+
+/** Adds a finding of the environment under review. */
+export type Add = (severity: FindingSeverity, rule: RuleId, object: string, message: string, details?: readonly string[]) => void;
+
+export const CLI = 'axonserver-cli.jar';

@@ -1,0 +1,182 @@
+/**
+ * Semantic review rules: compare the models of two snapshots of one environment. Phases,
+ * releases, replication groups and roles, where the environment goes, which Secrets it needs —
+ * read from the model, never re-derived from rendered objects. Pure.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { ALLOWED_TRANSITIONS, COLORS, isRunning, PHASE_ORDER_TEXT } from '../domain/phases';
+import { CLI_ROLE_FLAGS, isVoting, ROLES } from '../domain/roles';
+import type { AppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
+import { Add, CLI } from './findings';
+
+/** An environment moved to another namespace or cluster: Argo CD would build it anew, empty. */
+export function environmentMoves(env: string, base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
+  if (base.namespace !== head.namespace) {
+    add('blocker', 'environment-moved', `environment/${env}`, `moves ${env} from namespace ${base.namespace} to ${head.namespace}`, [
+      `Argo CD would create every object anew in ${head.namespace} — Axon Server nodes with new, empty event stores — while the StatefulSets in ${base.namespace} keep running unmanaged (they are never pruned). Apps would connect to the empty cluster.`,
+      'To move an environment on purpose: create the new one beside the old one (a new environment file), move the data (Axon Server backup and restore, or a new node joining the old cluster), switch clients over, then remove the old environment.',
+    ]);
+  }
+  const from = base.argocd?.destination;
+  const to = head.argocd?.destination;
+  if (from && to && base.argocd && head.argocd && !isDeepStrictEqual({ ...from, namespace: undefined }, { ...to, namespace: undefined })) {
+    const where = (d: typeof from) => d.name ? `cluster ${d.name}` : `server ${d.server}`;
+    add('blocker', 'environment-moved', `application/${head.argocd.name}`, `changes the destination of Argo CD Application ${head.argocd.name} (${where(from)} → ${where(to)})`, [
+      'Argo CD would deploy the environment anew at the new destination, with empty event stores, and leave the old one running unmanaged. Move an environment as a new environment beside the old one.',
+    ]);
+  }
+}
+
+/** Secrets the head references that the base did not: they must exist before the sync. */
+export function newSecrets(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
+  const had = new Set((base?.secrets ?? []).flatMap((s) => s.keys.map((k) => `${s.name}\0${k}`)));
+  for (const s of head.secrets) {
+    const keys = s.keys.filter((k) => !had.has(`${s.name}\0${k}`));
+    if (keys.length === 0) continue;
+    add('warning', 'new-secret', `secret/${s.name}`, `reads Secret ${s.name} (${keys.map((k) => `key ${k}`).join(', ')}), for ${s.usedBy.join('; ')}: create it in ${head.namespace} before the sync`, [
+      `axon-deploy never renders Secrets. Without it the pods that read it do not start. For example: \`kubectl -n ${head.namespace} create secret generic ${s.name} ${keys.map((k) => `--from-literal=${k}=…`).join(' ')}\` (or from your secret manager).`,
+    ]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Releases
+
+/** Checks every app's release; returns the phase changes, one line per colour. */
+export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): string[] {
+  const lines: string[] = [];
+  const baseApps = new Map(base.apps.map((a) => [a.name, a]));
+  const headApps = new Map(head.apps.map((a) => [a.name, a]));
+  for (const [name, b] of baseApps) {
+    if (!headApps.has(name) && isLive(b)) {
+      add('blocker', 'serving-removed', `app/${name}`, `removes app ${name}, which is live`, [
+        'Its live Service and Deployments are pruned and its clients lose it. To retire the app on purpose, stop its clients first, then merge with this rule allowed.',
+      ]);
+    }
+  }
+  for (const [name, h] of headApps) {
+    const b = baseApps.get(name);
+    if (!b) {
+      // A new app: nothing live to protect, but Axon Server must know its token.
+      if (h.token) {
+        add('warning', 'app-token', `app/${name}`, `new app ${name} connects with the token in Secret ${h.token.name}: register it with Axon Server`, [
+          `Axon Server accepts only registered application tokens (the cluster template holds none: it is a ConfigMap). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r USE_CONTEXT@${h.context} -T "$(kubectl -n ${head.namespace} get secret ${h.token.name} -o jsonpath='{.data.${h.token.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
+        ]);
+      }
+      continue;
+    }
+    if (b.strategy !== h.strategy) {
+      add('warning', 'strategy-change', `app/${name}`, `switches ${name} from ${b.strategy} to ${h.strategy}`, [
+        `The ${b.strategy} objects are pruned after the ${h.strategy} ones are healthy (PruneLast); check that the new Deployments reach readiness before the old ones go, and that processor names and databases match what the new strategy expects.`,
+      ]);
+      continue;
+    }
+    if (h.strategy === 'rolling') continue;
+    colorTransitions(b, h, add);
+    for (const c of h.colors) {
+      const from = b.colors.find((x) => x.color === c.color)!;
+      if (from.phase !== c.phase || from.version !== c.version) {
+        lines.push(`${name}-${c.color}: ${from.phase} → ${c.phase}${from.version !== c.version ? ` (version ${from.version} → ${c.version})` : ` (${c.version})`}`);
+      }
+    }
+  }
+  return lines;
+}
+
+const isLive = (app: AppModel) => app.strategy === 'rolling' || app.liveColor !== undefined;
+
+function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
+  const app = h.name;
+  const colorOf = (m: AppModel, c: string) => m.colors.find((x) => x.color === c)!;
+  if (b.liveColor && !h.liveColor) {
+    add('blocker', 'serving-removed', `app/${app}`, `leaves ${app} without a SERVING colour (${b.liveColor} was SERVING): nothing is live`, [
+      'Promote the other colour in the same change (it must be INITIALISING or STANDING_BY), or allow this rule to take the app offline on purpose.',
+    ]);
+  }
+  for (const color of COLORS) {
+    const from = colorOf(b, color);
+    const to = colorOf(h, color);
+    const object = `app/${app}-${color}`;
+    if (from.phase !== to.phase && !ALLOWED_TRANSITIONS[from.phase].includes(to.phase)) {
+      if (to.phase === 'SERVING') {
+        add('blocker', 'phase-transition', object, `${app}-${color}: ${from.phase} → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING`, [
+          'A colour must run and catch up (INITIALISING) before it takes live traffic. Make it INITIALISING first, promote it in a later change.',
+        ]);
+      } else {
+        const reason = from.phase === 'SERVING' && to.phase === 'CLEANING_UP'
+          ? 'the live colour would be deleted and its database dropped; demote it to STANDING_BY first (another colour becomes SERVING), clean it up in a later change'
+          : `allowed from ${from.phase}: ${ALLOWED_TRANSITIONS[from.phase].join(', ')}`;
+        add('blocker', 'phase-transition', object, `${app}-${color}: ${from.phase} → ${to.phase} is not allowed`, [
+          `${reason}. The phase order is ${PHASE_ORDER_TEXT}.`,
+        ]);
+      }
+    }
+    if (from.version !== to.version && isRunning(from.phase) && isRunning(to.phase)) {
+      if (from.phase === 'SERVING' || from.phase === 'STANDING_BY') {
+        add('blocker', 'version-change-in-place', object, `${app}-${color}: version ${from.version} → ${to.version} while ${from.phase}`, [
+          'This replaces the live (or rollback) version in place, without a replay into a fresh read model and without a way back. Release the new version in the other colour.',
+        ]);
+      } else {
+        add('warning', 'version-change-in-place', object, `${app}-${color}: version ${from.version} → ${to.version} while INITIALISING`, [
+          `The new version continues from the tokens in ${to.database ?? 'its database'}. If its read model differs, abort (OBSOLETE) and initialise again.`,
+        ]);
+      }
+    }
+    if (to.phase === 'CLEANING_UP' && from.phase !== 'CLEANING_UP') {
+      add('warning', 'cleanup-drops-database', object, `${app}-${color} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'} and the tokens of processors ending in -${color}`, [
+        `After this, ${color} (version ${from.version}) can no longer serve as a rollback target.`,
+      ]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replication groups and roles
+
+export function groupChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
+  const baseGroups = new Map(base.axonServer.replicationGroups.map((g) => [g.name, g]));
+  const headGroups = new Map(head.axonServer.replicationGroups.map((g) => [g.name, g]));
+  const cli = (cmd: string) => `\`java -jar ${CLI} ${cmd} -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\``;
+  for (const name of [...new Set([...baseGroups.keys(), ...headGroups.keys()])].sort()) {
+    const b = baseGroups.get(name);
+    const h = headGroups.get(name);
+    const votersOf = (g?: ReplicationGroupModel) => new Set((g?.roles ?? []).filter((r) => isVoting(r.role)).map((r) => r.node));
+    const lost = [...votersOf(b)].filter((n) => !votersOf(h).has(n));
+    if (h && lost.length > 1) {
+      add('blocker', 'voters-removed', `group/${name}`, `removes ${lost.length} voters from replication group ${name} at once (${lost.join(', ')})`, [
+        'Removing voters one change at a time keeps a majority while the cluster reconfigures. Remove one voter, let the group settle, then the next.',
+      ]);
+    }
+    const commands = groupCommands(b, h, cli);
+    if (commands.length > 0) {
+      add('warning', 'roles-changed', `group/${name}`, `changes replication group ${name}`, [
+        'The cluster template is applied only on the first start of a clean cluster: a running cluster keeps its roles until you apply the change with the CLI:',
+        ...commands.map((c) => `- ${c}`),
+      ]);
+    }
+  }
+}
+
+function groupCommands(b: ReplicationGroupModel | undefined, h: ReplicationGroupModel | undefined, cli: (cmd: string) => string): string[] {
+  const name = (h ?? b)!.name;
+  if (!b && h) {
+    const byRole = (role: string) => h.roles.filter((r) => r.role === role).map((r) => r.node).join(',');
+    const flags = ROLES.filter((role) => byRole(role) !== '').map((role) => `${CLI_ROLE_FLAGS[role]} ${byRole(role)}`).join(' ');
+    return [`new group: ${cli(`register-replication-group -c ${name} ${flags}`)}`, ...h.contexts.map((c) => `new context: ${cli(`register-context -c ${c} -g ${name}`)}`)];
+  }
+  if (b && !h) return [`group removed: ${cli(`delete-replication-group -g ${name}`)} (add \`--preserve-event-store\` to keep the data)`];
+  const out: string[] = [];
+  const oldRoles = new Map(b!.roles.map((r) => [r.node, r.role]));
+  const newRoles = new Map(h!.roles.map((r) => [r.node, r.role]));
+  for (const [node, role] of newRoles) {
+    const old = oldRoles.get(node);
+    if (!old) out.push(`${node} joins as ${role}: ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`);
+    else if (old !== role) {
+      out.push(`${node} ${old} → ${role}: ${cli(`delete-node-from-replication-group -g ${name} -n ${node} --preserve-event-store`)}, then ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`);
+    }
+  }
+  for (const [node] of oldRoles) if (!newRoles.has(node)) out.push(`${node} leaves: ${cli(`delete-node-from-replication-group -g ${name} -n ${node}`)}`);
+  for (const c of h!.contexts) if (!b!.contexts.includes(c)) out.push(`new context: ${cli(`register-context -c ${c} -g ${name}`)}`);
+  for (const c of b!.contexts) if (!h!.contexts.includes(c)) out.push(`context removed: ${cli(`delete-context -c ${c}`)} (deletes its events unless \`--preserve-event-store\`)`);
+  return out;
+}

@@ -1,0 +1,230 @@
+/**
+ * Kubernetes-level review rules: compare the rendered objects of two snapshots of one
+ * environment. What a live API server refuses to change, what Argo CD will not prune, which pods
+ * restart and in which sync wave. Pure.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { parseQuantity } from '../config/formats';
+import { ANNOTATION_CONFIG_CHECKSUM, ARGOCD_HOOK, ARGOCD_SYNC_WAVE, LABEL_INSTANCE } from '../domain/keys';
+import type { KubeObject } from '../synth/render';
+import { Add, CLI, ObjectChange, Restart } from './findings';
+
+type Objects = ReadonlyMap<string, KubeObject>;
+interface Json { [key: string]: unknown }
+const get = (obj: unknown, path: readonly string[]): unknown => path.reduce<unknown>((o, k) => (o as Json | undefined)?.[k], obj);
+
+/** Added, removed and changed objects, sorted by kind and name. */
+export function objectChanges(before: Objects, after: Objects): ObjectChange[] {
+  const changes: ObjectChange[] = [];
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [kind, name] = key.split('/');
+    const b = before.get(key);
+    const a = after.get(key);
+    if (!b) changes.push({ kind, name, change: 'added', fields: [] });
+    else if (!a) changes.push({ kind, name, change: 'removed', fields: [] });
+    else if (!isDeepStrictEqual(b, a)) changes.push({ kind, name, change: 'changed', fields: changedFields(b, a) });
+  }
+  return changes;
+}
+
+/** The rules over rendered objects: removals Argo CD will not prune, immutable fields, Applications. */
+export function objectRules(changes: readonly ObjectChange[], before: Objects, after: Objects, namespace: string, add: Add): void {
+  for (const c of changes) {
+    const b = before.get(`${c.kind}/${c.name}`);
+    const a = after.get(`${c.kind}/${c.name}`);
+    const object = `${c.kind.toLowerCase()}/${c.name}`;
+    if (c.change === 'removed' && c.kind === 'StatefulSet') {
+      add('blocker', 'statefulset-removed', object, `removes the StatefulSet of Axon Server node ${c.name} (its event store)`, [
+        'Argo CD will not prune it (`Prune=false`), so the sync leaves it running while the config no longer knows it.',
+        `To remove the node on purpose: first take it out of its replication groups (\`${CLI} delete-node-from-replication-group -g <group> -n ${c.name}\`) and the cluster (\`${CLI} unregister-node -n ${c.name}\`); after the merge delete it by hand: \`kubectl -n ${namespace} delete statefulset ${c.name}\`, and its volumes once no longer needed: \`kubectl -n ${namespace} delete pvc -l ${LABEL_INSTANCE}=${c.name}\`.`,
+      ]);
+    }
+    if (c.change === 'removed' && c.kind === 'StorageClass') {
+      add('blocker', 'storageclass-removed', object, `removes StorageClass ${c.name}`, [
+        'Volumes of this class keep their data, but the class is needed to provision or expand them; Argo CD will not prune it (`Prune=false`).',
+        `To remove it on purpose: check that no claim uses it (\`kubectl get pvc -A -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name,CLASS:.spec.storageClassName | grep ${c.name}\`), then delete it by hand after the merge.`,
+      ]);
+    }
+    if (c.change === 'changed' && a && b) {
+      immutableChanges(b, a, object, namespace, add);
+      if (a.kind === 'Application') applicationChanges(b, a, add);
+    }
+  }
+}
+
+function applicationChanges(b: KubeObject, a: KubeObject, add: Add): void {
+  const other = changedFields(b, a).filter((f) => !f.startsWith('spec.destination'));
+  if (other.length > 0) {
+    add('warning', 'application-changed', `application/${a.metadata.name}`, `changes Argo CD Application ${a.metadata.name}: ${other.join(', ')}`, [
+      'This changes how Argo CD syncs the environment (source, project or sync policy): check that the project allows the destination and the cluster-scoped kinds (StorageClass).',
+    ]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields a live cluster refuses to change
+
+function immutableChanges(b: KubeObject, a: KubeObject, object: string, namespace: string, add: Add): void {
+  const name = a.metadata.name;
+  const recreate = (kind: string) =>
+    `To change it on purpose: merge (acknowledged), then delete the ${kind} without its pods (\`kubectl -n ${namespace} delete ${kind.toLowerCase()} ${name} --cascade=orphan\`): the next sync recreates it and it adopts the running pods.`;
+  const differs = (...path: string[]) => !isDeepStrictEqual(get(b, path), get(a, path));
+  if (a.kind === 'StatefulSet') {
+    for (const field of ['selector', 'serviceName', 'podManagementPolicy']) {
+      if (differs('spec', field)) {
+        add('blocker', 'immutable-field', object, `changes spec.${field} of StatefulSet ${name}, which Kubernetes does not allow`, [
+          `The sync would fail with "spec: Forbidden: updates to statefulset spec for fields other than ... are forbidden". ${recreate('StatefulSet')}`,
+        ]);
+      }
+    }
+    volumeClaimChanges(b, a, object, namespace, add);
+  }
+  if (a.kind === 'Deployment' && differs('spec', 'selector')) {
+    add('blocker', 'immutable-field', object, `changes the selector of Deployment ${name}, which Kubernetes does not allow`, [
+      `The sync would fail (field is immutable). To change it on purpose: delete the Deployment (\`kubectl -n ${namespace} delete deployment ${name}\`) during a window in which its pods may stop, then sync; or release under a new name.`,
+    ]);
+  }
+  if (a.kind === 'Service' && (get(b, ['spec', 'clusterIP']) === 'None') !== (get(a, ['spec', 'clusterIP']) === 'None')) {
+    add('blocker', 'immutable-field', object, `turns Service ${name} ${get(a, ['spec', 'clusterIP']) === 'None' ? 'headless' : 'from headless into a ClusterIP Service'}, which Kubernetes does not allow`, [
+      `clusterIP is immutable. To change it on purpose: delete the Service (\`kubectl -n ${namespace} delete service ${name}\`) and sync; clients lose it for a moment.`,
+    ]);
+  }
+  if (a.kind === 'Job' && differs('spec', 'template') && !a.metadata.annotations?.[ARGOCD_HOOK]) {
+    add('blocker', 'immutable-field', object, `changes the pod template of Job ${name}, which Kubernetes does not allow`, [
+      `Job templates are immutable. Delete the Job first (\`kubectl -n ${namespace} delete job ${name}\`), or give the new one another name.`,
+    ]);
+  }
+  if (a.kind === 'StorageClass') {
+    for (const field of ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode']) {
+      if (differs(field)) {
+        add('blocker', 'immutable-field', object, `changes ${field} of StorageClass ${name}, which Kubernetes does not allow`, [
+          'StorageClass parameters are immutable, and existing volumes keep the old ones. To change it on purpose: declare a new class, move new volumes to it, and delete the old class by hand when no claim uses it.',
+        ]);
+      }
+    }
+  }
+}
+
+interface ClaimTemplate { metadata: { name: string }; spec: { storageClassName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } } } }
+
+function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namespace: string, add: Add): void {
+  const sts = a.metadata.name;
+  const before = (get(b, ['spec', 'volumeClaimTemplates']) ?? []) as ClaimTemplate[];
+  const after = (get(a, ['spec', 'volumeClaimTemplates']) ?? []) as ClaimTemplate[];
+  const byName = (list: ClaimTemplate[]) => new Map(list.map((t) => [t.metadata.name, t]));
+  const oldClaims = byName(before);
+  const newClaims = byName(after);
+  const other: string[] = [];
+  const addedOrRemoved: string[] = [];
+  for (const name of [...new Set([...oldClaims.keys(), ...newClaims.keys()])].sort()) {
+    const o = oldClaims.get(name);
+    const n = newClaims.get(name);
+    if (!o) { addedOrRemoved.push(`adds volume ${name}`); continue; }
+    if (!n) { addedOrRemoved.push(`removes volume ${name}`); continue; }
+    const oldSize = o.spec.resources?.requests?.storage;
+    const newSize = n.spec.resources?.requests?.storage;
+    const pvc = `${name}-${sts}-0`;
+    if (oldSize && newSize && oldSize !== newSize) {
+      if (parseQuantity(newSize) < parseQuantity(oldSize)) {
+        add('blocker', 'volume-shrink', object, `shrinks volume ${name} of ${sts} from ${oldSize} to ${newSize}`, [
+          'Kubernetes cannot shrink a volume, and the claim templates of a StatefulSet are immutable: the sync fails, and forcing it would lose data.',
+          `Keep ${oldSize}. To move to a smaller volume, add a new node with the smaller volume, let Axon Server replicate to it, then remove the old node.`,
+        ]);
+      } else {
+        add('blocker', 'volume-resize', object, `grows volume ${name} of ${sts} from ${oldSize} to ${newSize}: volume claim templates are immutable, the sync would fail`, [
+          'Grow the existing claim, then recreate the StatefulSet without touching its pod:',
+          `1. \`kubectl -n ${namespace} patch pvc ${pvc} -p '{"spec":{"resources":{"requests":{"storage":"${newSize}"}}}}'\` (the StorageClass allows expansion; wait until \`kubectl -n ${namespace} get pvc ${pvc}\` shows ${newSize})`,
+          '2. merge this change (acknowledged below); Argo CD\'s sync of this StatefulSet fails on the immutable field until step 3',
+          `3. \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`: the pod and its volumes keep running, and the next sync recreates the StatefulSet from the new template, adopting the pod.`,
+        ]);
+      }
+    }
+    if (o.spec.storageClassName !== n.spec.storageClassName) other.push(`moves volume ${name} from StorageClass ${o.spec.storageClassName ?? '(default)'} to ${n.spec.storageClassName ?? '(default)'}`);
+    if (!isDeepStrictEqual(o.spec.accessModes, n.spec.accessModes)) other.push(`changes the access modes of volume ${name}`);
+    const rest = (t: ClaimTemplate) => ({ ...t, spec: { ...t.spec, resources: undefined, storageClassName: undefined, accessModes: undefined } });
+    if (!isDeepStrictEqual(rest(o), rest(n))) other.push(`changes the template of volume ${name}`);
+  }
+  if (addedOrRemoved.length > 0) {
+    add('blocker', 'immutable-field', object, `${addedOrRemoved.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`, [
+      `To do this on purpose: merge (acknowledged), then \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`; the next sync recreates the StatefulSet and rolls its pod, which gets the new volume set (a removed volume's claim is kept: delete it by hand when its data is no longer needed).`,
+    ]);
+  }
+  if (other.length > 0) {
+    add('blocker', 'immutable-field', object, `${other.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`, [
+      'Existing volumes never change with the template. To do this on purpose, replace the node: add a new node with the new volumes, let it join its replication groups and catch up, then remove the old node.',
+    ]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restarts, image changes
+
+const WORKLOADS = new Set(['StatefulSet', 'Deployment']);
+const waveOf = (o: KubeObject) => Number(o.metadata.annotations?.[ARGOCD_SYNC_WAVE] ?? 0);
+type Container = { name: string; image: string; env?: { name: string }[] };
+const containersOf = (template: unknown) => (get(template, ['spec', 'containers']) ?? []) as Container[];
+
+/** Workloads whose pod template changes (so their pods are replaced), in sync-wave order, with why. */
+export function podRestarts(before: Objects, after: Objects): Restart[] {
+  const restarts: Restart[] = [];
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    if (!b || !WORKLOADS.has(a.kind)) continue;
+    const tb = get(b, ['spec', 'template']);
+    const ta = get(a, ['spec', 'template']);
+    if (isDeepStrictEqual(tb, ta)) continue;
+    restarts.push({ wave: waveOf(a), kind: a.kind, name: a.metadata.name, why: restartReason(tb, ta) });
+  }
+  return restarts.sort((x, y) => x.wave - y.wave || (x.name < y.name ? -1 : 1));
+}
+
+/** Why a pod template changed, in the words of the fields that changed. */
+function restartReason(tb: unknown, ta: unknown): string {
+  const why: string[] = [];
+  const images = (t: unknown) => containersOf(t).map((c) => c.image).join(', ');
+  if (images(tb) !== images(ta)) why.push(`image ${images(tb)} → ${images(ta)}`);
+  const checksum = ['metadata', 'annotations', ANNOTATION_CONFIG_CHECKSUM];
+  if (get(tb, checksum) !== get(ta, checksum)) why.push('configuration changed');
+  const env = (t: unknown) => new Map(containersOf(t).flatMap((c) => (c.env ?? []).map((e) => [`${e.name}`, e] as const)));
+  const eb = env(tb);
+  const ea = env(ta);
+  const changedEnv = [...new Set([...eb.keys(), ...ea.keys()])].filter((k) => !isDeepStrictEqual(eb.get(k), ea.get(k))).sort();
+  if (changedEnv.length > 0) why.push(`environment: ${changedEnv.slice(0, 3).join(', ')}${changedEnv.length > 3 ? ', …' : ''}`);
+  if (why.length === 0) why.push(`pod template changed (${changedFields(tb, ta).slice(0, 3).join(', ')})`);
+  return why.join('; ');
+}
+
+/** A warning with the roll order when the Axon Server image changes. */
+export function axonImageChanges(before: Objects, after: Objects, restarts: readonly Restart[], add: Add): void {
+  const changed = restarts.filter((r) => r.kind === 'StatefulSet' && r.why.includes('image '));
+  if (changed.length === 0) return;
+  const order = changed.map((r) => `${r.name} (wave ${r.wave})`).join(', then ');
+  const image = (name: string, side: Objects) => containersOf(get(side.get(`StatefulSet/${name}`), ['spec', 'template']))[0]?.image;
+  add('warning', 'axon-image-change', 'statefulset/*', `changes the Axon Server image (${image(changed[0].name, before)} → ${image(changed[0].name, after)}) on ${changed.length} node${changed.length === 1 ? '' : 's'}`, [
+    `Argo CD rolls one node per wave, each healthy before the next: ${order}.`,
+    'Read the Axon Server release notes for upgrade steps; keep a majority of voters up at all times (the PodDisruptionBudget allows one node down).',
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field-level diff
+
+/** Paths where two values differ, collapsed below `depth` segments. */
+export function changedFields(a: unknown, b: unknown, depth = 6): string[] {
+  const out = new Set<string>();
+  const walk = (x: unknown, y: unknown, path: string, level: number) => {
+    if (isDeepStrictEqual(x, y)) return;
+    const bothObjects = x !== null && y !== null && typeof x === 'object' && typeof y === 'object' && Array.isArray(x) === Array.isArray(y);
+    if (!bothObjects || level >= depth) {
+      out.add(path || '(whole object)');
+      return;
+    }
+    const keys = new Set([...Object.keys(x as object), ...Object.keys(y as object)]);
+    for (const k of [...keys].sort()) {
+      const seg = Array.isArray(x) ? `[${k}]` : path ? `.${k}` : k;
+      walk((x as Json)[k], (y as Json)[k], `${path}${seg}`, level + 1);
+    }
+  };
+  walk(a, b, '', 0);
+  return [...out];
+}

@@ -1,0 +1,64 @@
+/**
+ * What a change does to the clusters: compares two snapshots (base and head) per environment.
+ * Semantic rules compare the models (src/review/models.ts); Kubernetes-level rules compare the
+ * rendered objects (src/review/objects.ts). Pure.
+ */
+import { formatDiagnostic } from '../config/diagnostics';
+import type { KubeObject } from '../synth/render';
+import { Add, EnvReview, Finding } from './findings';
+import { environmentMoves, groupChanges, newSecrets, releaseChanges } from './models';
+import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
+import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
+
+export function reviewSnapshots(base: Snapshot, head: Snapshot): EnvReview[] {
+  const names = [...new Set([...base.envs.keys(), ...head.envs.keys()])].sort();
+  const reviews = names.map((env) => reviewEnvironment(env, base.envs.get(env), head.envs.get(env), head));
+  if (head.configErrors.length > 0) {
+    const lines = head.configErrors.map((d) => `- \`${formatDiagnostic(d)}\``);
+    reviews.unshift({
+      env: '*',
+      releases: [],
+      changes: [],
+      restarts: [],
+      findings: [{
+        env: '*', severity: 'blocker', rule: 'config-invalid', object: 'config',
+        message: `the config does not build (${head.configErrors.length} error${head.configErrors.length === 1 ? '' : 's'}): release, quorum and Secret checks are skipped`,
+        details: [...lines.slice(0, 20), ...(lines.length > 20 ? [`- … ${lines.length - 20} more`] : []), 'Fix the config and run `axon-deploy synth`.'],
+      }],
+    });
+  }
+  return reviews;
+}
+
+function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: EnvSnapshot | undefined, headSnapshot: Snapshot): EnvReview {
+  const before = base?.objects ?? new Map<string, KubeObject>();
+  const after = head?.objects ?? new Map<string, KubeObject>();
+  const findings: Finding[] = [];
+  const add: Add = (severity, rule, object, message, details = []) => findings.push({ env, severity, rule, object, message, details });
+  const namespace = head?.model?.namespace ?? base?.model?.namespace ?? firstNamespace(after) ?? firstNamespace(before) ?? '<namespace>';
+
+  const stale = headSnapshot.staleFiles.filter((f) => environmentOfFile(f) === env);
+  if (stale.length > 0) {
+    add('blocker', 'stale-dist', `dist/${env}`, `dist/ is not what config/ produces for ${env} (${stale.length} file${stale.length === 1 ? '' : 's'} differ)`, [
+      'The review shows dist/, which is what Argo CD applies; it would not match the config you reviewed. Run `axon-deploy synth` and commit the result.',
+      ...stale.slice(0, 10).map((f) => `- \`${f}\``),
+      ...(stale.length > 10 ? [`- … ${stale.length - 10} more`] : []),
+    ]);
+  }
+
+  const changes = objectChanges(before, after);
+  objectRules(changes, before, after, namespace, add);
+  const restarts = podRestarts(before, after);
+  axonImageChanges(before, after, restarts, add);
+  let releases: string[] = [];
+  if (base?.model && head?.model) {
+    environmentMoves(env, base.model, head.model, add);
+    releases = releaseChanges(base.model, head.model, add);
+    groupChanges(base.model, head.model, add);
+  }
+  if (head?.model) newSecrets(base?.model, head.model, add);
+  const topology = head?.topology !== undefined && head.topology !== base?.topology ? head.topology : undefined;
+  return { env, releases, changes, restarts, findings, topology };
+}
+
+const firstNamespace = (objects: ReadonlyMap<string, KubeObject>) => [...objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace;
