@@ -1,74 +1,117 @@
 /**
  * Regenerates imports/ offline from a directory of schemas.
  *
- *   npm run import -- <schema-dir>
+ *   npm run import -- <schema-dir>          (for example ../shared/schemas)
  *
  * `cdk8s import` downloads its sources. This script runs the same importer (cdk8s-cli's own code,
  * so the output is what `npx cdk8s import` writes online) over the sources listed in cdk8s.yaml,
  * but serves each of them from <schema-dir> instead of the network:
  *
- *   k8s@1.27.0                                      -> <schema-dir>/kubernetes-v1.27.0/_definitions.json
- *   https://…/argoproj/argo-cd/v3.5.1/…/<file>.yaml -> <schema-dir>/argo-cd-v3.5.1/<file>.yaml
+ *   k8s@1.27.0                                               -> <schema-dir>/kubernetes-v1.27.0/_definitions.json
+ *   https://raw.githubusercontent.com/<org>/<repo>/v<ver>/…/<file>.yaml -> <schema-dir>/<repo>-v<ver>/<file>.yaml
  *
- * Any other source is refused rather than fetched, so a run never depends on the network.
- * Each schema used is also copied to imports/schemas/, where `npm run validate` and the tests
- * check the synthesized manifests against the very schema the classes were generated from.
+ * Every source is checked before anything changes: a missing or unreadable schema directory or
+ * file is reported with what was expected, and imports/ stays as it was. The classes and copies
+ * of the schemas (imports/schemas/, which `axon-deploy validate` checks manifests against) are
+ * generated into a staging directory and swapped in as a whole.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 // cdk8s-cli exports no importer API, so its modules are loaded by path (the package's "exports"
 // map hides them). Both share one `util` module instance, whose `download` is replaced below.
 const cliDir = path.dirname(require.resolve('cdk8s-cli/package.json'));
 const cliUtil = require(path.join(cliDir, 'lib/util.js')) as {
   download: (url: string) => Promise<string>;
-  parseImports: (spec: string) => unknown;
+  parseImports: (spec: string) => { source: string };
 };
 const dispatch = require(path.join(cliDir, 'lib/import/dispatch.js')) as {
   importDispatch: (specs: unknown[], argv: Record<string, unknown>, options: Record<string, unknown>) => Promise<void>;
 };
 
-const SCHEMA_COPY_DIR = 'imports/schemas';
+const ROOT = path.resolve(__dirname, '..');
+const IMPORTS = path.join(ROOT, 'imports');
+const K8S_SOURCE = /^k8s@(\d+\.\d+\.\d+)$/;
 const K8S_SCHEMA_URL = /^https:\/\/raw\.githubusercontent\.com\/cdk8s-team\/cdk8s\/master\/kubernetes-schemas\/v(\d+\.\d+\.\d+)\/_definitions\.json$/;
-const ARGO_CD_CRD_URL = /^https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v(\d+\.\d+\.\d+)\/manifests\/crds\/([a-z-]+\.yaml)$/;
+const GITHUB_FILE_URL = /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/([^/]+)\/v(\d+\.\d+\.\d+)\/(?:[^/]+\/)*([^/]+\.ya?ml)$/;
 
-/** Maps an importer source URL to the file in the schema directory that holds the same content. */
-function localSchemaFile(schemaDir: string, url: string): string {
-  const k8s = K8S_SCHEMA_URL.exec(url);
+class ImportError extends Error {}
+
+/** The file in the schema directory that holds the same content as a source (a cdk8s.yaml entry or URL). */
+function localSchemaFile(schemaDir: string, source: string): string {
+  const k8s = K8S_SOURCE.exec(source) ?? K8S_SCHEMA_URL.exec(source);
   if (k8s) return path.join(schemaDir, `kubernetes-v${k8s[1]}`, '_definitions.json');
-  const argo = ARGO_CD_CRD_URL.exec(url);
-  if (argo) return path.join(schemaDir, `argo-cd-v${argo[1]}`, argo[2]);
-  throw new Error(`no offline copy known for ${url}: add the file to the schema directory and a mapping to scripts/import.ts`);
+  const gh = GITHUB_FILE_URL.exec(source);
+  if (gh) return path.join(schemaDir, `${gh[1]}-v${gh[2]}`, gh[3]);
+  throw new ImportError(`no offline copy is known for ${source}: only k8s@<version> and raw.githubusercontent.com/<org>/<repo>/v<version>/…/<file>.yaml are mapped`);
 }
 
-async function main(argv: string[]): Promise<void> {
-  const schemaDir = argv[0];
-  if (!schemaDir) {
-    process.stderr.write('usage: npm run import -- <schema-dir>   (for example ../shared/schemas)\n');
-    process.exit(2);
+/** Checks that every source has a readable, parseable local copy; returns the problems. */
+function checkSources(schemaDir: string, sources: readonly string[]): string[] {
+  if (!existsSync(schemaDir) || !statSync(schemaDir).isDirectory()) return [`${schemaDir} is not a directory`];
+  const problems: string[] = [];
+  for (const source of sources) {
+    let file: string;
+    try {
+      file = localSchemaFile(schemaDir, source);
+    } catch (err) {
+      problems.push((err as Error).message);
+      continue;
+    }
+    if (!existsSync(file)) {
+      problems.push(`${source}: expected its copy at ${path.relative(process.cwd(), file)}, which does not exist`);
+      continue;
+    }
+    try {
+      const text = readFileSync(file, 'utf8');
+      if (file.endsWith('.json')) JSON.parse(text);
+      else if (parseAllDocuments(text).some((d) => d.errors.length > 0)) throw new Error('not valid YAML');
+    } catch (err) {
+      problems.push(`${path.relative(process.cwd(), file)}: ${(err as Error).message}`);
+    }
   }
-  const config = parse(readFileSync('cdk8s.yaml', 'utf8')) as { imports: string[] };
-
-  const root = path.resolve(schemaDir);
-  rmSync(SCHEMA_COPY_DIR, { recursive: true, force: true });
-  cliUtil.download = async (url: string) => {
-    const file = localSchemaFile(root, url);
-    process.stderr.write(`  ${url}\n    <- ${file}\n`);
-    const copy = path.join(SCHEMA_COPY_DIR, path.relative(root, file));
-    mkdirSync(path.dirname(copy), { recursive: true });
-    copyFileSync(file, copy);
-    return readFileSync(file, 'utf8');
-  };
-
-  await dispatch.importDispatch(config.imports.map(cliUtil.parseImports), {}, {
-    outdir: 'imports',
-    targetLanguage: 'typescript',
-    save: false,
-  });
+  return problems;
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
-  process.stderr.write(`import failed: ${err.message}\n`);
-  process.exit(1);
+async function main(argv: string[]): Promise<number> {
+  const schemaDirArg = argv[0];
+  if (!schemaDirArg || argv.length > 1) {
+    process.stderr.write('usage: npm run import -- <schema-dir>   (for example ../shared/schemas)\n');
+    return 2;
+  }
+  const config = parse(readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
+  const specs = config.imports.map((i) => cliUtil.parseImports(i));
+  const schemaDir = path.resolve(schemaDirArg);
+  const problems = checkSources(schemaDir, specs.map((s) => s.source));
+  if (problems.length > 0) {
+    process.stderr.write(`import: nothing changed; imports/ is as it was:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return 1;
+  }
+
+  const staging = mkdtempSync(path.join(ROOT, '.imports-staging-'));
+  try {
+    cliUtil.download = async (url: string) => {
+      const file = localSchemaFile(schemaDir, url);
+      process.stderr.write(`  ${url}\n    <- ${file}\n`);
+      const copy = path.join(staging, 'schemas', path.relative(schemaDir, file));
+      mkdirSync(path.dirname(copy), { recursive: true });
+      copyFileSync(file, copy);
+      return readFileSync(file, 'utf8');
+    };
+    await dispatch.importDispatch(specs, {}, { outdir: staging, targetLanguage: 'typescript', save: false });
+    const old = `${IMPORTS}.old-${process.pid}`;
+    if (existsSync(IMPORTS)) renameSync(IMPORTS, old);
+    renameSync(staging, IMPORTS);
+    rmSync(old, { recursive: true, force: true });
+    return 0;
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: Error) => {
+  process.stderr.write(`import failed, imports/ is as it was: ${err.message}\n`);
+  process.exitCode = 1;
 });

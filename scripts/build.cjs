@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * Builds the package's JavaScript into lib/ (what `npm pack` ships and `axon-deploy` runs):
+ *
+ *   lib/index.js   src/ and imports/ bundled by esbuild into one CommonJS file (dependencies stay
+ *                  external): one file loads several times faster than ~60 modules
+ *   lib/bin.js     the executable, a shim around lib/index.js
+ *   lib/types/     type declarations by tsc (only with --types: slow, needed for packing)
+ *
+ *   node scripts/build.cjs [--types] [--if-stale]
+ *
+ * --if-stale skips the bundle when nothing it is built from changed since the last build (the
+ * development launcher scripts/axon-deploy.cjs uses it before every command).
+ */
+'use strict';
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const LIB = path.join(ROOT, 'lib');
+const BUNDLE = path.join(LIB, 'index.js');
+const KEY = path.join(LIB, '.build-key');
+
+/** Fingerprint of everything the bundle is built from: path, size and mtime of each file. */
+function fingerprint() {
+  const hash = crypto.createHash('sha256');
+  const visit = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.name.endsWith('.ts') || entry.name.endsWith('.js')) {
+        const stat = fs.statSync(full);
+        hash.update(`${path.relative(ROOT, full)}:${stat.size}:${stat.mtimeMs}\n`);
+      }
+    }
+  };
+  visit(path.join(ROOT, 'src'));
+  visit(path.join(ROOT, 'imports'));
+  for (const file of ['package.json', 'package-lock.json', 'scripts/build.cjs']) {
+    const stat = fs.statSync(path.join(ROOT, file));
+    hash.update(`${file}:${stat.size}:${stat.mtimeMs}\n`);
+  }
+  return hash.digest('hex');
+}
+
+const BIN = `#!/usr/bin/env node
+'use strict';
+// The axon-deploy executable: the command line of lib/index.js.
+require('./index.js').runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}).then((code) => { process.exitCode = code; });
+`;
+
+/** Bundles lib/index.js and writes lib/bin.js; returns false when the bundle was current. */
+function buildBundle(ifStale) {
+  const key = fingerprint();
+  if (ifStale && fs.existsSync(BUNDLE) && fs.existsSync(KEY) && fs.readFileSync(KEY, 'utf8') === key) return false;
+  fs.mkdirSync(LIB, { recursive: true });
+  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  require('esbuild').buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'index.ts')],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: tmp,
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  fs.renameSync(tmp, BUNDLE);
+  const binTmp = path.join(LIB, `bin.js.${process.pid}.tmp`);
+  fs.writeFileSync(binTmp, BIN, { mode: 0o755 });
+  fs.renameSync(binTmp, path.join(LIB, 'bin.js'));
+  fs.writeFileSync(KEY, key);
+  return true;
+}
+
+/** Type declarations for library users (lib/types/src/index.d.ts). */
+function buildTypes() {
+  const { execFileSync } = require('node:child_process');
+  fs.rmSync(path.join(LIB, 'types'), { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
+module.exports = { buildBundle };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  buildBundle(args.includes('--if-stale'));
+  if (args.includes('--types')) buildTypes();
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/** The `axon-deploy` executable. */
+import { runCli } from './main';
+
+runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}).then((code) => {
+  process.exitCode = code;
+});

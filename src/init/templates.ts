@@ -1,0 +1,230 @@
+/**
+ * The files `axon-deploy init` writes: a working deployment repository (config, CI, review).
+ * Texts, not logic; the JSON Schemas come from `schema`, the package.json from `scaffold.ts`.
+ */
+
+export interface TemplateValues {
+  readonly environment: string;
+  readonly namespace: string;
+  readonly repoUrl: string;
+  readonly version: string;
+}
+
+export const baseConfig = (v: TemplateValues): string => `# yaml-language-server: $schema=./base.schema.json
+# Settings shared by the environments that say \`extends: _base.yaml\`: maps merge key by key,
+# lists replace. A file whose name starts with "_" is a base, never an environment.
+
+# Extra labels on every object and pod (never in selectors, which are immutable).
+labels:
+  team: my-team
+
+axonServer:
+  # Pin Axon Server by tag or digest; use a -nonroot image (it runs as uid 1001).
+  image: axoniq/axonserver:2025.1.5-jdk-17-nonroot
+
+argocd:
+  # The Git repository Argo CD syncs dist/<environment> from: this repository.
+  repoURL: ${v.repoUrl}
+  targetRevision: main
+  project: default
+`;
+
+export const environmentConfig = (v: TemplateValues): string => `# yaml-language-server: $schema=./schema.json
+# The ${v.environment} environment. One file per environment: config/<name>.yaml is synthesized to
+# dist/<name>/ by \`npx axon-deploy synth\`. Every field is described in schema.json (your editor
+# shows it while you type) and in the configuration reference of axon-deploy's README.
+extends: _base.yaml
+environment: ${v.environment}
+namespace: ${v.namespace}
+
+axonServer:
+  # enterprise: a cluster with a licence, replication groups and roles (this file).
+  # standard: exactly one standalone node, no licence and no replicationGroups.
+  edition: enterprise
+  # Secrets are referenced, never rendered: create them in the namespace before the first sync
+  # (dist/${v.environment}/TOPOLOGY.md lists every Secret the environment reads).
+  license:
+    secretName: axoniq-license          # key: axoniq.license
+  accessControl:
+    enabled: true
+    systemTokenSecret: axonserver-system-token      # key: token
+    internalTokenSecret: axonserver-internal-token  # key: token
+  resources:
+    requests: { cpu: "1", memory: 4Gi }
+  # One singleton StatefulSet per node, each with its own volumes. Never rename a running node;
+  # volumes can grow later (the review explains how), never shrink.
+  nodes:
+    - name: axonserver-1
+      volumes:
+        events: { size: 50Gi }
+        data: { size: 5Gi }
+        log: { size: 5Gi }
+    - name: axonserver-2
+      volumes:
+        events: { size: 50Gi }
+        data: { size: 5Gi }
+        log: { size: 5Gi }
+    - name: axonserver-3
+      volumes:
+        events: { size: 50Gi }
+        data: { size: 5Gi }
+        log: { size: 5Gi }
+  # Roles per replication group, written to the cluster template (applied on the first start of
+  # a clean cluster). An odd number of voters per group: the group runs while a majority is up.
+  replicationGroups:
+    - name: default
+      contexts: [default]
+      roles:
+        axonserver-1: PRIMARY
+        axonserver-2: PRIMARY
+        axonserver-3: PRIMARY
+
+# Axon Framework apps. blueGreen: two colour-suffixed Deployments, each replaying into its own
+# read model, moved through SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP →
+# OBSOLETE one pull request at a time. rolling: one Deployment updated in place.
+apps:
+  - name: example-service
+    image: registry.example.com/my-team/example-service   # the tag is the release version
+    context: default
+    tokenSecret: example-service-axon-token               # key: token
+    release:
+      strategy: blueGreen
+      colors:
+        blue: { version: "1.0.0", phase: SERVING }
+        green: { version: "1.0.0", phase: OBSOLETE }
+
+argocd:
+  destination:
+    server: https://kubernetes.default.svc
+`;
+
+export const cdk8sConfig = (): string => `# cdk8s CLI settings: \`npx cdk8s-cli synth\` runs axon-deploy as a cdk8s app and writes the
+# same tree as \`npx axon-deploy synth\` into the CLI's output directory (dist/ unless you give
+# --output; the cdk8s CLI empties it first). \`cdk8s synth --stdout\` writes nothing to disk.
+language: typescript
+app: npx axon-deploy synth
+`;
+
+export const gitignore = (): string => `node_modules/
+.cdk8s.out/
+review.md
+`;
+
+export const ciWorkflow = (): string => `# Every push and pull request: dist/ must be exactly what config/ produces, the schema files
+# must be current, and every manifest must pass the schema, pod security and secret checks.
+name: axon-deploy
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - name: dist/ is what config/ produces
+        run: npx axon-deploy synth --check
+      - name: The editor schemas are current
+        run: npx axon-deploy schema --check
+      - name: Every manifest passes the schema, pod security and secret checks
+        run: npx axon-deploy validate
+`;
+
+export const reviewWorkflow = (): string => `# Explains what a pull request does to the clusters, as a comment on the pull request, and fails
+# the check when the change has a blocker (a change a live cluster rejects, data at risk, a
+# release transition that is not allowed, a stale dist/).
+#
+# To do a blocked change on purpose, acknowledge it in the pull request description with a line
+#   /allow <rule>:<env>/<object>        e.g. /allow volume-resize:prod/statefulset/axonserver-1
+# (the report names the exact line). Acknowledged blockers stay in the report.
+name: axon-deploy review
+on:
+  pull_request:
+    types: [opened, synchronize, reopened, edited]
+permissions:
+  contents: read
+  pull-requests: write
+jobs:
+  review:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - name: Review the change
+        id: review
+        env:
+          PR_BODY: \${{ github.event.pull_request.body }}
+          BASE_REF: origin/\${{ github.base_ref }}
+        run: |
+          allows=()
+          while read -r ack; do
+            [ -n "$ack" ] && allows+=(--allow "$ack")
+          done < <(printf '%s\\n' "$PR_BODY" | tr -d '\\r' | sed -n 's#^/allow[[:space:]]\\{1,\\}\\([^[:space:]]\\{1,\\}\\).*#\\1#p')
+          set +e
+          npx axon-deploy review --base "$BASE_REF" --report review.md "\${allows[@]}"
+          echo "status=$?" >> "$GITHUB_OUTPUT"
+      - name: Post the report
+        if: always()
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const fs = require('fs');
+            if (!fs.existsSync('review.md')) return;
+            const marker = '<!-- axon-deploy-review -->';
+            const body = \`\${marker}\\n\${fs.readFileSync('review.md', 'utf8')}\`;
+            const { owner, repo } = context.repo;
+            const issue_number = context.payload.pull_request.number;
+            const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });
+            const previous = comments.find((c) => c.body && c.body.startsWith(marker));
+            if (previous) await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
+            else await github.rest.issues.createComment({ owner, repo, issue_number, body });
+      - name: Fail on blockers
+        if: steps.review.outputs.status != '0'
+        run: exit 1
+`;
+
+export const readme = (v: TemplateValues): string => `# Deployment repository
+
+Axon Server and Axon Framework apps for Kubernetes, rendered by
+[axon-deploy](https://www.npmjs.com/package/axon-deploy) ${v.version} and synced by Argo CD.
+
+- \`config/<env>.yaml\`: one environment per file (\`config/_*.yaml\` are shared bases). Your
+  editor completes and checks fields through \`config/schema.json\`.
+- \`dist/<env>/\`: the manifests, one file per object, generated: never edit them by hand.
+  \`dist/<env>/TOPOLOGY.md\` pictures the environment and lists the Secrets it needs.
+- \`dist/argocd/<env>.yaml\`: the Argo CD Application of each environment.
+
+## Making a change
+
+\`\`\`sh
+npm ci
+$EDITOR config/${v.environment}.yaml
+npx axon-deploy synth      # validates every file, then rewrites dist/
+npx axon-deploy review     # what the change does to the clusters
+git add config dist && git commit
+\`\`\`
+
+CI (\`.github/workflows/axon-deploy.yml\`) fails when \`dist/\` is not what \`config/\` produces.
+Pull requests get the review as a comment (\`.github/workflows/axon-deploy-review.yml\`); a
+blocker fails the check until it is fixed or acknowledged with a line
+\`/allow <rule>:<env>/<object>\` in the pull request description.
+
+## Upgrading axon-deploy
+
+\`npm install --save-dev --save-exact axon-deploy@<version>\`, then \`npx axon-deploy synth\`
+and \`npx axon-deploy schema\`, and commit \`package.json\`, \`package-lock.json\`, \`config/\` and
+\`dist/\` together: the review of that pull request shows what the new version changes.
+`;
