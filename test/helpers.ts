@@ -1,17 +1,25 @@
-/** Shared test helpers: temporary config directories, synthesis, finding objects by kind and name. */
+/**
+ * Shared test helpers: temporary config directories, synthesis, finding objects by kind and name.
+ *
+ * Tests never read the repository's own config/ or dist/ (a sample deployment repository that
+ * teams change): they use the fixture environments under test/fixtures/envs/config/.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { runCli } from '../src/cli/main';
 import { formatDiagnostic } from '../src/config/diagnostics';
 import { buildAll } from '../src/build';
 import type { EnvironmentModel } from '../src/model/types';
-import { KubeObject, synthesizeEnvironment } from '../src/synth/render';
+import { KubeObject, OutputTree, renderOutput, synthesizeEnvironment } from '../src/synth/render';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const CONFIG_DIR = path.join(ROOT, 'config');
-/** Node arguments that run the synth as `npm run synth` does, from any directory. */
-export const SYNTH_ARGS = [path.join(ROOT, 'scripts/synth.cjs')];
+/** The fixture environments: dev (standard), staging and prod (enterprise), with a shared base. */
+export const FIXTURE_CONFIG = path.join(ROOT, 'test/fixtures/envs/config');
+export const FIXTURE_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+/** Node arguments that run this working tree's `axon-deploy` as a process, from any directory. */
+export const CLI_ARGS = [path.join(ROOT, 'scripts/axon-deploy.cjs')];
 
 const created: string[] = [];
 /** A fresh temporary directory, removed when the test file is done. */
@@ -42,13 +50,26 @@ export function diagnose(files: Readonly<Record<string, string>>): { lines: stri
 /** Diagnostics without the file position, for tests about what is said rather than where. */
 export const withoutPosition = (line: string) => line.replace(/^\S+:\d+:\d+ /, '');
 
-export const readConfig = (env: string): Record<string, unknown> => parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.yaml`), 'utf8'));
+export const readConfig = (env: string): Record<string, unknown> => parse(fs.readFileSync(path.join(FIXTURE_CONFIG, `${env}.yaml`), 'utf8'));
 
-/** The bundled prod.yaml changed by `edit`, as YAML text (positions shift; assert messages, not lines). */
+/** The fixture prod.yaml changed by `edit`, as YAML text (positions shift; assert messages, not lines). */
 export function prodWith(edit: (config: ProdConfig) => void): string {
   const config = readConfig('prod') as unknown as ProdConfig;
   edit(config);
   return stringify(config);
+}
+
+/** A project directory (config/ copied from the fixtures, plus `files`), for CLI tests. */
+export function fixtureProject(files: Readonly<Record<string, string>> = {}): string {
+  const dir = tempDir();
+  fs.cpSync(FIXTURE_CONFIG, path.join(dir, 'config'), { recursive: true });
+  writeFiles(path.join(dir, 'config'), files);
+  return dir;
+}
+
+/** The output tree the fixture environments produce (as dist/ would hold it). */
+export function fixtureTree(): OutputTree {
+  return renderOutput(FIXTURE_ENVIRONMENTS.map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })));
 }
 
 /** A loose view of prod.yaml for edits in tests. */
@@ -70,11 +91,11 @@ export type ProdConfig = {
   }[];
 };
 
-/** Model and objects of the bundled environments, built once per test file. */
+/** Model and objects of the fixture environments, built once per test file. */
 const cache = new Map<string, { model: EnvironmentModel; objects: KubeObject[] }>();
-export function bundled(env: string): { model: EnvironmentModel; objects: KubeObject[] } {
+export function fixture(env: string): { model: EnvironmentModel; objects: KubeObject[] } {
   if (!cache.has(env)) {
-    const { inputs, diagnostics } = buildAll('config', ROOT);
+    const { inputs, diagnostics } = buildAll('config', path.dirname(FIXTURE_CONFIG));
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new Error(errors.map(formatDiagnostic).join('\n'));
     for (const { model } of inputs) cache.set(model.name, { model, objects: synthesizeEnvironment(model) });
@@ -106,3 +127,11 @@ export const ofKind = (objects: readonly KubeObject[], kind: string) => objects.
 
 export const envOf = (container: { env: { name: string; value?: string; valueFrom?: unknown }[] }) =>
   Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
+
+/** Runs the command line in-process; returns its exit status and output. */
+export async function cli(argv: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(argv, { cwd, env, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  return { status, stdout, stderr };
+}

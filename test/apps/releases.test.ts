@@ -1,6 +1,6 @@
-import { bundled, diagnose, envOf, find, has, ofKind, ProdConfig, prodWith, synthText, withoutPosition } from '../helpers';
+import { fixture, diagnose, envOf, find, has, ofKind, ProdConfig, prodWith, synthText, withoutPosition } from '../helpers';
 
-const prod = bundled('prod').objects;
+const prod = fixture('prod').objects;
 const container = (o: any) => o.spec.template.spec.containers[0];
 
 /** prod.yaml with order-service's colours set as given. */

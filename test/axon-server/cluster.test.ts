@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { heapOptions } from '../../src/model/axon-server';
-import { bundled, envOf, find, has, ofKind, prodWith, synthText } from '../helpers';
+import { fixture, envOf, find, has, ofKind, prodWith, synthText } from '../helpers';
 
-const prod = bundled('prod').objects;
+const prod = fixture('prod').objects;
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
 const container = (sts: any) => sts.spec.template.spec.containers[0];
 
@@ -95,7 +95,7 @@ describe('node identity, tags and placement', () => {
   });
 
   it('has no zone affinity for a node without zone', () => {
-    const dev = find(bundled('dev').objects, 'StatefulSet', 'axonserver');
+    const dev = find(fixture('dev').objects, 'StatefulSet', 'axonserver');
     expect(dev.spec.template.spec.affinity.nodeAffinity).toBeUndefined();
     expect(envOf(container(dev)).AXONIQ_AXONSERVER_TAGS_ZONE).toBeUndefined();
   });
@@ -117,7 +117,7 @@ describe('probes and shutdown', () => {
   });
 
   it('defaults to a startup budget of at least 10 minutes', () => {
-    const dev = container(find(bundled('dev').objects, 'StatefulSet', 'axonserver'));
+    const dev = container(find(fixture('dev').objects, 'StatefulSet', 'axonserver'));
     expect(dev.startupProbe.periodSeconds * dev.startupProbe.failureThreshold + dev.startupProbe.initialDelaySeconds).toBeGreaterThanOrEqual(600);
   });
 
@@ -175,7 +175,7 @@ describe('configuration', () => {
 
 describe('editions', () => {
   it('runs standard edition as one standalone node without licence, roles or cluster template', () => {
-    const dev = bundled('dev').objects;
+    const dev = fixture('dev').objects;
     expect(ofKind(dev, 'StatefulSet').map((s) => s.metadata.name)).toEqual(['axonserver']);
     const cm = find(dev, 'ConfigMap', 'axonserver-config');
     expect(Object.keys(cm.data)).toEqual(['axonserver.properties']);

@@ -1,5 +1,5 @@
 import { loadConfigDirectory } from '../../src/config/loader';
-import { CONFIG_DIR, diagnose, ROOT } from '../helpers';
+import { diagnose, FIXTURE_CONFIG, ROOT } from '../helpers';
 
 /** A small valid standard-edition environment; tests change one thing at a time. */
 const DEV = `environment: dev
@@ -15,8 +15,8 @@ axonServer:
         log: { size: 1Gi }
 `;
 
-describe('bundled configuration', () => {
-  const result = loadConfigDirectory(CONFIG_DIR, ROOT);
+describe('the fixture configuration', () => {
+  const result = loadConfigDirectory(FIXTURE_CONFIG, ROOT);
 
   it('loads dev, prod and staging without problems, skipping _base.yaml', () => {
     expect(result.diagnostics).toEqual([]);

@@ -5,11 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../src/main';
-import { readTree } from '../../src/synth/output';
-import { ROOT, tempDir } from '../helpers';
+import { readTree, writeTree } from '../../src/synth/output';
+import { cli, fixtureTree, ROOT, tempDir } from '../helpers';
 
 const CORPUS = path.join(ROOT, 'test/fixtures/invalid');
+/** An earlier, valid dist/ that a failed synth must leave as it is. */
+const existing = fixtureTree();
 const cases = fs.readdirSync(CORPUS).filter((c) => fs.statSync(path.join(CORPUS, c)).isDirectory()).sort();
 
 /** Every file under a directory with its content. */
@@ -20,14 +21,12 @@ it('has at least 30 cases', () => {
 });
 
 describe.each(cases)('%s', (name) => {
-  it('exits 1 with exactly the expected messages and leaves dist/ untouched', () => {
+  it('exits 1 with exactly the expected messages and leaves dist/ untouched', async () => {
     const dir = tempDir();
     fs.cpSync(path.join(CORPUS, name, 'config'), path.join(dir, 'config'), { recursive: true });
-    fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+    writeTree(path.join(dir, 'dist'), existing);
     const before = files(path.join(dir, 'dist'));
-    let stdout = '';
-    let stderr = '';
-    const status = run([], { cwd: dir, env: {}, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    const { status, stdout, stderr } = await cli(['synth'], dir);
     expect(stderr).toBe(fs.readFileSync(path.join(CORPUS, name, 'expected.txt'), 'utf8'));
     expect(status).toBe(1);
     expect(stdout).toBe('');

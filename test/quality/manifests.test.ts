@@ -1,12 +1,10 @@
-import * as path from 'node:path';
 import { parse } from 'yaml';
-import { renderOutput } from '../../src/synth/render';
+import { writeTree } from '../../src/synth/output';
 import { checkRestricted, checkSecretHygiene, podSpecOf } from '../../src/validate/policies';
 import { SchemaValidator, validateDirectory } from '../../src/validate/schema-validator';
-import { bundled, ROOT } from '../helpers';
+import { fixtureTree, tempDir } from '../helpers';
 
-const ENVIRONMENTS = ['dev', 'staging', 'prod'];
-const tree = renderOutput(ENVIRONMENTS.map((env) => ({ model: bundled(env).model, sourceFile: `config/${env}.yaml` })));
+const tree = fixtureTree();
 const objects = [...tree.entries()]
   .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
   .map(([file, content]) => ({ file, obj: parse(content) }));
@@ -30,8 +28,12 @@ describe('every synthesized object', () => {
     expect(checkSecretHygiene(obj)).toEqual([]);
   });
 
-  it('npm run validate passes on the committed dist/', () => {
-    expect(validateDirectory(path.join(ROOT, 'dist'), validator).problems).toEqual([]);
+  it('axon-deploy validate passes on the synthesized tree', () => {
+    const dir = tempDir();
+    writeTree(dir, tree);
+    const result = validateDirectory(dir, dir, validator);
+    expect(result.problems).toEqual([]);
+    expect(result.objects).toBe(objects.length);
   });
 });
 

@@ -6,15 +6,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import type { Phase } from '../../src/config/schema';
-import { PHASES } from '../../src/config/schema';
 import { buildAll } from '../../src/build';
-import { runReview } from '../../src/review/main';
+import { ALLOWED_TRANSITIONS, Phase, PHASES } from '../../src/domain/phases';
+import { RULE_IDS } from '../../src/domain/rules';
+import type { EnvReview, Finding } from '../../src/review/findings';
 import { applyAllows, renderReport } from '../../src/review/report';
-import { ALLOWED_TRANSITIONS, EnvReview, Finding, reviewSnapshots } from '../../src/review/rules';
+import { reviewSnapshots } from '../../src/review/review';
 import { Snapshot, snapshotOf } from '../../src/review/snapshot';
 import { renderOutput } from '../../src/synth/render';
-import { CONFIG_DIR, ProdConfig, readConfig, ROOT, SYNTH_ARGS, tempDir, writeFiles } from '../helpers';
+import { cli, fixtureProject, ProdConfig, readConfig, tempDir, writeFiles } from '../helpers';
 
 /** Synthesizes prod.yaml after `edit` into a snapshot (as if committed). */
 function prodSnapshot(edit: (c: ProdConfig) => void = () => undefined): Snapshot {
@@ -48,18 +48,18 @@ const colors = (blue: [string, string], green: [string, string]) => (c: ProdConf
 
 const base = prodSnapshot();
 
-describe('the bundled prod example', () => {
+describe('the fixture prod environment', () => {
   it('promoting green (green SERVING, blue STANDING_BY) has no blocker', () => {
     const r = review(base, prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0'])));
     expect(lines(r, 'blocker')).toEqual([]);
     expect(r.releases).toEqual(['order-service-blue: SERVING → STANDING_BY (1.4.2)', 'order-service-green: INITIALISING → SERVING (1.5.0)']);
     expect(r.restarts.map((x) => `${x.wave} ${x.name} ${x.why}`)).toEqual([
-      '100 order-service-green phase INITIALISING → SERVING',
-      '102 order-service-blue phase SERVING → STANDING_BY',
+      '100 order-service-green environment: DEPLOYMENT_PHASE, SPRING_PROFILES_ACTIVE',
+      '102 order-service-blue environment: DEPLOYMENT_PHASE, SPRING_PROFILES_ACTIVE',
     ]);
     const report = renderReport(applyAllows([r], []), { base: '`main`', head: 'the working tree', notes: [] });
     expect(report).toContain('**✅ no blockers**');
-    expect(report).toContain('1. wave 100: Deployment `order-service-green` (phase INITIALISING → SERVING)');
+    expect(report).toContain('1. wave 100: Deployment `order-service-green` (environment: DEPLOYMENT_PHASE, SPRING_PROFILES_ACTIVE)');
   });
 
   it('setting blue straight to CLEANING_UP while it is SERVING is blocked', () => {
@@ -222,13 +222,6 @@ describe('data at risk and quorum', () => {
       'voters-removed group/orders: removes 2 voters from replication group orders at once (axonserver-archive-1, axonserver-archive-2)',
     ]);
   });
-
-  it('an even number of voters in the cluster template (dist/ edited by hand)', () => {
-    const head = editDist(base, 'ConfigMap/axonserver-config', (o) => {
-      o.data['cluster-template.yml'] = o.data['cluster-template.yml'].replace(/- node: axonserver-archive-1\n(\s+)role: SECONDARY/, '- node: axonserver-archive-1\n$1role: ACTIVE_BACKUP');
-    });
-    expect(lines(review(base, head), 'blocker')).toEqual(['quorum-even group/orders: replication group orders ends up with 4 voters']);
-  });
 });
 
 describe('moving an environment', () => {
@@ -243,7 +236,7 @@ describe('moving an environment', () => {
       (c.argocd as any).targetRevision = 'release';
     }));
     expect(lines(r, 'blocker')).toEqual([
-      'environment-moved application/orders-prod: changes the destination of Argo CD Application orders-prod ({"namespace":"orders-prod","server":"https://kubernetes.default.svc"} → {"name":"prod-eu","namespace":"orders-prod"})',
+      'environment-moved application/orders-prod: changes the destination of Argo CD Application orders-prod (server https://kubernetes.default.svc → cluster prod-eu)',
     ]);
     expect(lines(r, 'warning')).toEqual(['application-changed application/orders-prod: changes Argo CD Application orders-prod: spec.source.targetRevision']);
   });
@@ -254,7 +247,10 @@ describe('warnings', () => {
     const r = review(base, prodSnapshot((c) => {
       c.apps.push({ name: 'billing', image: 'registry.example.com/orders/billing', context: 'orders', tokenSecret: 'billing-token', release: { strategy: 'rolling', version: '1.0.0' } });
     }));
-    expect(lines(r, 'warning')).toEqual(['app-token app/billing: new app billing connects with the token in Secret billing-token: register it with Axon Server']);
+    expect(lines(r, 'warning')).toEqual([
+      'app-token app/billing: new app billing connects with the token in Secret billing-token: register it with Axon Server',
+      'new-secret secret/billing-token: reads Secret billing-token (key token), for billing (Axon Server token): create it in orders-prod before the sync',
+    ]);
     expect(findingsOf(r, 'app-token')[0].details[0]).toContain('register-application -a billing -r USE_CONTEXT@orders');
   });
 
@@ -329,37 +325,71 @@ describe('acknowledgements and the report', () => {
   });
 });
 
-describe('npm run review on a git repository', () => {
+describe('axon-deploy review on a git repository', () => {
   const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-  it('compares the working tree with a ref, writes --out, exits 1 on a blocker and 0 once acknowledged', () => {
-    const dir = tempDir();
-    fs.cpSync(CONFIG_DIR, path.join(dir, 'config'), { recursive: true });
-    fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  /** A git repository with the fixture config, synthesized and committed on main. */
+  async function repository(): Promise<string> {
+    const dir = fixtureProject();
+    expect((await cli(['synth'], dir)).status).toBe(0);
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'add', '.');
     git(dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
+    return dir;
+  }
+  const growVolume = (dir: string) => {
     const prod = path.join(dir, 'config', 'prod.yaml');
     fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('events: { size: 500Gi, storageClass: axon-fast }', 'events: { size: 600Gi, storageClass: axon-fast }'));
-    let out = '';
-    const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; } };
-    // dist/ not yet re-synthesized: the review says so
-    expect(runReview([], dir, io)).toBe(0);
-    expect(out).toContain('> Note: dist/ does not match config/: run npm run synth');
-    execFileSync(process.execPath, SYNTH_ARGS, { cwd: dir });
-    out = '';
-    expect(runReview(['--out', 'review.md'], dir, io)).toBe(1);
-    expect(out).toContain('(merge base with main)');
-    expect(out).toContain('- **volume-resize** `statefulset/axonserver-1`');
-    expect(fs.readFileSync(path.join(dir, 'review.md'), 'utf8')).toBe(out);
-    out = '';
-    expect(runReview(['--base', 'main', '--allow', 'volume-resize:prod/statefulset/axonserver-1'], dir, io)).toBe(0);
-    expect(out).toContain('Base: `main`');
+  };
+
+  it('compares the working tree with a ref, writes --report, exits 1 on a blocker and 0 once acknowledged', async () => {
+    const dir = await repository();
+    growVolume(dir);
+    expect((await cli(['synth'], dir)).status).toBe(0);
+    let r = await cli(['review', '--report', 'review.md'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('(merge base with main)');
+    expect(r.stdout).toContain('- **volume-resize** `statefulset/axonserver-1`');
+    expect(fs.readFileSync(path.join(dir, 'review.md'), 'utf8')).toBe(r.stdout);
+    r = await cli(['review', '--base', 'main', '--allow', 'volume-resize:prod/statefulset/axonserver-1'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Base: `main`');
   });
 
-  it('rejects a malformed acknowledgement', () => {
-    let err = '';
-    expect(runReview(['--allow', 'volume-resize'], ROOT, { stdout: () => undefined, stderr: (t) => { err += t; } })).toBe(2);
-    expect(err).toContain('--allow expects <rule>:<env>/<object>');
+  it('blocks a stale dist/ (config changed, no synth) and names the command to run; it cannot be acknowledged', async () => {
+    const dir = await repository();
+    const prod = path.join(dir, 'config', 'prod.yaml');
+    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('replicas: 3', 'replicas: 4'));
+    const r = await cli(['review', '--allow', 'stale-dist:prod/dist/prod'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('- **stale-dist** `dist/prod`: dist/ is not what config/ produces for prod (3 files differ)');
+    expect(r.stdout).toContain('Run `axon-deploy synth` and commit the result.');
+    expect(r.stdout).toContain('- `prod/deployment-order-service-blue.yaml`');
+    expect(r.stdout).not.toContain('To do this on purpose, acknowledge it: `--allow stale-dist');
+    expect(r.stdout).toContain('> Note: `--allow stale-dist:prod/dist/prod` cannot be acknowledged: fix the change.');
+  });
+
+  it('blocks a config that does not build', async () => {
+    const dir = await repository();
+    fs.appendFileSync(path.join(dir, 'config', 'dev.yaml'), 'colour: blue\n');
+    const r = await cli(['review'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('- **config-invalid** `config`: the config does not build (1 error)');
+    expect(r.stdout).toContain('config/dev.yaml');
+  });
+
+  it('rejects a malformed acknowledgement and an unknown rule, listing the rules', async () => {
+    const dir = tempDir();
+    let r = await cli(['review', '--allow', 'volume-resize'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--allow expects <rule>:<env>/<object>');
+    r = await cli(['review', '--allow', 'volume-resise:prod/statefulset/axonserver-1'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`unknown rule "volume-resise"; rules: ${RULE_IDS.join(', ')}`);
+  });
+
+  it('says when it is not run in a git repository', async () => {
+    const r = await cli(['review'], tempDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot find the merge base with main|cannot read/);
   });
 });
