@@ -10,11 +10,12 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { packageRoot } from '../package-info';
 import { checkRestricted, checkSecretHygiene } from './policies';
 
-export const SCHEMA_DIR = path.resolve(__dirname, '../../imports/schemas');
+/** The schemas the generated classes came from (copied by `npm run import`), shipped with the package. */
+export const schemaDir = (): string => path.join(packageRoot(), 'imports', 'schemas');
 const KUBERNETES_DEFINITIONS = 'kubernetes-v1.27.0/_definitions.json';
-const ARGO_CD_CRDS = ['argo-cd-v3.5.1/application-crd.yaml', 'argo-cd-v3.5.1/appproject-crd.yaml'];
 
 export interface SchemaProblem {
   /** JSON path inside the object, e.g. `spec.template.spec.containers[0].ports[0].port`. */
@@ -41,38 +42,60 @@ export function strict(schema: unknown): unknown {
   return out;
 }
 
+/** Validators per `apiVersion/kind`, compiled on first use (most kinds are never seen). */
 export class SchemaValidator {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  private readonly byKind = new Map<string, ValidateFunction>();
+  private readonly schemas = new Map<string, () => Schema>();
+  private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(schemaDir: string = SCHEMA_DIR) {
-    const k8s = JSON.parse(fs.readFileSync(path.join(schemaDir, KUBERNETES_DEFINITIONS), 'utf8')) as { definitions: Record<string, Schema> };
+  constructor(dir: string = schemaDir()) {
+    const k8s = JSON.parse(fs.readFileSync(path.join(dir, KUBERNETES_DEFINITIONS), 'utf8')) as { definitions: Record<string, Schema> };
     const definitions = strict(k8s.definitions) as Record<string, Schema>;
     this.ajv.addSchema({ $id: 'k8s', definitions });
     for (const [name, def] of Object.entries(definitions)) {
       for (const gvk of (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
         const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-        this.byKind.set(`${apiVersion}/${gvk.kind}`, this.ajv.compile({ $ref: `k8s#/definitions/${name}` }));
+        this.schemas.set(`${apiVersion}/${gvk.kind}`, () => ({ $ref: `k8s#/definitions/${name}` }));
       }
     }
-    for (const file of ARGO_CD_CRDS) {
-      const crd = parseAllDocuments(fs.readFileSync(path.join(schemaDir, file), 'utf8'))[0].toJS() as {
-        spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
-      };
-      for (const v of crd.spec.versions) {
-        this.byKind.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, this.ajv.compile(strict(v.schema.openAPIV3Schema) as Schema));
+    // Every CustomResourceDefinition beside the Kubernetes definitions (Argo CD, cert-manager, …).
+    for (const file of crdFiles(dir)) {
+      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+        const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Schema } }[] } } | null;
+        if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+        for (const v of crd.spec.versions) {
+          if (v.schema) this.schemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, () => strict(v.schema!.openAPIV3Schema) as Schema);
+        }
       }
     }
+  }
+
+  /** The kinds this validator knows, as `apiVersion/kind`. */
+  get kinds(): string[] {
+    return [...this.schemas.keys()].sort();
   }
 
   /** Problems of one object; an unknown apiVersion/kind is itself a problem. */
   validate(obj: unknown): SchemaProblem[] {
     const { apiVersion, kind } = (obj ?? {}) as { apiVersion?: string; kind?: string };
-    const check = this.byKind.get(`${apiVersion}/${kind}`);
-    if (!check) return [{ path: '', message: `no schema for apiVersion ${apiVersion} kind ${kind}` }];
+    const key = `${apiVersion}/${kind}`;
+    let check = this.compiled.get(key);
+    if (!check) {
+      const schema = this.schemas.get(key);
+      if (!schema) return [{ path: '', message: `no schema for apiVersion ${apiVersion} kind ${kind}` }];
+      check = this.ajv.compile(schema());
+      this.compiled.set(key, check);
+    }
     if (check(obj)) return [];
     return (check.errors ?? []).map(describe);
   }
+}
+
+function crdFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('kubernetes-'))
+    .flatMap((e) => fs.readdirSync(path.join(dir, e.name)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, e.name, f)))
+    .sort();
 }
 
 function describe(e: ErrorObject): SchemaProblem {
@@ -85,13 +108,13 @@ function describe(e: ErrorObject): SchemaProblem {
  * Checks every manifest under `dir` (skipping kustomization.yaml): the API schemas, the Pod
  * Security Standards "restricted" profile, and secret hygiene. Returns `file: kind/name: path: message` lines.
  */
-export function validateDirectory(dir: string, validator = new SchemaValidator()): { files: number; objects: number; problems: string[] } {
+export function validateDirectory(dir: string, cwd: string, validator = new SchemaValidator()): { files: number; objects: number; problems: string[] } {
   const problems: string[] = [];
   let files = 0;
   let objects = 0;
   for (const file of listYaml(dir)) {
     files++;
-    const rel = path.relative(process.cwd(), file);
+    const rel = path.relative(cwd, file);
     for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const obj = doc.toJS();
       if (obj === null) continue;
