@@ -11,6 +11,7 @@ import { Diagnostic, SourcePosition } from './diagnostics';
 import { closest, dnsLabelProblem } from './formats';
 import { issuesToDiagnostics } from './messages';
 import { EnvironmentConfig, environmentSchema } from './schema';
+import { decodeConfigText, sizeProblem } from './text-checks';
 import { locate, mergeSources, parseYamlSource, SourceNode, toPlain, withoutKey } from './yaml-source';
 
 export interface LoadedEnvironment {
@@ -131,8 +132,13 @@ class SourceReader {
     const displayFile = this.display(file);
     let root: SourceNode | undefined;
     try {
-      const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-      const result = parseYamlSource(displayFile, text);
+      const decoded = readConfigText(file, displayFile);
+      if ('problem' in decoded) {
+        this.error(decoded.problem.position, [], decoded.problem.message);
+        this.parsed.set(file, undefined);
+        return undefined;
+      }
+      const result = parseYamlSource(displayFile, decoded.text);
       this.diagnostics.push(...result.diagnostics);
       root = result.diagnostics.length === 0 ? result.root : undefined;
       if (result.diagnostics.length === 0 && (!root || root.kind !== 'map')) {
@@ -149,6 +155,13 @@ class SourceReader {
   private error(position: SourcePosition, fieldPath: Diagnostic['path'], message: string): void {
     this.diagnostics.push({ severity: 'error', position, path: fieldPath, message });
   }
+}
+
+/** The file as text; a file too large is refused without reading it (bounded memory). */
+function readConfigText(file: string, displayFile: string): ReturnType<typeof decodeConfigText> {
+  const large = sizeProblem(displayFile, fs.statSync(file).size);
+  if (large) return { problem: large };
+  return decodeConfigText(displayFile, fs.readFileSync(file));
 }
 
 function safeReaddir(dir: string): string[] {

@@ -70,6 +70,12 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a map of fields', array: 'a list', record: 'a map',
 };
 
+/** Words YAML 1.1 (and many YAML tools) read as booleans; YAML 1.2 reads them as strings. */
+const YAML_11_BOOLEANS = new Map([
+  ...['yes', 'y', 'on'].map((w) => [w, true] as const),
+  ...['no', 'n', 'off'].map((w) => [w, false] as const),
+]);
+
 const quoteAll = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
 
 /** Turns zod issues into diagnostics with positions from the merged source tree. */
@@ -115,6 +121,10 @@ function messageFor(issue: Issue, found: string | undefined, hint: string | unde
     case 'invalid_type': {
       if (found === undefined) return `missing required field "${String(path[path.length - 1])}"`;
       const expected = custom ? issue.message : `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+      const yaml11 = typeof issue.input === 'string' ? YAML_11_BOOLEANS.get(issue.input.toLowerCase()) : undefined;
+      if (issue.expected === 'boolean' && yaml11 !== undefined) {
+        return `${expected}, got ${found} (YAML 1.1 reads ${issue.input} as ${yaml11}; config files are YAML 1.2, where it is a string: write ${yaml11})`;
+      }
       if (issue.expected === 'string' && !hint && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
         // YAML turned what the user typed into a number or boolean: 1.5, 2.0, true, 08.
         return `${expected}, got ${found} (YAML reads ${found} as a ${typeof issue.input}: write "${found}" in quotes)`;

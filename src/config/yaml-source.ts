@@ -60,8 +60,31 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
     return { diagnostics };
   }
   if (doc.contents === null) return { diagnostics };
-  const root = walk(doc, doc.contents as Node, [], at, diagnostics, new Set());
-  return { root, diagnostics };
+  const budget: Budget = { values: MAX_VALUES };
+  try {
+    const root = walk(doc, doc.contents as Node, [], at, diagnostics, new Set(), budget);
+    return { root, diagnostics };
+  } catch (err) {
+    if (!(err instanceof LimitExceeded)) throw err;
+    return { diagnostics: [{ severity: 'error', position: err.position, path: err.path, message: err.message }] };
+  }
+}
+
+/**
+ * Most values a file may expand to. A real config has a few hundred; aliases can multiply a
+ * small file into billions (an "alias bomb"), so the walk counts what it builds and stops.
+ */
+export const MAX_VALUES = 20_000;
+/** Deepest nesting of maps and lists (the text checks catch deeper flow and block nesting first). */
+export const MAX_DEPTH = 64;
+
+interface Budget { values: number }
+
+/** The file expands beyond a limit: reported at the place where it happened, then the walk stops. */
+class LimitExceeded extends Error {
+  constructor(readonly position: SourcePosition, readonly path: ConfigPath, message: string) {
+    super(message);
+  }
 }
 
 function walk(
@@ -71,8 +94,17 @@ function walk(
   at: (offset: number) => SourcePosition,
   diagnostics: Diagnostic[],
   resolving: Set<Node>,
+  budget: Budget,
+  aliasAt?: SourcePosition,
 ): SourceNode {
   const position = at(node.range?.[0] ?? 0);
+  if (--budget.values < 0) {
+    throw new LimitExceeded(aliasAt ?? position, path,
+      `the file expands to more than ${MAX_VALUES} values${aliasAt ? ' through aliases (an alias bomb?)' : ''}: a config this large is a mistake; share settings with \`extends: _base.yaml\` instead of aliases`);
+  }
+  if (path.length > MAX_DEPTH) {
+    throw new LimitExceeded(aliasAt ?? position, path, `nested more than ${MAX_DEPTH} levels deep: this is not a config`);
+  }
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (!target || resolving.has(target)) {
@@ -80,7 +112,7 @@ function walk(
       return { kind: 'scalar', position, value: null, source: `*${node.source}` };
     }
     resolving.add(target);
-    const resolved = walk(doc, target, path, at, diagnostics, resolving);
+    const resolved = walk(doc, target, path, at, diagnostics, resolving, budget, aliasAt ?? position);
     resolving.delete(target);
     return resolved;
   }
@@ -111,7 +143,7 @@ function walk(
       }
       const valueNode = pair.value as Node | null;
       const child: SourceNode = valueNode
-        ? walk(doc, valueNode, [...path, key], at, diagnostics, resolving)
+        ? walk(doc, valueNode, [...path, key], at, diagnostics, resolving, budget, aliasAt)
         : { kind: 'scalar', position: keyPosition, value: null, source: '' };
       entries.set(key, { keyPosition, node: child });
     }
@@ -121,7 +153,7 @@ function walk(
     const items = node.items.map((item, i) =>
       item === null
         ? ({ kind: 'scalar', position, value: null, source: '' } as ScalarNode)
-        : walk(doc, item as Node, [...path, i], at, diagnostics, resolving));
+        : walk(doc, item as Node, [...path, i], at, diagnostics, resolving, budget, aliasAt));
     return { kind: 'seq', position, items };
   }
   if (isScalar(node)) {

@@ -159,3 +159,20 @@ describe('the config directory', () => {
     expect(lines).toEqual(['config/Prod.yaml:1:1: the file name is the environment name: expected a name of lowercase letters, digits and "-", starting with a letter and ending with a letter or digit']);
   });
 });
+
+describe('text encodings', () => {
+  it('accepts a UTF-8 file with a byte-order mark and CRLF line ends, positions unchanged', () => {
+    const text = `\uFEFF${DEV}apps: []\n`.replace(/\n/g, '\r\n');
+    const { lines, models } = diagnose({ 'dev.yaml': text });
+    expect(lines).toEqual([]);
+    expect(models.map((m) => m.name)).toEqual(['dev']);
+    const broken = diagnose({ 'dev.yaml': text.replace('namespace', 'namespaec') });
+    expect(broken.lines.filter((l) => l.startsWith('config/dev.yaml:2:1 namespaec: unknown key "namespaec" (did you mean "namespace"?)'))).toHaveLength(1);
+  });
+
+  it('reads YAML 1.2: yes, no and on are strings where a string is wanted', () => {
+    const { lines, models } = diagnose({ 'dev.yaml': `${DEV}labels: { answer: "yes", switch: on, team: no }\n` });
+    expect(lines).toEqual([]);
+    expect(models[0].axonServer.nodes[0].pod.labels).toMatchObject({ answer: 'yes', switch: 'on', team: 'no' });
+  });
+});
