@@ -6,6 +6,7 @@
  *   (b) `axon-deploy review` of a promotion in a git repository, against the synth of the same repository
  *   (c) generated configs of 100 and 1000 environments: how the cost grows (linear is 10×)
  *   (d) with --tests: `npm test`, wall-clock
+ *   (e) bad input: an alias bomb, a 10 MiB file, nesting 10 000 levels deep (each must fail fast)
  *
  * Peak memory is the largest maxRSS of any Node process in the run, collected by a preload
  * script. The results are printed; `--write` also puts them into BENCHMARKS.md.
@@ -109,6 +110,18 @@ function promotionRepository(): string {
   return dir;
 }
 
+/** Inputs that must fail fast and small: [what, file content]. */
+function badInputs(): [string, string | Buffer][] {
+  const bomb = ['environment: dev', 'namespace: orders-dev', 'a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 10; i++) bomb.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  bomb.push('axonServer: *a9');
+  return [
+    ['alias bomb (10 levels × 9 aliases)', `${bomb.join('\n')}\n`],
+    ['a 10 MiB file', Buffer.alloc(10 * 2 ** 20, 'a: b\n')],
+    ['flow nesting 10 000 levels deep', `environment: dev\naxonServer: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`],
+  ];
+}
+
 const countObjects = (dist: string) => fs.readdirSync(dist, { recursive: true })
   .filter((f) => String(f).endsWith('.yaml') && !String(f).endsWith('kustomization.yaml')).length;
 
@@ -135,6 +148,12 @@ function main(): void {
   });
   const [hundred, thousand] = scale;
   const tests = TESTS ? measure('npm', ['test', '--silent'], ROOT) : undefined;
+  const bad = badInputs().map(([what, content]) => {
+    const dir = path.join(WORK, `bad-${what.replace(/\W+/g, '-')}`);
+    fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config', 'dev.yaml'), content);
+    return { what, ...median(RUNS, () => measure(process.execPath, [CLI, 'synth'], dir, [1])) };
+  });
 
   const cpus = os.cpus();
   const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
@@ -155,6 +174,7 @@ function main(): void {
     `| (b) \`axon-deploy review\` of a promotion in prod, same repository | ${fmt(review.seconds)} | ${fmt(review.peakMiB, 0)} | | |`,
     ...scale.map((s) => `| (c) ${s.envs} environments × (5 nodes + 4 blue/green apps) | ${fmt(s.seconds)} | ${fmt(s.peakMiB, 0)} | ${s.objects} | ${fmt(s.objects / s.seconds, 0)} |`),
     ...(tests ? [`| (d) \`npm test\` | ${fmt(tests.seconds, 1)} | ${fmt(tests.peakMiB, 0)} | | |`] : []),
+    ...bad.map((b) => `| (e) bad input, ${b.what}: refused | ${fmt(b.seconds)} | ${fmt(b.peakMiB, 0)} | | |`),
     '',
     '| target | measured | |',
     '|---|---|---|',

@@ -111,7 +111,8 @@ review.md
 `;
 
 export const ciWorkflow = (): string => `# Every push and pull request: dist/ must be exactly what config/ produces, the schema files
-# must be current, and every manifest must pass the schema, pod security and secret checks.
+# must be current, and every manifest must pass the schema, pod security and secret checks and a
+# strict server-side dry-run on a real kube-apiserver (envtest binaries, no cluster needed).
 name: axon-deploy
 on:
   push:
@@ -133,8 +134,13 @@ jobs:
         run: npx axon-deploy synth --check
       - name: The editor schemas are current
         run: npx axon-deploy schema --check
-      - name: Every manifest passes the schema, pod security and secret checks
-        run: npx axon-deploy validate
+      - uses: actions/setup-go@v5
+        with:
+          go-version: stable
+      - name: Kubernetes API server binaries (envtest)
+        run: echo "KUBEBUILDER_ASSETS=$(go run sigs.k8s.io/controller-runtime/tools/setup-envtest@latest use 1.34 -p path)" >> "$GITHUB_ENV"
+      - name: Every manifest passes the schema, pod security and secret checks, and a strict dry-run on a real API server
+        run: npx axon-deploy validate --server
 `;
 
 export const reviewWorkflow = (): string => `# Explains what a pull request does to the clusters, as a comment on the pull request, and fails

@@ -91,7 +91,8 @@ export class SchemaValidator {
   }
 }
 
-function crdFiles(dir: string): string[] {
+/** The CustomResourceDefinition files beside the Kubernetes definitions (Argo CD, cert-manager, …). */
+export function crdFiles(dir: string = schemaDir()): string[] {
   return fs.readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('kubernetes-'))
     .flatMap((e) => fs.readdirSync(path.join(dir, e.name)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, e.name, f)))

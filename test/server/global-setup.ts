@@ -1,0 +1,26 @@
+/**
+ * Jest global setup: one real kube-apiserver (and etcd) for the whole run, from
+ * KUBEBUILDER_ASSETS or ../shared/envtest/bin, with every CRD of imports/schemas installed. Test
+ * workers find it through AXON_DEPLOY_TEST_KUBECONFIG and AXON_DEPLOY_TEST_KUBECTL. Without
+ * binaries the server tests are skipped, loudly — unless AXON_DEPLOY_REQUIRE_APISERVER is set
+ * (as in CI), which makes a missing server fail the run.
+ */
+import * as path from 'node:path';
+import { ApiServer, assetsProblem } from '../../src/validate/api-server';
+import { crdFiles } from '../../src/validate/schema-validator';
+
+const FALLBACK_ASSETS = path.resolve(__dirname, '../../../shared/envtest/bin');
+
+export default async function globalSetup(): Promise<void> {
+  const assets = process.env.KUBEBUILDER_ASSETS || FALLBACK_ASSETS;
+  const problem = assetsProblem(assets);
+  if (problem) {
+    if (process.env.AXON_DEPLOY_REQUIRE_APISERVER) throw new Error(`AXON_DEPLOY_REQUIRE_APISERVER is set, but there is no kube-apiserver: ${problem}`);
+    process.stderr.write(`\n\u26A0 Server-side validation tests are SKIPPED: ${problem}.\n  Enable them with KUBEBUILDER_ASSETS=<dir with etcd, kube-apiserver, kubectl> npm test.\n\n`);
+    return;
+  }
+  const server = await ApiServer.start({ assets, crds: crdFiles() });
+  (globalThis as { axonDeployApiServer?: ApiServer }).axonDeployApiServer = server;
+  process.env.AXON_DEPLOY_TEST_KUBECONFIG = server.kubectl.kubeconfig;
+  process.env.AXON_DEPLOY_TEST_KUBECTL = path.join(assets, 'kubectl');
+}
