@@ -29,18 +29,23 @@ export const CLI_ROLE_FLAGS: Readonly<Record<Role, string>> = {
   SECONDARY: '-s',
 };
 
-/** The quorum arithmetic of one replication group. */
+/**
+ * The quorum arithmetic of one replication group. AxonIQ's reference guide (Replication Groups):
+ * "a majority of primary nodes is needed for a replication group to be available". ACTIVE_BACKUP
+ * nodes vote and store but are counted on their own: a write must also be confirmed by
+ * `min-active-backups` of them (default 1) when the group has any.
+ */
 export interface Quorum {
-  /** Nodes that vote (PRIMARY and ACTIVE_BACKUP). */
-  readonly voters: number;
-  /** Votes needed for a leader and for a write to commit. */
+  readonly primaries: number;
+  /** PRIMARY nodes that must be up for the group to be available. */
   readonly majority: number;
-  /** Voters the group can lose and keep running. */
+  /** PRIMARY nodes the group can lose and stay available. */
   readonly tolerates: number;
+  readonly activeBackups: number;
 }
 
 export function quorumOf(roles: readonly { readonly role: Role }[]): Quorum {
-  const voters = roles.filter((r) => isVoting(r.role)).length;
-  const majority = Math.floor(voters / 2) + 1;
-  return { voters, majority, tolerates: Math.max(0, voters - majority) };
+  const primaries = roles.filter((r) => r.role === 'PRIMARY').length;
+  const majority = Math.floor(primaries / 2) + 1;
+  return { primaries, majority, tolerates: Math.max(0, primaries - majority), activeBackups: roles.filter((r) => r.role === 'ACTIVE_BACKUP').length };
 }

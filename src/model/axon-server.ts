@@ -8,23 +8,25 @@ import { closest, parseImageReference, parseQuantity } from '../config/formats';
 import type { AxonServerConfig, NodeConfig, VolumeName } from '../config/schema';
 import { VOLUME_NAMES } from '../config/schema';
 import {
-  ANNOTATION_CONFIG_CHECKSUM, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION,
+  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION,
 } from '../domain/keys';
 import { ADMIN_GROUP, isVoting, quorumOf, Role, servesClients as roleServesClients } from '../domain/roles';
-import { nodeRolloutOrder, WAVE } from '../domain/waves';
+import { gateWave, nodeWaves, WAVE } from '../domain/waves';
 import {
   AXON_PATHS, AXON_PORTS, checksumOf, CLUSTER_TEMPLATE_FILE, LICENSE_FILE, PROPERTIES_FILE,
   renderClusterTemplate, renderProperties, SYSTEM_TOKEN_FILE,
 } from './axon-config';
+import { gateJob, GateSettings, gateScript } from './gates';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
 import { NON_ROOT_ID, scratchVolume, secretFileVolume } from './pods';
 import { resolveResources } from './resources';
+import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
-  AxonServerModel, AxonServerNodeModel, EnvVar, Labels, PodVolume, Probes, ReplicationGroupModel, Resources, ServiceModel,
-  VolumeMount,
+  AxonServerModel, AxonServerNodeModel, ConfigFilesModel, EnvVar, JobModel, Labels, PodVolume, Probes, ReplicationGroupModel, Resources,
+  ServiceModel, VolumeMount,
 } from './types';
 
 export const AXON_SERVER = 'axonserver';
@@ -40,6 +42,7 @@ export interface AxonServerInput {
   readonly issues: Issues;
   readonly names: NameRegistry;
   readonly secrets: SecretRegistry;
+  readonly gates: GateSettings;
 }
 
 const at = (...path: (string | number)[]): ConfigPath => ['axonServer', ...path];
@@ -65,12 +68,24 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const versionLabel: Labels = version ? { [LABEL_VERSION]: version } : {};
 
   const firstNode = bootstrapNode(config, groups);
-  const files = configFiles(config, groups, domain, input.sourceFile, firstNode, issues);
-  // Only what a running node reads rolls the nodes: the cluster template is applied once, on
-  // the first start of a clean cluster, so a role change must not restart every node.
-  const checksum = checksumOf(files.filter(([name]) => name === PROPERTIES_FILE));
+  const files = configFiles(config, domain, input.sourceFile, issues);
+  // A revision of the properties per content: each StatefulSet mounts the revision it was rolled
+  // with, so a pod restarted out of turn (eviction, OOM) keeps its old configuration until its
+  // own wave; old revisions are pruned once the sync is done.
+  const checksum = checksumOf(files);
+  const configMap = `${CONFIG_MAP_PREFIX}-${checksum.slice(0, 10)}`;
+  // The cluster template is not a revision: Axon Server applies it only on the first start of a
+  // clean cluster (and a new node joins by it), so a running node restarted out of turn ignores
+  // it — and a template change (a node added) must not roll every node. Updated in place.
+  const clusterTemplate = config.edition === 'enterprise'
+    ? {
+      meta: { name: CLUSTER_TEMPLATE_CONFIG_MAP, labels: labels.full(clusterStable), wave: WAVE.config },
+      files: [[CLUSTER_TEMPLATE_FILE, renderClusterTemplate(input.sourceFile, `${firstNode}.${domain}:${AXON_PORTS.internal}`, groups)]] as [string, string][],
+    }
+    : undefined;
   // Fixed names first, so a node or app that takes one of them is the one told to rename.
-  names.claim('ConfigMap', CONFIG_MAP, at(), 'the Axon Server configuration');
+  names.claim('ConfigMap', configMap, at(), 'the Axon Server configuration');
+  if (clusterTemplate) names.claim('ConfigMap', CLUSTER_TEMPLATE_CONFIG_MAP, at('replicationGroups'), 'the cluster template');
   names.claim('Service', 'axonserver-grpc', at(), 'the Axon Server client Service');
   names.claim('Service', 'axonserver-ui', at(), 'the Axon Server UI Service');
   names.claim('PodDisruptionBudget', AXON_SERVER, at(), 'the Axon Server PodDisruptionBudget');
@@ -94,8 +109,12 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       servesClients: roles.some((r) => r.group !== ADMIN_GROUP && roleServesClients(r.role)) || config.edition === 'standard',
     };
   });
-  const waveOf = new Map(nodeRolloutOrder(nodeInfo.map((n) => ({ name: n.node.name, voter: n.voter })))
-    .map((n, i) => [n.name, WAVE.firstNode + i]));
+  const waveOf = nodeWaves(nodeInfo.map((n) => ({ name: n.node.name, voter: n.voter })), firstNode);
+  // A node's wave ends when the node is back in its cluster: a gate between node waves (a
+  // standalone node has no cluster to rejoin).
+  const gated = config.edition === 'enterprise' && config.rolloutGate.enabled;
+  const script = gated ? gateScript('axonserver-gate', labels.full(labels.stable(GATE_NAME, 'axonserver-gate', GATE_COMPONENT)), WAVE.config) : undefined;
+  if (script) names.claim('ConfigMap', script.meta.name, at('rolloutGate'), 'the node gate script');
 
   const probes: Probes = {
     startup: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', successThreshold: 1, ...config.probes.startup },
@@ -119,9 +138,12 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       ...(license ? [{ name: 'license', mountPath: AXON_PATHS.licenseSecret, readOnly: true }] : []),
       ...(systemToken ? [{ name: 'system-token', mountPath: AXON_PATHS.systemTokenSecret, readOnly: true }] : []),
     ];
+    const gate = script ? nodeGate(node.name, `${node.name}.${domain}`, roles, waveOf.get(node.name)!, script) : undefined;
+    if (gate) names.claim('Job', gate.meta.name, at('nodes', index, 'name'));
     return {
       name: node.name,
       fqdn: `${node.name}.${domain}`,
+      gate,
       zone: node.zone,
       tags,
       roles,
@@ -132,12 +154,13 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       claims: claims.map((c) => ({ ...c, labels: { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name, [LABEL_COMPONENT]: COMPONENT } })),
       pod: {
         labels: labels.full(stable, { ...versionLabel, ...(servesClients ? { [LABEL_SERVES_CLIENTS]: 'true' } : {}) }),
-        annotations: { [ANNOTATION_CONFIG_CHECKSUM]: checksum },
+        annotations: {},
         user: { runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, fsGroup: NON_ROOT_ID },
         imagePullSecrets: config.imagePullSecrets,
         terminationGracePeriodSeconds: config.terminationGracePeriodSeconds,
         volumes: [
-          { kind: 'configMap', name: 'config', configMap: CONFIG_MAP },
+          { kind: 'configMap', name: 'config', configMap },
+          ...(clusterTemplate ? [{ kind: 'configMap' as const, name: 'cluster-template', configMap: CLUSTER_TEMPLATE_CONFIG_MAP }] : []),
           ...secretVolumes,
           ...scratch.map((d) => scratchVolume(d.name)),
         ],
@@ -156,6 +179,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
           mounts: [
             ...claims.map((c) => ({ name: c.name, mountPath: MOUNT_PATHS[c.name] })),
             { name: 'config', mountPath: AXON_PATHS.config, readOnly: true },
+            ...(clusterTemplate ? [{ name: 'cluster-template', mountPath: AXON_PATHS.clusterTemplate, readOnly: true }] : []),
             ...secretMounts,
             ...scratch,
           ],
@@ -222,18 +246,48 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     nodes,
     replicationGroups: groups,
     firstNode,
-    config: { meta: { name: CONFIG_MAP, labels: labels.full(clusterStable), wave: WAVE.config }, files, checksum },
+    config: { meta: { name: configMap, labels: labels.full(clusterStable), wave: WAVE.config, pruneLast: true }, files, checksum },
+    clusterTemplate,
+    gateScript: script,
     clientService,
     uiService,
     pdb: { meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config }, selector: clusterSelector, maxUnavailable: 1 },
     networkPolicy,
     storageClasses,
   };
+
+  function nodeGate(nodeName: string, fqdn: string, roles: readonly { group: string }[], nodeWave: number, gateScriptModel: ConfigFilesModel): JobModel {
+    const gateLabels = labels.full(labels.stable(GATE_NAME, `${nodeName}-gate`, GATE_COMPONENT));
+    const nodeGroups = roles.map((r) => r.group);
+    return gateJob({
+      name: `${nodeName}-gate`,
+      labels: gateLabels,
+      wave: gateWave(nodeWave),
+      script: gateScriptModel,
+      settings: input.gates,
+      timeoutSeconds: config.rolloutGate.timeoutSeconds,
+      token: systemToken,
+      env: [
+        { name: 'GATE_MODE', value: 'node' },
+        { name: 'GATE_DESCRIPTION', value: `${nodeName} is back in ${nodeGroups.join(', ')}` },
+        { name: 'AXONSERVER_URL', value: `http://${fqdn}:${AXON_PORTS.http}` },
+        { name: 'GATE_NODE', value: nodeName },
+        { name: 'GATE_GROUPS', value: nodeGroups.join(',') },
+        { name: 'GATE_MAX_LAG', value: String(config.rolloutGate.maxLagEntries) },
+      ],
+    });
+  }
 }
+
+/** Labels of the gate Jobs' pods (the NetworkPolicy lets them reach the nodes' HTTP port). */
+export const GATE_NAME = 'axon-deploy-gate';
+export const GATE_COMPONENT = 'rollout-gate';
 
 /** Axon Server's advice: probe /actuator/info, never /actuator/health (it fails on every node when one node is unwell). */
 const AXON_PROBE_PATH = '/actuator/info';
-const CONFIG_MAP = 'axonserver-config';
+/** Revisions are named `axonserver-config-<first 10 hex digits of the sha256 of the files>`. */
+const CONFIG_MAP_PREFIX = 'axonserver-config';
+const CLUSTER_TEMPLATE_CONFIG_MAP = 'axonserver-cluster-template';
 
 /**
  * The node that initialises a clean cluster: the first PRIMARY of `_admin` (declared or
@@ -341,12 +395,8 @@ const MANAGED_PREFIXES: Readonly<Record<string, string>> = {
 };
 const relaxed = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 const MANAGED_RELAXED = new Map(Object.entries(MANAGED_PROPERTIES).map(([k, v]) => [relaxed(k), v]));
-const SECRET_LIKE = /(password|secret|token|credentials?)$/i;
 
-function configFiles(
-  config: AxonServerConfig, groups: readonly ReplicationGroupModel[], domain: string, sourceFile: string,
-  firstNode: string, issues: Issues,
-): [string, string][] {
+function configFiles(config: AxonServerConfig, domain: string, sourceFile: string, issues: Issues): [string, string][] {
   const props = new Map<string, string>([
     ['axoniq.axonserver.port', String(AXON_PORTS.grpc)],
     ['axoniq.axonserver.internal-port', String(AXON_PORTS.internal)],
@@ -365,7 +415,7 @@ function configFiles(
   }
   if (config.edition === 'enterprise') {
     props.set('axoniq.axonserver.enterprise.licenseDirectory', AXON_PATHS.licenseDirectory);
-    props.set('axoniq.axonserver.clustertemplate.path', `${AXON_PATHS.config}/${CLUSTER_TEMPLATE_FILE}`);
+    props.set('axoniq.axonserver.clustertemplate.path', `${AXON_PATHS.clusterTemplate}/${CLUSTER_TEMPLATE_FILE}`);
   } else {
     props.set('axoniq.axonserver.standalone', 'true');
   }
@@ -377,17 +427,15 @@ function configFiles(
       issues.error(path, `"${key}" is set by axon-deploy from ${managedBy}; remove it from properties`);
       continue;
     }
-    if (SECRET_LIKE.test(key)) {
-      issues.error(path, `"${key}" looks like a secret: properties are rendered into a ConfigMap, which is not the place for secrets; pass it from a Secret instead`);
+    // Property names: only a name that ends like a secret (token-dir is a directory, not a token).
+    const why = /(password|secret|token|credentials?)$/i.test(key) ? 'its name says it is a secret' : secretLiteralProblem('', String(value));
+    if (why) {
+      issues.error(path, `"${key}" looks like a secret (${why}): properties are rendered into a ConfigMap in dist/, in plain text; set it from a Secret instead (as an environment variable of the nodes)`);
       continue;
     }
     props.set(key, String(value));
   }
-  const files: [string, string][] = [[PROPERTIES_FILE, renderProperties(sourceFile, props)]];
-  if (config.edition === 'enterprise') {
-    files.push([CLUSTER_TEMPLATE_FILE, renderClusterTemplate(sourceFile, `${firstNode}.${domain}:${AXON_PORTS.internal}`, groups)]);
-  }
-  return files.sort(([a], [b]) => (a < b ? -1 : 1));
+  return [[PROPERTIES_FILE, renderProperties(sourceFile, props)]];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,27 +507,29 @@ function checkQuorum(config: AxonServerConfig, groups: readonly ReplicationGroup
     if (g.roles.length === 0 && g.derived) continue; // reported on the groups themselves
     const path = groupPath(config, g);
     const label = g.derived ? `the ${ADMIN_GROUP} replication group (derived: every node that is PRIMARY somewhere; declare ${ADMIN_GROUP} to choose)` : `replication group "${g.name}"`;
-    const primaries = g.roles.filter((r) => r.role === 'PRIMARY');
-    if (primaries.length === 0) {
+    const { primaries, majority, tolerates, activeBackups } = quorumOf(g.roles);
+    if (primaries === 0) {
       issues.error(path, `${label} has no PRIMARY node: every replication group needs at least one to lead it`);
       continue;
     }
-    const voters = g.roles.filter((r) => isVoting(r.role));
-    const { majority, tolerates } = quorumOf(g.roles);
-    if (voters.length % 2 === 0) {
+    if (primaries % 2 === 0) {
       issues.error(path,
-        `${label} has ${voters.length} voters (PRIMARY + ACTIVE_BACKUP); use an odd number: the group runs while a majority ` +
-        `(${majority} of ${voters.length}) is up, so it survives the loss of only ${tolerates}, ` +
-        `no more than with ${voters.length - 1} voter${voters.length - 1 === 1 ? '' : 's'}`);
+        `${label} has ${primaries} PRIMARY nodes; use an odd number: the group is available while a majority of its PRIMARY nodes ` +
+        `(${majority} of ${primaries}) is up, so it survives the loss of only ${tolerates}, no more than with ${primaries - 1} ` +
+        `(ACTIVE_BACKUP nodes do not count towards this majority)`);
+    }
+    if (activeBackups === 1) {
+      issues.warn(path,
+        `${label} has a single ACTIVE_BACKUP node: every write waits for its confirmation (min-active-backups is 1 by default), so losing it stops writes; add a second one, or make it a PASSIVE_BACKUP`);
     }
     const perZone = new Map<string, number>();
-    for (const v of voters) {
-      const zone = zoneOf.get(v.node);
+    for (const r of g.roles.filter((x) => x.role === 'PRIMARY')) {
+      const zone = zoneOf.get(r.node);
       if (zone !== undefined) perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
     }
     for (const [zone, count] of [...perZone.entries()].sort()) {
-      if (voters.length > 1 && count >= majority) {
-        issues.warn(path, `zone ${zone} holds ${count} of the ${voters.length} voters of ${label}: losing that zone stops the group; spread the voters over more zones`);
+      if (primaries > 1 && count >= majority) {
+        issues.warn(path, `zone ${zone} holds ${count} of the ${primaries} PRIMARY nodes of ${label}: losing that zone makes the group unavailable; spread the primaries over more zones`);
       }
     }
   }

@@ -8,19 +8,28 @@ const sorted = (lines: string[]) => [...lines].sort();
 const orders = (c: ProdConfig) => c.axonServer.replicationGroups[0];
 
 describe('quorum', () => {
-  it('requires an odd number of voters and says why', () => {
-    expect(errors((c) => { orders(c).roles['axonserver-archive-1'] = 'ACTIVE_BACKUP'; })).toEqual(sorted([
-      'axonServer.replicationGroups[0].roles: replication group "orders" has 4 voters (PRIMARY + ACTIVE_BACKUP); use an odd number: '
-      + 'the group runs while a majority (3 of 4) is up, so it survives the loss of only 1, no more than with 3 voters',
+  const twoOfTwo = 'has 2 PRIMARY nodes; use an odd number: the group is available while a majority of its PRIMARY nodes (2 of 2) is up, so it survives the loss of only 0, no more than with 1 (ACTIVE_BACKUP nodes do not count towards this majority)';
+
+  it('rejects 2 PRIMARY + 1 ACTIVE_BACKUP with a message about primaries', () => {
+    expect(errors((c) => {
+      orders(c).roles['axonserver-3'] = 'ACTIVE_BACKUP';
+    })).toEqual(sorted([
+      `axonServer.replicationGroups: the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose) ${twoOfTwo}`,
+      `axonServer.replicationGroups[0].roles: replication group "orders" ${twoOfTwo}`,
     ]));
   });
 
+  it('accepts 3 PRIMARY + 1 ACTIVE_BACKUP, warning that a single active backup stops writes when lost', () => {
+    const edit = (c: ProdConfig) => { orders(c).roles['axonserver-archive-1'] = 'ACTIVE_BACKUP'; };
+    expect(errors(edit)).toEqual([]);
+    expect(warnings(edit)).toEqual(['axonServer.replicationGroups[0].roles: warning: replication group "orders" has a single ACTIVE_BACKUP node: every write waits for its confirmation (min-active-backups is 1 by default), so losing it stops writes; add a second one, or make it a PASSIVE_BACKUP']);
+  });
+
   it('checks the derived _admin group too', () => {
+    const fourOfFour = 'has 4 PRIMARY nodes; use an odd number: the group is available while a majority of its PRIMARY nodes (3 of 4) is up, so it survives the loss of only 1, no more than with 3 (ACTIVE_BACKUP nodes do not count towards this majority)';
     expect(errors((c) => { orders(c).roles['axonserver-archive-1'] = 'PRIMARY'; })).toEqual(sorted([
-      'axonServer.replicationGroups: the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose) has 4 voters (PRIMARY + ACTIVE_BACKUP); '
-      + 'use an odd number: the group runs while a majority (3 of 4) is up, so it survives the loss of only 1, no more than with 3 voters',
-      'axonServer.replicationGroups[0].roles: replication group "orders" has 4 voters (PRIMARY + ACTIVE_BACKUP); use an odd number: '
-      + 'the group runs while a majority (3 of 4) is up, so it survives the loss of only 1, no more than with 3 voters',
+      `axonServer.replicationGroups: the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose) ${fourOfFour}`,
+      `axonServer.replicationGroups[0].roles: replication group "orders" ${fourOfFour}`,
     ]));
   });
 
@@ -31,10 +40,10 @@ describe('quorum', () => {
     expect(result).toEqual(['axonServer.replicationGroups[1].roles: replication group "archive" has no PRIMARY node: every replication group needs at least one to lead it']);
   });
 
-  it('warns when one zone holds a majority of a group\'s voters', () => {
+  it('warns when one zone holds a majority of a group\'s primaries', () => {
     expect(warnings((c) => { c.axonServer.nodes[1].zone = 'europe-west4-a'; })).toEqual(sorted([
-      'axonServer.replicationGroups: warning: zone europe-west4-a holds 2 of the 3 voters of the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose): losing that zone stops the group; spread the voters over more zones',
-      'axonServer.replicationGroups[0].roles: warning: zone europe-west4-a holds 2 of the 3 voters of replication group "orders": losing that zone stops the group; spread the voters over more zones',
+      'axonServer.replicationGroups: warning: zone europe-west4-a holds 2 of the 3 PRIMARY nodes of the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose): losing that zone makes the group unavailable; spread the primaries over more zones',
+      'axonServer.replicationGroups[0].roles: warning: zone europe-west4-a holds 2 of the 3 PRIMARY nodes of replication group "orders": losing that zone makes the group unavailable; spread the primaries over more zones',
     ]));
   });
 });
@@ -47,8 +56,8 @@ describe('roles and groups', () => {
     })).toEqual(sorted([
       'axonServer.nodes[2].name: node "axonserver-3" has no role in any replication group: give it one in replicationGroups[].roles',
       'axonServer.replicationGroups[0].roles.axonserver-4: no node is named "axonserver-4" (did you mean "axonserver-1"?); nodes: axonserver-1, axonserver-2, axonserver-3, axonserver-archive-1, axonserver-archive-2',
-      'axonServer.replicationGroups[0].roles: replication group "orders" has 2 voters (PRIMARY + ACTIVE_BACKUP); use an odd number: the group runs while a majority (2 of 2) is up, so it survives the loss of only 0, no more than with 1 voter',
-      'axonServer.replicationGroups: the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose) has 2 voters (PRIMARY + ACTIVE_BACKUP); use an odd number: the group runs while a majority (2 of 2) is up, so it survives the loss of only 0, no more than with 1 voter',
+      'axonServer.replicationGroups[0].roles: replication group "orders" has 2 PRIMARY nodes; use an odd number: the group is available while a majority of its PRIMARY nodes (2 of 2) is up, so it survives the loss of only 0, no more than with 1 (ACTIVE_BACKUP nodes do not count towards this majority)',
+      'axonServer.replicationGroups: the _admin replication group (derived: every node that is PRIMARY somewhere; declare _admin to choose) has 2 PRIMARY nodes; use an odd number: the group is available while a majority of its PRIMARY nodes (2 of 2) is up, so it survives the loss of only 0, no more than with 1 (ACTIVE_BACKUP nodes do not count towards this majority)',
     ]));
   });
 
@@ -180,7 +189,7 @@ describe('editions, secrets, shutdown and probes', () => {
         'axoniq.axonserver.accesscontrol.token': 'secret',
       };
     })).toEqual(sorted([
-      'axonServer.properties["axoniq.axonserver.accesscontrol.token"]: "axoniq.axonserver.accesscontrol.token" looks like a secret: properties are rendered into a ConfigMap, which is not the place for secrets; pass it from a Secret instead',
+      'axonServer.properties["axoniq.axonserver.accesscontrol.token"]: "axoniq.axonserver.accesscontrol.token" looks like a secret (its name says it is a secret): properties are rendered into a ConfigMap in dist/, in plain text; set it from a Secret instead (as an environment variable of the nodes)',
       'axonServer.properties["axoniq.axonserver.autocluster.first"]: "axoniq.axonserver.autocluster.first" is set by axon-deploy from replicationGroups (Axon Server refuses autocluster together with a cluster template); remove it from properties',
       'axonServer.properties["axoniq.axonserver.internalHostname"]: "axoniq.axonserver.internalHostname" is set by axon-deploy from nodes[].name; remove it from properties',
     ]));

@@ -29,19 +29,36 @@ describe('Axon Server nodes', () => {
     expect(c.mounts).toEqual([
       { name: 'events', mountPath: '/axonserver/events' }, { name: 'data', mountPath: '/axonserver/data' }, { name: 'log', mountPath: '/axonserver/log' },
       { name: 'config', mountPath: '/axonserver/config', readOnly: true },
+      { name: 'cluster-template', mountPath: '/axonserver/cluster-template', readOnly: true },
       { name: 'license', mountPath: '/axonserver/secrets/license', readOnly: true },
       { name: 'plugins', mountPath: '/axonserver/plugins' }, { name: 'tmp', mountPath: '/tmp' },
     ]);
     expect(c.probes!.liveness).toMatchObject({ path: '/actuator/info', port: 'http', scheme: 'HTTP' });
   });
 
-  it('rolls non-voters first, then voters, one wave each after the Services', () => {
-    expect(nodes.map((n) => [n.name, n.statefulSet.wave])).toEqual([
-      ['axonserver-1', WAVE.firstNode + 1], ['axonserver-2', WAVE.firstNode + 2], ['axonserver-3', WAVE.firstNode + 3], ['archive', WAVE.firstNode],
-    ]);
+  it('rolls the bootstrap node first, then non-voters, then the other voters, one wave each with a gate after it', () => {
+    const wave = new Map(nodes.map((n) => [n.name, n.statefulSet.wave]));
+    expect(wave.get('axonserver-1')).toBe(WAVE.bootstrapNode);
+    expect(wave.get('archive')).toBeGreaterThanOrEqual(WAVE.nonVoters);
+    expect(wave.get('archive')).toBeLessThan(WAVE.voters);
+    for (const n of ['axonserver-2', 'axonserver-3']) expect(wave.get(n)).toBeGreaterThanOrEqual(WAVE.voters);
+    expect(new Set(wave.values()).size).toBe(4);
+    for (const n of nodes) expect(n.gate!.meta.wave).toBe(n.statefulSet.wave + 1);
+    // gates sit strictly between node waves: no node shares a wave with a gate
+    const gates = new Set(nodes.map((n) => n.gate!.meta.wave));
+    for (const w of wave.values()) expect(gates.has(w)).toBe(false);
   });
 
-  it('bootstraps from the first PRIMARY of _admin, and derives _admin from the PRIMARY nodes', () => {
+  it('keeps every node\'s wave when a node is added or removed', () => {
+    const waves = (m: ReturnType<typeof validModel>) => Object.fromEntries(m.axonServer.nodes.map((n) => [n.name, n.statefulSet.wave]));
+    const before = waves(model);
+    const added = waves(validModel(environment(enterprise({ ...three, archive: 'SECONDARY', 'archive-2': 'SECONDARY', 'axonserver-4': 'PRIMARY', 'axonserver-5': 'PRIMARY' }))));
+    const removed = waves(validModel(environment(enterprise({ 'axonserver-1': 'PRIMARY', 'axonserver-2': 'PRIMARY', 'axonserver-3': 'PRIMARY' }))));
+    for (const [name, w] of Object.entries(before)) expect(`${name}: ${added[name]}`).toBe(`${name}: ${w}`);
+    for (const [name, w] of Object.entries(removed)) expect(`${name}: ${w}`).toBe(`${name}: ${before[name]}`);
+  });
+
+  it('bootstraps from the first PRIMARY of _admin (or the first node), and derives _admin from the PRIMARY nodes', () => {
     expect(model.axonServer.firstNode).toBe('axonserver-1');
     expect(model.axonServer.replicationGroups[0]).toEqual({
       name: '_admin', contexts: ['_admin'], derived: true,
@@ -55,12 +72,55 @@ describe('Axon Server nodes', () => {
     ]);
   });
 
-  it('refuses an even number of voters and a group without a PRIMARY', () => {
-    expect(modelOf(environment(enterprise({ a: 'PRIMARY', b: 'PRIMARY' }))).errors).toEqual([
-      expect.stringMatching(/^axonServer\.replicationGroups: the _admin replication group .* has 2 voters/),
-      expect.stringMatching(/^axonServer\.replicationGroups\.0\.roles: replication group "orders" has 2 voters/),
+  it('needs an odd number of PRIMARY nodes per group; ACTIVE_BACKUP nodes count on their own', () => {
+    expect(modelOf(environment(enterprise({ a: 'PRIMARY', b: 'PRIMARY', c: 'ACTIVE_BACKUP' }))).errors).toEqual([
+      expect.stringMatching(/^axonServer\.replicationGroups: the _admin replication group .* has 2 PRIMARY nodes; use an odd number/),
+      'axonServer.replicationGroups.0.roles: replication group "orders" has 2 PRIMARY nodes; use an odd number: the group is available while a majority of its PRIMARY nodes (2 of 2) is up, so it survives the loss of only 0, no more than with 1 (ACTIVE_BACKUP nodes do not count towards this majority)',
     ]);
+    const accepted = modelOf(environment(enterprise({ a: 'PRIMARY', b: 'PRIMARY', c: 'PRIMARY', d: 'ACTIVE_BACKUP' })));
+    expect(accepted.errors).toEqual([]);
+    expect(accepted.warnings).toEqual([
+      'axonServer.replicationGroups.0.roles: replication group "orders" has a single ACTIVE_BACKUP node: every write waits for its confirmation (min-active-backups is 1 by default), so losing it stops writes; add a second one, or make it a PASSIVE_BACKUP',
+    ]);
+    expect(modelOf(environment(enterprise({ a: 'PRIMARY', b: 'PRIMARY', c: 'PRIMARY', d: 'ACTIVE_BACKUP', e: 'ACTIVE_BACKUP' }))).warnings).toEqual([]);
     expect(modelOf(environment(enterprise({ a: 'SECONDARY' }))).errors).toContain('axonServer.replicationGroups.0.roles: replication group "orders" has no PRIMARY node: every replication group needs at least one to lead it');
+  });
+
+  it('warns when one zone holds a majority of a group\'s primaries', () => {
+    const zoned = enterprise(three, { nodes: [node('axonserver-1', { zone: 'a' }), node('axonserver-2', { zone: 'a' }), node('axonserver-3', { zone: 'b' })] });
+    expect(modelOf(environment(zoned)).warnings).toContain('axonServer.replicationGroups.0.roles: zone a holds 2 of the 3 PRIMARY nodes of replication group "orders": losing that zone makes the group unavailable; spread the primaries over more zones');
+  });
+
+  it('keeps the cluster template apart, updated in place, so adding a node restarts no other node', () => {
+    expect(model.axonServer.clusterTemplate!.meta.name).toBe('axonserver-cluster-template');
+    const more = validModel(environment(enterprise({ ...three, archive: 'SECONDARY', 'archive-2': 'SECONDARY' })));
+    expect(more.axonServer.config.meta.name).toBe(model.axonServer.config.meta.name);
+    for (const n of nodes) expect(more.axonServer.nodes.find((x) => x.name === n.name)!.pod).toEqual(n.pod);
+  });
+
+  it('keeps the configuration in a revision named by its content, pruned last, that every node mounts', () => {
+    const config = model.axonServer.config;
+    expect(config.meta.name).toBe(`axonserver-config-${config.checksum!.slice(0, 10)}`);
+    expect(config.meta.pruneLast).toBe(true);
+    for (const n of nodes) expect(n.pod.volumes).toContainEqual({ kind: 'configMap', name: 'config', configMap: config.meta.name });
+    const changed = validModel(environment(enterprise({ ...three, archive: 'SECONDARY' }, { properties: { 'axoniq.axonserver.event.segment-size': '512MB' } })));
+    expect(changed.axonServer.config.meta.name).not.toBe(config.meta.name);
+  });
+
+  it('gates each node: a Sync hook with the node, its groups and the system token', () => {
+    const secured = validModel(environment(enterprise(three, { accessControl: { enabled: true, systemTokenSecret: 'system', internalTokenSecret: 'internal' } })));
+    const gate = secured.axonServer.nodes[1].gate!;
+    expect(gate.meta).toMatchObject({ name: 'axonserver-2-gate', hook: { phase: 'Sync', deletePolicy: 'BeforeHookCreation' } });
+    const env = Object.fromEntries(gate.pod.containers[0].env.map((e) => [e.name, 'value' in e ? e.value : e.secret]));
+    expect(env).toEqual({
+      GATE_MODE: 'node', GATE_DESCRIPTION: 'axonserver-2 is back in _admin, orders',
+      AXONSERVER_URL: 'http://axonserver-2.orders-test.svc.cluster.local:8024', GATE_NODE: 'axonserver-2', GATE_GROUPS: '_admin,orders',
+      GATE_MAX_LAG: '100', GATE_TIMEOUT_SECONDS: '900', GATE_TOKEN_FILE: '/gate-token/token',
+    });
+    expect(gate.pod.volumes).toContainEqual({ kind: 'secret', name: 'token', secretName: 'system', items: [{ key: 'token', path: 'token' }], defaultMode: 0o440 });
+    expect(secured.axonServer.gateScript!.meta.name).toMatch(/^axonserver-gate-[0-9a-f]{10}$/);
+    expect(validModel(environment(standard())).axonServer.nodes[0].gate).toBeUndefined();
+    expect(validModel(environment(enterprise(three, { rolloutGate: { enabled: false } }))).axonServer.nodes[0].gate).toBeUndefined();
   });
 
   it('runs standard edition as one voting, client-serving node without groups', () => {
