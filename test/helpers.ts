@@ -135,3 +135,10 @@ export async function cli(argv: readonly string[], cwd: string, env: Record<stri
   const status = await runCli(argv, { cwd, env, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
   return { status, stdout, stderr };
 }
+
+/** axonserver.properties of an environment's objects (its configuration revision). */
+export function propertiesOf(objects: readonly KubeObject[]): string {
+  const revisions = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('axonserver-config-'));
+  if (revisions.length !== 1) throw new Error(`expected one configuration revision, found ${revisions.length}`);
+  return (revisions[0] as unknown as { data: Record<string, string> }).data['axonserver.properties'];
+}

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRelease } from '../constructs/app-release';
-import { ArgoCdApplication } from '../constructs/argocd-application';
+import { ArgoCdApplication, ArgoCdProject, ResourceKind } from '../constructs/argocd-application';
 import { AxonServerCluster } from '../constructs/axon-server-cluster';
 import { StorageClasses } from '../constructs/storage-classes';
 import type { ArgoCdModel, EnvironmentModel } from '../model/types';
@@ -11,7 +11,26 @@ export interface EnvironmentChartProps {
   readonly model: EnvironmentModel;
 }
 
-/** The namespaced objects of one environment: the Axon Server cluster and the app releases. */
+/** The namespaced objects of the Axon Server cluster: what the environment's axon-server Application syncs (with the StorageClasses). */
+export class AxonServerChart extends Chart {
+  constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
+    super(scope, id, { namespace: props.model.namespace });
+    new AxonServerCluster(this, 'AxonServer', { model: props.model.axonServer });
+  }
+}
+
+/** The app releases: what the environment's apps Application syncs. */
+export class AppsChart extends Chart {
+  constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
+    super(scope, id, { namespace: props.model.namespace });
+    for (const app of props.model.apps) new AppRelease(this, app.name, { app });
+  }
+}
+
+/**
+ * Every namespaced object of one environment in one chart: the Axon Server cluster and the app
+ * releases. For a custom cdk8s app; `axon-deploy synth` renders the two parts separately.
+ */
 export class EnvironmentChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     super(scope, id, { namespace: props.model.namespace });
@@ -29,14 +48,21 @@ export class ClusterScopedChart extends Chart {
 }
 
 export interface ArgoCdChartProps {
-  /** The environment's Argo CD Application as modelled (`EnvironmentModel.argocd`). */
+  /** The environment's Argo CD objects as modelled (`EnvironmentModel.argocd`). */
   readonly model: ArgoCdModel;
+  /**
+   * What the AppProject allows (when axon-deploy renders it): the kinds the environment emits.
+   * @default - no AppProject kinds: pass what the environment's charts synthesize
+   */
+  readonly kinds?: { readonly namespaced: readonly ResourceKind[]; readonly clusterScoped: readonly ResourceKind[] };
 }
 
-/** The Argo CD Application of one environment, in Argo CD's namespace. */
+/** The Argo CD objects of one environment, in Argo CD's namespace: the AppProject and both Applications. */
 export class ArgoCdChart extends Chart {
   constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
     super(scope, id, { namespace: props.model.namespace });
-    new ArgoCdApplication(this, 'Application', { model: props.model });
+    const m = props.model;
+    if (m.project.create) new ArgoCdProject(this, 'Project', { model: m, namespaced: props.kinds?.namespaced ?? [], clusterScoped: props.kinds?.clusterScoped ?? [] });
+    for (const application of m.applications) new ArgoCdApplication(this, application.part, { model: m, application });
   }
 }

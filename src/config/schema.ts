@@ -186,6 +186,11 @@ export const axonServerSchema = z.strictObject({
     allowedNamespaces: z.array(name(63, 'namespace names are DNS labels')).default([])
       .describe('Namespaces (besides the environment\'s own) that may reach gRPC 8124 and HTTP 8024, e.g. monitoring.'),
   }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 and 8024 from the namespace and allowedNamespaces.'),
+  rolloutGate: z.strictObject({
+    enabled: z.boolean().default(true).describe('After each node\'s sync wave, a Job waits until the node is back in each of its replication groups, every group has a leader and the node has caught up; the next node waits for it (enterprise).'),
+    timeoutSeconds: seconds(30).default(900).describe('How long a gate waits before it fails the sync (the nodes after it are not touched).'),
+    maxLagEntries: z.int().min(0).default(100).describe('Raft log entries a node may still have to apply and count as caught up.'),
+  }).default({ enabled: true, timeoutSeconds: 900, maxLagEntries: 100 }).describe('The gate between node waves.'),
   podAntiAffinity: z.enum(['required', 'preferred']).default('required').describe('Spread nodes over hosts: `required` never co-locates two nodes; `preferred` allows it when hosts run short.'),
   nodeSelector: labels().default({}).describe('Node labels the Axon Server pods require.'),
   tolerations: z.array(tolerationSchema).default([]).describe('Tolerations, e.g. for a dedicated node pool.'),
@@ -273,9 +278,14 @@ export const appSchema = z.strictObject({
         secretName: secretName('the value'),
         key: z.string().min(1).describe('Key of the value in the Secret.'),
       }),
-    ], { error: 'expected a string (quote numbers and booleans) or { secretName, key } for a value from a Secret' }),
+      z.strictObject({
+        value: z.string().describe('The literal value.'),
+        notSecret: z.string().min(10, { error: 'expected a reason of at least 10 characters: reviewers read it' })
+          .describe('Why this value, which looks like a secret, is not one (reviewed in the pull request).'),
+      }),
+    ], { error: 'expected a string (quote numbers and booleans), { secretName, key } for a value from a Secret, or { value, notSecret } for a literal that only looks like a secret' }),
     (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)'),
-  ).default({}).describe('Extra environment variables: a string, or { secretName, key } to take the value from a Secret. Clashing with an injected variable is an error; secret-looking names (…PASSWORD, …TOKEN) must come from a Secret.'),
+  ).default({}).describe('Extra environment variables: a string, or { secretName, key } to take the value from a Secret. Clashing with an injected variable is an error. A literal that looks like a secret (by its name: …SECRET…, …PASSWORD…, …PASS, …PWD, …TOKEN…, …API_KEY…, …PRIVATE_KEY…; or by its value: well-known key formats, long random strings) is refused; { value, notSecret: "<why>" } writes one that only looks like a secret.'),
   podAnnotations: recordOf(z.string(), labelKeyProblem).default({}).describe('Annotations on the pods (e.g. for scraping).'),
   imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the app image from a private registry.'),
   runAsUser: z.int().min(1).default(1001).describe('User id the app runs as (never root; set it to the image\'s user).'),
@@ -301,12 +311,16 @@ export const appSchema = z.strictObject({
 // Argo CD
 
 export const argoCdSchema = z.strictObject({
-  name: name(63, 'Application names are DNS labels').optional().describe('Application name. @default - the namespace'),
-  namespace: name(63, 'namespace names are DNS labels').default('argocd').describe('Namespace of the Application object (where Argo CD runs).'),
-  project: z.string().min(1).default('default').describe('Argo CD project.'),
+  name: name(51, 'the Applications are <name>-axon-server and <name>-apps').optional()
+    .describe('Base name of the environment\'s two Applications (<name>-axon-server, <name>-apps) and of its AppProject. @default - the namespace'),
+  namespace: name(63, 'namespace names are DNS labels').default('argocd').describe('Namespace of the Application and AppProject objects (where Argo CD runs).'),
+  project: name(63, 'AppProject names are DNS labels').optional()
+    .describe('Argo CD project of the Applications. @default - the base name (an AppProject axon-deploy renders)'),
+  createProject: z.boolean().default(true)
+    .describe('Render the AppProject with least privilege: this repository, this destination and namespace, only the kinds the environment emits (cluster-scoped ones by name). Set false to use an existing project (e.g. default).'),
   repoURL: z.string().min(1).describe('Git repository holding dist/.'),
   targetRevision: z.string().min(1).default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
-  path: z.string().min(1).optional().describe('Directory of the manifests in the repository. @default - dist/<environment>'),
+  path: z.string().min(1).optional().describe('Directory of the environment\'s manifests in the repository; the Applications sync its axon-server/ and apps/ subdirectories. @default - dist/<environment>'),
   destination: z.strictObject({
     server: z.url({ error: 'expected the API server URL, e.g. https://kubernetes.default.svc' }).optional().describe('API server URL of the target cluster.'),
     name: z.string().min(1).optional().describe('Cluster name as registered in Argo CD (instead of server).'),
@@ -326,9 +340,25 @@ export const argoCdSchema = z.strictObject({
   }).default({
     automated: { enabled: true, prune: true, selfHeal: true },
     retry: { limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' },
-  }).describe('Sync policy; CreateNamespace=true and PruneLast=true are always set.'),
+  }).describe('Sync policy of both Applications; PruneLast=true is always set, CreateNamespace=true on the Axon Server Application.'),
   enforcePodSecurity: z.boolean().default(false).describe('Label the namespace to enforce the Pod Security Standards "restricted" profile (pod-security.kubernetes.io/enforce). Off by default: the namespace may hold workloads axon-deploy does not render (e.g. the read-model database); warn and audit labels are always set.'),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Gates
+
+export const DEFAULT_GATE_IMAGE = 'gcr.io/distroless/nodejs20-debian12:nonroot';
+
+export const gatesSchema = z.strictObject({
+  image: checked(z.string(), (v) => {
+    const ref = parseImageReference(v);
+    if (!ref) return 'expected an image reference like gcr.io/distroless/nodejs20-debian12:nonroot';
+    if (!ref.tag && !ref.digest) return 'expected an image with a tag or digest';
+    return undefined;
+  }).default(DEFAULT_GATE_IMAGE).describe('Image that runs the gate Jobs: any image whose entrypoint runs `node <file>` (Node.js 18 or later), non-root. Pin it by digest in production.'),
+  runAsUser: z.int().min(1).default(65532).describe('User (and group) id of the gate Jobs; 65532 is the distroless nonroot user.'),
+  imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the gate image.'),
+}).describe('The Jobs that gate sync waves on what Axon Server reports.');
 
 // ---------------------------------------------------------------------------------------------
 // Environment
@@ -342,7 +372,8 @@ export const environmentSchema = z.strictObject({
   labels: labels().default({}).describe('Extra labels on every object and pod (never in selectors or volume claim templates, which are immutable).'),
   axonServer: axonServerSchema.describe('The Axon Server cluster (or standalone node).'),
   apps: z.array(appSchema).default([]).describe('Axon Framework apps and their releases.'),
-  argocd: argoCdSchema.optional().describe('Argo CD Application for this environment, written to dist/argocd/<environment>.yaml.'),
+  gates: gatesSchema.default({ image: DEFAULT_GATE_IMAGE, runAsUser: 65532, imagePullSecrets: [] }),
+  argocd: argoCdSchema.optional().describe('Argo CD Applications (the Axon Server cluster and the apps, synced independently) and AppProject of this environment, written to dist/argocd/<environment>.yaml.'),
 });
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

@@ -21,10 +21,9 @@ export class AxonServerCluster extends Construct {
   constructor(scope: Construct, id: string, props: AxonServerClusterProps) {
     super(scope, id);
     const m = props.model;
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: objectMeta(m.config.meta),
-      data: Object.fromEntries(m.config.files),
-    });
+    new k8s.KubeConfigMap(this, 'Config', { metadata: objectMeta(m.config.meta), data: Object.fromEntries(m.config.files) });
+    if (m.clusterTemplate) new k8s.KubeConfigMap(this, 'ClusterTemplate', { metadata: objectMeta(m.clusterTemplate.meta), data: Object.fromEntries(m.clusterTemplate.files) });
+    if (m.gateScript) new k8s.KubeConfigMap(this, 'GateScript', { metadata: objectMeta(m.gateScript.meta), data: Object.fromEntries(m.gateScript.files) });
     for (const node of m.nodes) new AxonServerNode(this, node.name, { node });
     new Service(this, 'ClientService', { service: m.clientService });
     new Service(this, 'UiService', { service: m.uiService });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import type { AxonServerNodeModel } from '../model/types';
+import { jobProps } from './app-release';
 import { objectMeta } from './meta';
 import { podTemplate } from './pod';
 import { Service } from './service';
@@ -12,8 +13,8 @@ export interface AxonServerNodeProps {
 
 /**
  * One Axon Server node: a StatefulSet that is never scaled above 1 (the node's identity, volumes
- * and roles are its own; the Raft cluster, not Kubernetes, decides availability) and the headless
- * Service that gives the node its stable DNS name.
+ * and roles are its own; the Raft cluster, not Kubernetes, decides availability), the headless
+ * Service that gives the node its stable DNS name, and the gate that ends its sync wave.
  */
 export class AxonServerNode extends Construct {
   /** The StatefulSet; the construct id 'Resource' is a contract (stateful). */
@@ -23,6 +24,7 @@ export class AxonServerNode extends Construct {
     super(scope, id);
     const { node } = props;
     new Service(this, 'Service', { service: node.service });
+    if (node.gate) new k8s.KubeJob(this, 'Gate', jobProps(node.gate));
 
     this.statefulSet = new StatefulSetWithTypedClaims(this, 'Resource', {
       metadata: objectMeta(node.statefulSet),

@@ -17,7 +17,6 @@ export const MANAGED_BY = 'axon-deploy';
 export const LABEL_COLOR = 'axon-deploy.io/color';
 export const LABEL_PHASE = 'axon-deploy.io/phase';
 export const LABEL_SERVES_CLIENTS = 'axon-deploy.io/serves-clients';
-export const ANNOTATION_CONFIG_CHECKSUM = 'axon-deploy.io/config-checksum';
 
 /** Label prefixes the user's `labels` may not use: they are ours. */
 export const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'axon-deploy.io/'];
@@ -32,6 +31,11 @@ export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
 export const ARGOCD_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 /** Never pruned when it leaves dist/, never deleted with the Application: it owns data. */
 export const PROTECTED_SYNC_OPTIONS = 'Prune=false,Delete=false';
+/**
+ * Pruned only after every wave is healthy: an old configuration revision stays until no pod can
+ * still need it. Argo CD reads it from the live object, so it is set from the first apply on.
+ */
+export const PRUNE_LAST_SYNC_OPTIONS = 'PruneLast=true';
 
 /** Pod Security admission labels of a namespace. */
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';

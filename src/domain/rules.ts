@@ -17,11 +17,12 @@ export const REVIEW_RULES = {
   'config-invalid': { summary: 'the config does not build (errors in config/)', blocks: true, final: true },
   'stale-dist': { summary: 'dist/ is not what config/ produces: run axon-deploy synth and commit', blocks: true, final: true },
   'environment-moved': { summary: 'an environment moved to another namespace or Argo CD destination', blocks: true },
+  'environment-removed': { summary: 'an environment removed: what keeps running and how to remove it', blocks: false },
   'application-changed': { summary: 'an Argo CD Application changed how it syncs (source, project, policy)', blocks: false },
   'immutable-field': { summary: 'a field a live cluster refuses to change (selectors, claim templates, StorageClass parameters, …)', blocks: true },
   'volume-resize': { summary: 'a volume grown in a claim template (needs the PVC-expansion procedure)', blocks: true },
   'volume-shrink': { summary: 'a volume shrunk (Kubernetes cannot)', blocks: true },
-  'statefulset-removed': { summary: 'an Axon Server node (its StatefulSet and event store) removed', blocks: true },
+  'statefulset-removed': { summary: 'an Axon Server node removed, with every step of its removal in order', blocks: true },
   'storageclass-removed': { summary: 'a StorageClass removed', blocks: true },
   'axon-image-change': { summary: 'the Axon Server image changes, with the order in which nodes roll', blocks: false },
   'phase-transition': { summary: 'a colour move outside the phase life cycle', blocks: true },
@@ -33,6 +34,10 @@ export const REVIEW_RULES = {
   'new-secret': { summary: 'the change references a Secret that must exist before the sync', blocks: false },
   'roles-changed': { summary: 'replication groups or roles change (the cluster template applies only once)', blocks: false },
   'voters-removed': { summary: 'more than one voter removed from a replication group at once', blocks: true },
+  'access-control-off': { summary: 'Axon Server access control turned off', blocks: true },
+  'network-policy-weakened': { summary: 'a NetworkPolicy removed or widened (who reaches Axon Server\'s ports)', blocks: true },
+  'pod-security-weakened': { summary: 'a pod loses a control of the restricted Pod Security profile', blocks: true },
+  'secret-to-literal': { summary: 'a value that came from a Secret becomes a literal in dist/', blocks: true },
 } as const satisfies Readonly<Record<string, RuleInfo>>;
 
 export type RuleId = keyof typeof REVIEW_RULES;

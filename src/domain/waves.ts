@@ -1,14 +1,25 @@
 /**
  * The order in which objects change: Argo CD sync waves, decided here and nowhere else.
  *
- * Argo CD applies one wave at a time and waits until every object of the wave is healthy before
- * the next. That gives:
- *   - config and policies before the pods that use them;
- *   - Axon Server nodes one at a time, non-voters first, so a change that touches every node
- *     (an image upgrade) rolls them one by one, each healthy before the next;
+ * An environment is two Argo CD Applications (see model/argocd.ts), each with its own waves.
+ * Argo CD applies one wave at a time and waits until every object of the wave is healthy (a Job:
+ * complete) before the next.
+ *
+ * The Axon Server Application:
+ *   - configuration and policies (0), then the Services (1);
+ *   - the bootstrap node (the cluster template's `first`) before every other node, so on a clean
+ *     install the other nodes find it and join; its gate follows it;
+ *   - then the nodes that do not vote, then the other voters, one node per wave, each followed by
+ *     its gate (a Job that waits until the node is back in every replication group, a leader
+ *     exists and it has caught up). An upgrade that touches every node so rolls them one by one,
+ *     losing at most one voter at a time, and never restarts a voter before the previous one has
+ *     rejoined.
+ *   Each node's wave depends on its own name and band only (a slot from a hash of the name), so
+ *   adding or removing a node leaves the other nodes' waves as they are.
+ *
+ * The apps Application:
  *   - a colour becoming SERVING rolled out before the live Service switches to it, and the
  *     demoted colour changed last.
- * Wave numbers are spaced so that adding a node does not renumber the app waves.
  */
 import type { Phase } from './phases';
 
@@ -17,8 +28,12 @@ export const WAVE = {
   config: 0,
   /** Services of Axon Server (per-node headless Services, client and UI Services). */
   services: 1,
-  /** The first Axon Server node; node i (in rollout order) is in wave firstNode + i. */
-  firstNode: 10,
+  /** The bootstrap node; its gate runs at bootstrapNode + 1. */
+  bootstrapNode: 10,
+  /** Nodes that do not vote: wave nonVoters + 2 × slot, their gate one wave later. */
+  nonVoters: 1000,
+  /** The other voting nodes: wave voters + 2 × slot, their gate one wave later. */
+  voters: 3000,
   /** Deployments of SERVING colours and of rolling apps. */
   serving: 100,
   /** Live Services, switched once the SERVING colour is healthy. */
@@ -27,10 +42,40 @@ export const WAVE = {
   notServing: 102,
 } as const;
 
-/** Rollout order of Axon Server nodes: non-voters first, then voters, each in config order. */
-export function nodeRolloutOrder<T extends { readonly name: string; readonly voter: boolean }>(nodes: readonly T[]): T[] {
-  return [...nodes.filter((n) => !n.voter), ...nodes.filter((n) => n.voter)];
+/** Slots per band: with a few nodes per band, two names rarely share one (the later probes on). */
+export const NODE_SLOTS = 1000;
+
+/** FNV-1a, 32 bits: a stable number from a name. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }
+
+/**
+ * The wave of each node: the bootstrap node first, then non-voters, then the other voters; in a
+ * band each node takes the slot its name hashes to (the next free one if taken, names in order).
+ */
+export function nodeWaves(nodes: readonly { readonly name: string; readonly voter: boolean }[], bootstrap: string): Map<string, number> {
+  const waves = new Map<string, number>();
+  if (nodes.some((n) => n.name === bootstrap)) waves.set(bootstrap, WAVE.bootstrapNode);
+  for (const [band, voter] of [[WAVE.nonVoters, false], [WAVE.voters, true]] as const) {
+    const taken = new Set<number>();
+    for (const n of nodes.filter((x) => x.voter === voter && x.name !== bootstrap).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      let slot = fnv1a(n.name) % NODE_SLOTS;
+      while (taken.has(slot)) slot = (slot + 1) % NODE_SLOTS;
+      taken.add(slot);
+      waves.set(n.name, band + 2 * slot);
+    }
+  }
+  return waves;
+}
+
+/** The wave of a node's gate: right after the node. */
+export const gateWave = (nodeWave: number): number => nodeWave + 1;
 
 /** Wave of an app Deployment in the given phase. */
 export function deploymentWave(phase: Phase): number {
@@ -57,3 +102,10 @@ export const RELEASE_ORDER: readonly ReleaseStep[] = [
  * cleanup must be idempotent (drop if exists).
  */
 export const CLEANUP_HOOK = { phase: 'PostSync', deletePolicy: 'BeforeHookCreation' } as const;
+
+/**
+ * Gates are Argo CD Sync hooks: they run on every sync of their Application, in the wave given,
+ * are recreated each time (BeforeHookCreation), and a failed gate fails the sync before the waves
+ * after it.
+ */
+export const GATE_HOOK = { phase: 'Sync', deletePolicy: 'BeforeHookCreation' } as const;

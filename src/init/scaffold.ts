@@ -9,7 +9,7 @@ import { dnsLabelProblem } from '../config/formats';
 import { schemaFiles } from '../cli/commands/schema';
 import { PACKAGE_NAME } from '../package-info';
 import {
-  baseConfig, cdk8sConfig, ciWorkflow, environmentConfig, gitignore, readme, reviewWorkflow, TemplateValues,
+  baseConfig, cdk8sConfig, ciWorkflow, codeOwners, environmentConfig, gitignore, readme, reviewWorkflow, TemplateValues,
 } from './templates';
 
 export interface InitOptions {
@@ -49,6 +49,7 @@ export function scaffold(options: InitOptions): InitResult {
     ['README.md', readme(v)],
     ['.github/workflows/axon-deploy.yml', ciWorkflow()],
     ['.github/workflows/axon-deploy-review.yml', reviewWorkflow()],
+    ['.github/CODEOWNERS', codeOwners()],
     ['config/_base.yaml', baseConfig(v)],
     [`config/${options.environment}.yaml`, environmentConfig(v)],
     ...schemaFiles('config').map(([f, c]): [string, string] => [f.split(path.sep).join('/'), c]),

@@ -143,63 +143,123 @@ jobs:
         run: npx axon-deploy validate --server
 `;
 
-export const reviewWorkflow = (): string => `# Explains what a pull request does to the clusters, as a comment on the pull request, and fails
-# the check when the change has a blocker (a change a live cluster rejects, data at risk, a
-# release transition that is not allowed, a stale dist/).
+/**
+ * The pull-request review, built so that it cannot be talked around: it runs the axon-deploy of
+ * the base branch (never the pull request's code: the pull request is only read, as data), and a
+ * blocker counts as acknowledged only from an approving review of a code owner of the
+ * environment's config file (CODEOWNERS of the base branch), whose name the report shows.
+ * Written as lines so that GitHub's `${{ … }}` needs no escaping.
+ */
+export const reviewWorkflow = (toolCommand = 'node ../base/node_modules/axon-deploy/lib/bin.js'): string => [
+  '# Explains what a pull request does to the clusters, as a comment on the pull request, and fails',
+  '# the check when the change has a blocker (a change a live cluster rejects, data at risk, a',
+  '# release transition that is not allowed, a security downgrade, a stale dist/).',
+  '#',
+  '# It runs the axon-deploy version of the base branch and only reads the pull request, so the',
+  '# change under review cannot change its own review. To do a blocked change on purpose, a code',
+  "# owner (.github/CODEOWNERS, base branch) of the environment's config file approves the pull",
+  '# request with a line per blocker in the review text:',
+  '#   /allow <rule>:<env>/<object>        e.g. /allow volume-resize:prod/statefulset/axonserver-1',
+  '# (the report names the exact line, and who acknowledged what). Team owners need a token with',
+  '# read:org in the secret AXON_DEPLOY_ORG_TOKEN; without it only owners named as @user count.',
+  'name: axon-deploy review',
+  'on:',
+  '  pull_request_target:',
+  '    types: [opened, synchronize, reopened]',
+  '  pull_request_review:',
+  '    types: [submitted, edited, dismissed]',
+  'permissions:',
+  '  contents: read',
+  '  pull-requests: write',
+  'concurrency:',
+  '  group: axon-deploy-review-${{ github.event.pull_request.number }}',
+  '  cancel-in-progress: true',
+  'jobs:',
+  '  review:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - name: The base branch (its axon-deploy reviews the change)',
+  '        uses: actions/checkout@v4',
+  '        with:',
+  '          ref: ${{ github.event.pull_request.base.sha }}',
+  '          path: base',
+  '          persist-credentials: false',
+  '      - uses: actions/setup-node@v4',
+  '        with:',
+  '          node-version: 20',
+  "      - name: Install the base branch's axon-deploy, without running install scripts",
+  '        working-directory: base',
+  '        run: npm ci --ignore-scripts --no-audit --no-fund',
+  '      - name: The pull request, as data (never run)',
+  '        uses: actions/checkout@v4',
+  '        with:',
+  '          ref: ${{ github.event.pull_request.head.sha }}',
+  '          repository: ${{ github.event.pull_request.head.repo.full_name }}',
+  '          fetch-depth: 0',
+  '          path: head',
+  '          persist-credentials: false',
+  "      - name: Make the base commit known in the pull request's history",
+  '        run: git -C head fetch --quiet --no-tags "${{ github.server_url }}/${{ github.repository }}" "${{ github.event.pull_request.base.sha }}"',
+  '      - name: Reviews, code owners and team members',
+  '        uses: actions/github-script@v7',
+  '        env:',
+  '          ORG_TOKEN: ${{ secrets.AXON_DEPLOY_ORG_TOKEN }}',
+  '        with:',
+  '          script: |',
+  "            const fs = require('fs');",
+  '            const { owner, repo } = context.repo;',
+  '            const pull_number = context.payload.pull_request.number;',
+  '            const reviews = await github.paginate(github.rest.pulls.listReviews, { owner, repo, pull_number });',
+  "            fs.writeFileSync('reviews.json', JSON.stringify(reviews));",
+  "            const file = ['base/.github/CODEOWNERS', 'base/CODEOWNERS', 'base/docs/CODEOWNERS'].find((f) => fs.existsSync(f));",
+  "            const codeowners = file ? fs.readFileSync(file, 'utf8') : '';",
+  "            fs.writeFileSync('CODEOWNERS', codeowners);",
+  '            const teams = {};',
+  '            if (process.env.ORG_TOKEN) {',
+  '              const org = getOctokit(process.env.ORG_TOKEN);',
+  '              for (const team of new Set(codeowners.match(/@[\\w.-]+\\/[\\w.-]+/g) || [])) {',
+  "                const [org_name, team_slug] = team.slice(1).split('/');",
+  '                const members = await org.paginate(org.rest.teams.listMembersInOrg, { org: org_name, team_slug });',
+  '                teams[team] = members.map((m) => m.login);',
+  '              }',
+  '            }',
+  "            fs.writeFileSync('teams.json', JSON.stringify(teams));",
+  '      - name: Review the change',
+  '        id: review',
+  '        working-directory: head',
+  '        run: |',
+  '          set +e',
+  `          ${toolCommand} review --base "\${{ github.event.pull_request.base.sha }}" \\`,
+  '            --reviews ../reviews.json --codeowners ../CODEOWNERS --teams ../teams.json --report ../review.md',
+  '          echo "status=$?" >> "$GITHUB_OUTPUT"',
+  '      - name: Post the report',
+  '        if: always()',
+  '        uses: actions/github-script@v7',
+  '        with:',
+  '          script: |',
+  "            const fs = require('fs');",
+  "            if (!fs.existsSync('review.md')) return;",
+  "            const marker = '<!-- axon-deploy-review -->';",
+  "            const body = marker + '\\n' + fs.readFileSync('review.md', 'utf8');",
+  '            const { owner, repo } = context.repo;',
+  '            const issue_number = context.payload.pull_request.number;',
+  '            const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });',
+  '            const previous = comments.find((c) => c.body && c.body.startsWith(marker));',
+  '            if (previous) await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });',
+  '            else await github.rest.issues.createComment({ owner, repo, issue_number, body });',
+  '      - name: Fail on blockers',
+  "        if: steps.review.outputs.status != '0'",
+  '        run: exit 1',
+  '',
+].join('\n');
+
+export const codeOwners = (): string => `# Code owners (GitHub CODEOWNERS). axon-deploy's review counts the acknowledgement of a blocker
+# (a line "/allow <rule>:<env>/<object>" in an approving review) only from a code owner of the
+# environment's config file, as this file says on the base branch. The last matching rule wins.
+# Require their review in the branch protection of main, too. For example:
 #
-# To do a blocked change on purpose, acknowledge it in the pull request description with a line
-#   /allow <rule>:<env>/<object>        e.g. /allow volume-resize:prod/statefulset/axonserver-1
-# (the report names the exact line). Acknowledged blockers stay in the report.
-name: axon-deploy review
-on:
-  pull_request:
-    types: [opened, synchronize, reopened, edited]
-permissions:
-  contents: read
-  pull-requests: write
-jobs:
-  review:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - run: npm ci
-      - name: Review the change
-        id: review
-        env:
-          PR_BODY: \${{ github.event.pull_request.body }}
-          BASE_REF: origin/\${{ github.base_ref }}
-        run: |
-          allows=()
-          while read -r ack; do
-            [ -n "$ack" ] && allows+=(--allow "$ack")
-          done < <(printf '%s\\n' "$PR_BODY" | tr -d '\\r' | sed -n 's#^/allow[[:space:]]\\{1,\\}\\([^[:space:]]\\{1,\\}\\).*#\\1#p')
-          set +e
-          npx axon-deploy review --base "$BASE_REF" --report review.md "\${allows[@]}"
-          echo "status=$?" >> "$GITHUB_OUTPUT"
-      - name: Post the report
-        if: always()
-        uses: actions/github-script@v7
-        with:
-          script: |
-            const fs = require('fs');
-            if (!fs.existsSync('review.md')) return;
-            const marker = '<!-- axon-deploy-review -->';
-            const body = \`\${marker}\\n\${fs.readFileSync('review.md', 'utf8')}\`;
-            const { owner, repo } = context.repo;
-            const issue_number = context.payload.pull_request.number;
-            const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });
-            const previous = comments.find((c) => c.body && c.body.startsWith(marker));
-            if (previous) await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
-            else await github.rest.issues.createComment({ owner, repo, issue_number, body });
-      - name: Fail on blockers
-        if: steps.review.outputs.status != '0'
-        run: exit 1
+# /config/            @my-org/platform-team
+# /config/prod.yaml   @my-org/platform-leads
 `;
 
 export const readme = (v: TemplateValues): string => `# Deployment repository

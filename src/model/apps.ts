@@ -16,6 +16,7 @@ import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
 import { TMP_MOUNT, TMP_VOLUME } from './pods';
 import { resolveResources } from './resources';
+import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
   AppModel, AxonServerModel, CleanupJobModel, ColorModel, ContainerModel, DeploymentModel, EnvVar, Labels, PodModel, Probes,
@@ -34,8 +35,6 @@ export interface AppsInput {
 
 const COMPONENT = 'app';
 const CLEANUP_COMPONENT = 'cleanup';
-/** Variable names that hold secrets; their values must come from Secrets. */
-const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY)$/i;
 /** Service port of every app; the container port is the app's own. */
 export const APP_SERVICE_PORT = 80;
 
@@ -68,7 +67,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
     secrets.add({ name: app.readModel.credentialsSecret, key: app.readModel.passwordKey }, `${app.name} (read-model database)`);
   }
   for (const value of Object.values(app.env)) {
-    if (typeof value !== 'string') secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
+    if (typeof value !== 'string' && 'secretName' in value) secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
   }
   for (const name of app.imagePullSecrets) secrets.add({ name, key: '.dockerconfigjson' }, `pulling the ${app.name} image`);
   const mgmtPort = app.managementPort ?? app.port;
@@ -296,8 +295,12 @@ class EnvBuilder {
     for (const [name, value] of entries) {
       const source = EnvBuilder.SOURCES[name];
       if (source) input.issues.error([...path, 'env', name], `${name} is set by axon-deploy (from ${source}); remove it here`);
-      else if (typeof value === 'string' && SECRET_LIKE_ENV.test(name) && value !== '') {
-        input.issues.error([...path, 'env', name], `${name} looks like a secret: take it from a Secret with { secretName: <name>, key: <key> } instead of writing it here`);
+      else if (typeof value === 'string') {
+        const why = secretLiteralProblem(name, value);
+        if (why) {
+          input.issues.error([...path, 'env', name],
+            `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }; if it is not a secret, write { value: "…", notSecret: "<why not>" }`);
+        }
       }
     }
     const profiles = app.env.SPRING_PROFILES_ACTIVE;
@@ -307,7 +310,8 @@ class EnvBuilder {
     this.userProfiles = (typeof profiles === 'string' ? profiles : '').split(',').map((p) => p.trim()).filter((p) => p !== '');
     this.userEnv = entries
       .filter(([name]) => !EnvBuilder.SOURCES[name] && name !== 'SPRING_PROFILES_ACTIVE')
-      .map(([name, value]): EnvVar => (typeof value === 'string' ? { name, value } : { name, secret: { name: value.secretName, key: value.key } }));
+      .map(([name, value]): EnvVar => (typeof value === 'string' ? { name, value }
+        : 'secretName' in value ? { name, secret: { name: value.secretName, key: value.key } } : { name, value: value.value }));
   }
 
   build(color: Color | undefined, phase: Phase, version: string): EnvVar[] {

@@ -1,11 +1,17 @@
 /**
- * The Argo CD Application of an environment: syncs dist/<environment> into the namespace.
+ * The Argo CD objects of an environment: two Applications, so that the Axon Server cluster and
+ * the apps sync independently (an app release or rollback never waits on a degraded node or a
+ * blocked StatefulSet), and an AppProject with least privilege.
+ *
+ * The Application objects carry sync waves (AppProject, then the cluster, then the apps) so that
+ * an app-of-apps over dist/argocd/ keeps the order on a first install — with Argo CD's health
+ * check for Applications restored (see the README).
  */
 import type { ArgoCdConfig } from '../config/schema';
-import type { Issues } from './issues';
 import { LABEL_PART_OF, POD_SECURITY_AUDIT, POD_SECURITY_ENFORCE, POD_SECURITY_WARN } from '../domain/keys';
+import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
-import type { ArgoCdModel, Labels } from './types';
+import type { ArgoApplicationModel, ArgoCdModel, Labels } from './types';
 
 export const DEFAULT_DESTINATION_SERVER = 'https://kubernetes.default.svc';
 
@@ -13,8 +19,8 @@ export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace
   if (config.destination.server && config.destination.name) {
     issues.error(['argocd', 'destination'], 'set either server or name, not both');
   }
-  const name = config.name ?? namespace;
-  const stable = labels.stable('argocd-application', name, 'gitops');
+  const base = config.name ?? namespace;
+  const stable = labels.stable('argocd-application', base, 'gitops');
   const automated = config.syncPolicy.automated;
   const namespaceLabels: Labels = {
     ...labels.full({ [LABEL_PART_OF]: stable[LABEL_PART_OF] }),
@@ -23,27 +29,33 @@ export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace
     [POD_SECURITY_AUDIT]: 'restricted',
     ...(config.enforcePodSecurity ? { [POD_SECURITY_ENFORCE]: 'restricted' } : {}),
   };
+  const path = (config.path ?? `dist/${environment}`).replace(/\/+$/, '');
+  // PruneLast: objects that left dist/ are deleted after everything else is synced and healthy.
+  const applications: ArgoApplicationModel[] = [
+    {
+      name: `${base}-axon-server`, part: 'axon-server', path: `${path}/axon-server`, wave: 0,
+      // The cluster syncs first on an install: it creates (and labels) the namespace.
+      syncOptions: ['CreateNamespace=true', 'PruneLast=true'], namespaceLabels,
+    },
+    { name: `${base}-apps`, part: 'apps', path: `${path}/apps`, wave: 1, syncOptions: ['PruneLast=true'] },
+  ];
   return {
-    name,
     namespace: config.namespace,
     labels: labels.full(stable),
-    project: config.project,
+    project: { name: config.project ?? base, create: config.createProject, wave: -1 },
     repoURL: config.repoURL,
     targetRevision: config.targetRevision,
-    path: config.path ?? `dist/${environment}`,
     destination: {
       ...(config.destination.name ? { name: config.destination.name } : { server: config.destination.server ?? DEFAULT_DESTINATION_SERVER }),
       namespace,
     },
     automated: automated.enabled ? { prune: automated.prune, selfHeal: automated.selfHeal } : undefined,
-    // PruneLast: objects that left dist/ are deleted after everything else is synced and healthy.
-    syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
     retry: {
       limit: config.syncPolicy.retry.limit,
       duration: config.syncPolicy.retry.backoffDuration,
       factor: config.syncPolicy.retry.backoffFactor,
       maxDuration: config.syncPolicy.retry.backoffMaxDuration,
     },
-    namespaceLabels,
+    applications,
   };
 }

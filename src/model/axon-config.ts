@@ -10,6 +10,8 @@ import type { ReplicationGroupModel } from './types';
 export const AXON_PATHS = {
   home: '/axonserver',
   config: '/axonserver/config',
+  /** The cluster template, apart from the properties (see model/axon-server.ts). */
+  clusterTemplate: '/axonserver/cluster-template',
   events: '/axonserver/events',
   data: '/axonserver/data',
   log: '/axonserver/log',

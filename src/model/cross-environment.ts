@@ -21,8 +21,15 @@ export function checkAcrossEnvironments(models: readonly EnvironmentModel[]): Cr
   for (const m of models) {
     if (!m.argocd) continue;
     const cluster = m.argocd.destination.server ?? `name:${m.argocd.destination.name}`;
-    claim(`app/${m.argocd.namespace}/${m.argocd.name}`, m.name, ['argocd'],
-      (other) => `environment ${other} already has the Argo CD Application "${m.argocd!.name}" in namespace ${m.argocd!.namespace}: set argocd.name`);
+    const argocd = m.argocd;
+    for (const app of argocd.applications) {
+      claim(`app/${argocd.namespace}/${app.name}`, m.name, ['argocd'],
+        (other) => `environment ${other} already has the Argo CD Application "${app.name}" in namespace ${argocd.namespace}: set argocd.name`);
+    }
+    if (argocd.project.create) {
+      claim(`project/${argocd.namespace}/${argocd.project.name}`, m.name, ['argocd', 'project'],
+        (other) => `environment ${other} already renders the AppProject "${argocd.project.name}" in namespace ${argocd.namespace}: each environment renders its own (leave argocd.project unset), or set createProject: false to share an existing one`);
+    }
     claim(`ns/${cluster}/${m.namespace}`, m.name, ['namespace'],
       (other) => `environment ${other} already deploys to namespace ${m.namespace} of the same cluster: the two would overwrite each other`);
     m.axonServer.storageClasses.forEach((sc, i) => {

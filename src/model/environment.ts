@@ -28,7 +28,9 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
   const labels = new LabelScheme(config.partOf ?? config.namespace, config.labels);
   const names = new NameRegistry(issues);
   const secrets = new SecretRegistry();
-  const axonServer = buildAxonServer({ config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets });
+  const axonServer = buildAxonServer({
+    config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets, gates: config.gates,
+  });
   const apps = buildApps({
     apps: config.apps, axonServer, accessControl: config.axonServer.accessControl.enabled, labels, issues, names, secrets,
   });

@@ -66,6 +66,8 @@ export interface ObjectMeta {
   readonly wave: number;
   /** Owns persistent data: Argo CD must never prune or delete it. */
   readonly protected?: boolean;
+  /** A revision (content-named): when it leaves dist/, prune it only after the sync is done. */
+  readonly pruneLast?: boolean;
   readonly hook?: HookModel;
 }
 
@@ -205,6 +207,8 @@ export interface AxonServerNodeModel {
   readonly pod: PodModel;
   /** The headless Service that gives the node its DNS name. */
   readonly service: ServiceModel;
+  /** The Job after the node's wave that waits until it is back in its cluster (enterprise). */
+  readonly gate?: JobModel;
 }
 
 export interface ReplicationGroupModel {
@@ -225,10 +229,10 @@ export interface StorageClassModel {
 
 export interface ConfigFilesModel {
   readonly meta: ObjectMeta;
-  /** File name -> content, mounted at /axonserver/config. */
+  /** File name -> content. */
   readonly files: readonly (readonly [string, string])[];
-  /** sha256 of what a running node reads; on each pod template so a change rolls the nodes. */
-  readonly checksum: string;
+  /** sha256 of the files; its first 10 hex digits name a revision. */
+  readonly checksum?: string;
 }
 
 export interface NetworkPolicyModel {
@@ -251,7 +255,12 @@ export interface AxonServerModel {
   readonly replicationGroups: readonly ReplicationGroupModel[];
   /** The node that initialises a clean cluster (the cluster template's `first`); standard: the one node. */
   readonly firstNode: string;
+  /** axonserver.properties, a revision named by its content, mounted at /axonserver/config. */
   readonly config: ConfigFilesModel;
+  /** The cluster template (enterprise), updated in place: it applies only to a clean cluster. */
+  readonly clusterTemplate?: ConfigFilesModel;
+  /** The gate script, when nodes have gates. */
+  readonly gateScript?: ConfigFilesModel;
   readonly clientService: ServiceModel;
   readonly uiService: ServiceModel;
   readonly pdb: PodDisruptionBudgetModel;
@@ -277,7 +286,8 @@ export interface DeploymentModel {
 export interface JobModel {
   readonly meta: ObjectMeta;
   readonly pod: PodModel;
-  readonly ttlSecondsAfterFinished: number;
+  /** Seconds a finished Job is kept; absent: until Argo CD replaces the hook on the next sync. */
+  readonly ttlSecondsAfterFinished?: number;
   readonly backoffLimit: number;
   readonly activeDeadlineSeconds: number;
 }
@@ -316,20 +326,35 @@ export interface AppModel {
 // ---------------------------------------------------------------------------------------------
 // Argo CD and the environment
 
-export interface ArgoCdModel {
+/** One of an environment's two Applications. */
+export interface ArgoApplicationModel {
   readonly name: string;
+  readonly part: OutputPart;
+  /** Directory of its manifests in the repository. */
+  readonly path: string;
+  /** Wave of the Application object in an app-of-apps: the Axon Server cluster before the apps. */
+  readonly wave: number;
+  readonly syncOptions: readonly string[];
+  /** Namespace labels when this Application creates the namespace. */
+  readonly namespaceLabels?: Labels;
+}
+
+export interface ArgoCdModel {
+  /** Where the Application and AppProject objects live. */
   readonly namespace: string;
   readonly labels: Labels;
-  readonly project: string;
+  readonly project: { readonly name: string; readonly create: boolean; readonly wave: number };
   readonly repoURL: string;
   readonly targetRevision: string;
-  readonly path: string;
   readonly destination: { readonly server?: string; readonly name?: string; readonly namespace: string };
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
-  readonly syncOptions: readonly string[];
   readonly retry: { readonly limit: number; readonly duration: string; readonly factor: number; readonly maxDuration: string };
-  readonly namespaceLabels: Labels;
+  /** The Axon Server Application first, then the apps. */
+  readonly applications: readonly ArgoApplicationModel[];
 }
+
+/** The parts of an environment's output: each is a directory of dist/<env>/ and one Application. */
+export type OutputPart = 'axon-server' | 'apps';
 
 /** A Secret the environment reads and axon-deploy never renders: it must exist before the first sync. */
 export interface SecretRequirement {

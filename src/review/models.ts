@@ -8,6 +8,7 @@ import { ALLOWED_TRANSITIONS, COLORS, isRunning, PHASE_ORDER_TEXT } from '../dom
 import { CLI_ROLE_FLAGS, isVoting, ROLES } from '../domain/roles';
 import type { AppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
 import { Add, CLI } from './findings';
+import type { EnvSnapshot } from './snapshot';
 
 /** An environment moved to another namespace or cluster: Argo CD would build it anew, empty. */
 export function environmentMoves(env: string, base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
@@ -21,8 +22,34 @@ export function environmentMoves(env: string, base: EnvironmentModel, head: Envi
   const to = head.argocd?.destination;
   if (from && to && base.argocd && head.argocd && !isDeepStrictEqual({ ...from, namespace: undefined }, { ...to, namespace: undefined })) {
     const where = (d: typeof from) => d.name ? `cluster ${d.name}` : `server ${d.server}`;
-    add('blocker', 'environment-moved', `application/${head.argocd.name}`, `changes the destination of Argo CD Application ${head.argocd.name} (${where(from)} → ${where(to)})`, [
+    add('blocker', 'environment-moved', `argocd/${env}`, `changes the Argo CD destination of ${env} (${where(from)} → ${where(to)})`, [
       'Argo CD would deploy the environment anew at the new destination, with empty event stores, and leave the old one running unmanaged. Move an environment as a new environment beside the old one.',
+    ]);
+  }
+}
+
+/** An environment that leaves config/: Argo CD stops managing it, but its workloads keep running. */
+export function environmentRemoved(env: string, base: EnvSnapshot, add: Add): void {
+  const m = base.model;
+  const namespace = m?.namespace ?? [...base.objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace ?? '<namespace>';
+  const nodes = [...base.objects.values()].filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name);
+  const classes = [...base.objects.values()].filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);
+  const apps = m?.argocd?.applications.map((a) => a.name) ?? [];
+  add('warning', 'environment-removed', `environment/${env}`, `removes environment ${env}: its workloads keep running in ${namespace}, no longer managed`, [
+    `${apps.length > 0 ? `The Applications ${apps.join(', ')} leave dist/argocd/; an app-of-apps that prunes deletes them, and without a resources finalizer that leaves everything they synced running.` : 'Nothing syncs this environment any more, and nothing it created is deleted.'} The Axon Server nodes (${nodes.join(', ') || 'none'}) are protected and never pruned.`,
+    'To remove it on purpose, after the merge:',
+    `1. Stop the apps: \`kubectl -n ${namespace} delete deployment,service,job,poddisruptionbudget -l app.kubernetes.io/managed-by=axon-deploy,app.kubernetes.io/component=app\`.`,
+    `2. Remove each node as \`statefulset-removed\` describes (StatefulSets, Services, claims, released volumes and their disks): \`kubectl -n ${namespace} delete statefulset,service,configmap,networkpolicy,poddisruptionbudget,job -l app.kubernetes.io/managed-by=axon-deploy\`, then \`kubectl -n ${namespace} delete pvc --all\` once the event stores are no longer needed.`,
+    ...(classes.length > 0 ? [`3. Delete the StorageClasses when no other environment uses them: \`kubectl delete storageclass ${classes.join(' ')}\`.`] : []),
+    `${classes.length > 0 ? 4 : 3}. Delete the namespace \`${namespace}\` and the Secrets in it, and the released PersistentVolumes with their disks.`,
+  ]);
+}
+
+/** Turning access control off opens the cluster to every client that can reach it. */
+export function accessControlChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
+  if (base.axonServer.accessControl && !head.axonServer.accessControl) {
+    add('blocker', 'access-control-off', 'axonserver/access-control', 'turns Axon Server access control off: any client that reaches the nodes can then read and write every context, and the admin REST API needs no token', [
+      'If this is on purpose (e.g. a throwaway environment), acknowledge it. The nodes restart one by one with the new setting; the tokens in the Secrets stay but are no longer checked.',
     ]);
   }
 }

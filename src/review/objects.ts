@@ -5,8 +5,9 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity } from '../config/formats';
-import { ANNOTATION_CONFIG_CHECKSUM, ARGOCD_HOOK, ARGOCD_SYNC_WAVE, LABEL_INSTANCE } from '../domain/keys';
+import { ARGOCD_HOOK, ARGOCD_SYNC_WAVE } from '../domain/keys';
 import type { KubeObject } from '../synth/render';
+import { checkRestricted, podSpecOf } from '../validate/policies';
 import { Add, CLI, ObjectChange, Restart } from './findings';
 
 type Objects = ReadonlyMap<string, KubeObject>;
@@ -27,17 +28,20 @@ export function objectChanges(before: Objects, after: Objects): ObjectChange[] {
   return changes;
 }
 
-/** The rules over rendered objects: removals Argo CD will not prune, immutable fields, Applications. */
-export function objectRules(changes: readonly ObjectChange[], before: Objects, after: Objects, namespace: string, add: Add): void {
+/** What the semantic side knows that helps the object rules (from the base model, when it builds). */
+export interface ObjectRuleContext {
+  /** The replication groups of each node of the base. */
+  readonly nodeGroups: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The rules over rendered objects: removals Argo CD will not prune, immutable fields, Applications, security. */
+export function objectRules(changes: readonly ObjectChange[], before: Objects, after: Objects, namespace: string, add: Add, context: ObjectRuleContext): void {
   for (const c of changes) {
     const b = before.get(`${c.kind}/${c.name}`);
     const a = after.get(`${c.kind}/${c.name}`);
     const object = `${c.kind.toLowerCase()}/${c.name}`;
-    if (c.change === 'removed' && c.kind === 'StatefulSet') {
-      add('blocker', 'statefulset-removed', object, `removes the StatefulSet of Axon Server node ${c.name} (its event store)`, [
-        'Argo CD will not prune it (`Prune=false`), so the sync leaves it running while the config no longer knows it.',
-        `To remove the node on purpose: first take it out of its replication groups (\`${CLI} delete-node-from-replication-group -g <group> -n ${c.name}\`) and the cluster (\`${CLI} unregister-node -n ${c.name}\`); after the merge delete it by hand: \`kubectl -n ${namespace} delete statefulset ${c.name}\`, and its volumes once no longer needed: \`kubectl -n ${namespace} delete pvc -l ${LABEL_INSTANCE}=${c.name}\`.`,
-      ]);
+    if (c.change === 'removed' && c.kind === 'StatefulSet' && b) {
+      add('blocker', 'statefulset-removed', object, `removes Axon Server node ${c.name} (its StatefulSet and event store)`, nodeRemovalSteps(c.name, b, namespace, context.nodeGroups.get(c.name)));
     }
     if (c.change === 'removed' && c.kind === 'StorageClass') {
       add('blocker', 'storageclass-removed', object, `removes StorageClass ${c.name}`, [
@@ -48,7 +52,77 @@ export function objectRules(changes: readonly ObjectChange[], before: Objects, a
     if (c.change === 'changed' && a && b) {
       immutableChanges(b, a, object, namespace, add);
       if (a.kind === 'Application') applicationChanges(b, a, add);
+      if (podSpecOf(a)) securityChanges(b, a, object, add);
     }
+    if (c.kind === 'NetworkPolicy' && b) networkPolicyChanges(b, a, object, add);
+  }
+}
+
+/** Every step of removing a node, in order. */
+function nodeRemovalSteps(node: string, sts: KubeObject, namespace: string, groups: readonly string[] | undefined): string[] {
+  const claims = ((get(sts, ['spec', 'volumeClaimTemplates']) ?? []) as { metadata: { name: string } }[]).map((t) => `${t.metadata.name}-${node}-0`);
+  const server = `-S http://<another node>.${namespace}.svc.cluster.local:8024 -t <system token>`;
+  const groupList = groups && groups.length > 0 ? groups : ['<group>'];
+  return [
+    'Argo CD neither prunes nor deletes a node (`Prune=false,Delete=false`), and Axon Server keeps a removed node in its groups until told. To remove it on purpose, in this order:',
+    `1. Take it out of each replication group, then out of the cluster: ${groupList.map((g) => `\`java -jar ${CLI} delete-node-from-replication-group -g ${g} -n ${node} ${server}\``).join(', ')}, then \`java -jar ${CLI} unregister-node -n ${node} ${server}\` (REST: \`DELETE /v1/replicationgroups/<group>/${node}\`, then \`DELETE /v1/cluster/${node}\`). Wait until every group has a leader without it.`,
+    '2. Merge this change, acknowledged below.',
+    `3. Delete the StatefulSet: \`kubectl -n ${namespace} delete statefulset ${node}\` (the pod stops; its volumes stay).`,
+    `4. Delete its headless Service: \`kubectl -n ${namespace} delete service ${node}\`.`,
+    `5. When its event store is no longer needed, delete its claims: \`kubectl -n ${namespace} delete pvc ${claims.join(' ')}\`.`,
+    `6. The StorageClasses retain volumes (\`reclaimPolicy: Retain\`): the PersistentVolumes become Released and their disks keep costing money. Find them with \`kubectl get pv -o custom-columns=PV:.metadata.name,CLAIM:.spec.claimRef.name,DISK:.spec.csi.volumeHandle | grep -- '-${node}-0'\`, delete each (\`kubectl delete pv <pv>\`), then the disk it names in your cloud provider.`,
+  ];
+}
+
+/** A NetworkPolicy removed, or admitting peers or ports it did not, weakens who reaches the pods. */
+function networkPolicyChanges(b: KubeObject, a: KubeObject | undefined, object: string, add: Add): void {
+  const name = b.metadata.name;
+  if (!a) {
+    add('blocker', 'network-policy-weakened', object, `removes NetworkPolicy ${name}: every pod in the cluster can then reach the pods it protected`, [
+      'With Axon Server that opens the internal port (8224) and the HTTP port (8024, the REST API and every /actuator endpoint, which need no token) to any pod. Keep the policy; widen it deliberately with `networkPolicy.allowedNamespaces` if something else must reach the nodes.',
+    ]);
+    return;
+  }
+  const rules = (o: KubeObject) => ((get(o, ['spec', 'ingress']) ?? []) as { from?: unknown[]; ports?: unknown[] }[])
+    .flatMap((r) => (r.from ?? [{ any: true }]).flatMap((peer) => (r.ports ?? [{ anyPort: true }]).map((port) => JSON.stringify([peer, port]))));
+  const before = new Set(rules(b));
+  const added = rules(a).filter((r) => !before.has(r));
+  const selectorChanged = !isDeepStrictEqual(get(b, ['spec', 'podSelector']), get(a, ['spec', 'podSelector']));
+  if (added.length > 0 || selectorChanged) {
+    add('blocker', 'network-policy-weakened', object, `widens NetworkPolicy ${name}: ${added.length > 0 ? `admits ${added.map((r) => describeRule(r)).join('; ')}` : 'selects other pods'}`, [
+      'Check that whatever is newly admitted must reach these ports; Axon Server\'s HTTP port (8024) serves the REST API and every /actuator endpoint (env, loggers) without a token. Acknowledge it if intended.',
+    ]);
+  }
+}
+
+function describeRule(rule: string): string {
+  const [peer, port] = JSON.parse(rule) as [Record<string, unknown>, Record<string, unknown>];
+  const from = 'any' in peer ? 'everyone' : JSON.stringify(peer);
+  const to = 'anyPort' in port ? 'every port' : `port ${String(port.port)}`;
+  return `${from} to ${to}`;
+}
+
+/** A pod that loses a restricted control, or a Secret reference that becomes a literal. */
+function securityChanges(b: KubeObject, a: KubeObject, object: string, add: Add): void {
+  const key = (p: { path: string; message: string }) => `${p.path}: ${p.message}`;
+  const had = new Set(checkRestricted(b).map(key));
+  const lost = checkRestricted(a).map(key).filter((p) => !had.has(p));
+  if (lost.length > 0) {
+    add('blocker', 'pod-security-weakened', object, `${a.kind} ${a.metadata.name} loses ${lost.length === 1 ? 'a control' : `${lost.length} controls`} of the restricted Pod Security profile`, [
+      ...lost.map((p) => `- \`${p}\``),
+      'A namespace that enforces "restricted" refuses such pods; one that does not runs them with more privilege. Restore the control, or acknowledge it with the reason.',
+    ]);
+  }
+  const secretEnv = (o: KubeObject) => new Set(((podSpecOf(o)?.spec.containers ?? []) as { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: unknown } }[] }[])
+    .flatMap((c) => (c.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => `${c.name}/${e.name}`)));
+  const literal = (o: KubeObject) => new Set(((podSpecOf(o)?.spec.containers ?? []) as { name: string; env?: { name: string; value?: string }[] }[])
+    .flatMap((c) => (c.env ?? []).filter((e) => e.value !== undefined).map((e) => `${c.name}/${e.name}`)));
+  const now = literal(a);
+  const moved = [...secretEnv(b)].filter((e) => now.has(e));
+  if (moved.length > 0) {
+    add('blocker', 'secret-to-literal', object, `${a.kind} ${a.metadata.name}: ${moved.map((e) => e.split('/')[1]).join(', ')} no longer ${moved.length === 1 ? 'comes' : 'come'} from a Secret but from a literal in dist/`, [
+      'A value that was a secret is now written in plain text into Git. Keep it in its Secret; if it really is not a secret, acknowledge this with the reason.',
+    ]);
   }
 }
 
@@ -183,8 +257,10 @@ function restartReason(tb: unknown, ta: unknown): string {
   const why: string[] = [];
   const images = (t: unknown) => containersOf(t).map((c) => c.image).join(', ');
   if (images(tb) !== images(ta)) why.push(`image ${images(tb)} → ${images(ta)}`);
-  const checksum = ['metadata', 'annotations', ANNOTATION_CONFIG_CHECKSUM];
-  if (get(tb, checksum) !== get(ta, checksum)) why.push('configuration changed');
+  // Configuration revisions are content-named ConfigMaps: a new name is a new configuration.
+  const configMaps = (t: unknown) => ((get(t, ['spec', 'volumes']) ?? []) as { configMap?: { name: string } }[])
+    .flatMap((v) => (v.configMap ? [v.configMap.name] : [])).join(', ');
+  if (configMaps(tb) !== configMaps(ta)) why.push(`configuration ${configMaps(tb)} → ${configMaps(ta)}`);
   const env = (t: unknown) => new Map(containersOf(t).flatMap((c) => (c.env ?? []).map((e) => [`${e.name}`, e] as const)));
   const eb = env(tb);
   const ea = env(ta);

@@ -1,6 +1,7 @@
 /**
  * The review as Markdown, for the terminal and as a pull-request comment. Blockers that were
- * acknowledged with `--allow <rule>:<env>/<object>` stay in the report, marked as allowed.
+ * acknowledged (`--allow <rule>:<env>/<object>`, or an acknowledgement from an approving review of
+ * a code owner) stay in the report, marked as acknowledged, with who acknowledged them.
  */
 import { REVIEW_RULES } from '../domain/rules';
 import { RELEASE_ORDER } from '../domain/waves';
@@ -11,6 +12,8 @@ export interface ReviewResult {
   /** Blockers not acknowledged: any makes the exit status 1. */
   readonly blocking: readonly Finding[];
   readonly allowed: readonly Finding[];
+  /** Who acknowledged each allowed blocker, by its key. */
+  readonly acknowledgedBy: ReadonlyMap<string, readonly string[]>;
   /** Acknowledgements that matched no blocker. */
   readonly unusedAllows: readonly string[];
   /** Acknowledgements of blockers that cannot be acknowledged (the change must be fixed). */
@@ -21,19 +24,30 @@ export const allowKey = (f: Finding) => `${f.rule}:${f.env}/${f.object}`;
 
 const acknowledgeable = (f: Finding) => !(REVIEW_RULES[f.rule] as { final?: boolean }).final;
 
+/** An acknowledgement of one blocker: `<rule>:<env>/<object>`, and who gave it. */
+export interface Acknowledgement {
+  readonly allow: string;
+  /** A GitHub login from an approving review, or "command line". */
+  readonly by: string;
+}
+
 /** Splits blockers into blocking and allowed by the acknowledgements given (final rules cannot be allowed). */
-export function applyAllows(reviews: readonly EnvReview[], allows: readonly string[]): ReviewResult {
+export function applyAllows(reviews: readonly EnvReview[], acknowledgements: readonly (Acknowledgement | string)[]): ReviewResult {
+  const acks = acknowledgements.map((a) => (typeof a === 'string' ? { allow: a, by: 'command line' } : a));
   const blockers = reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'blocker'));
-  const allowSet = new Set(allows);
-  const allowed = blockers.filter((f) => acknowledgeable(f) && allowSet.has(allowKey(f)));
+  const byKey = new Map<string, string[]>();
+  for (const a of acks) byKey.set(a.allow, [...new Set([...(byKey.get(a.allow) ?? []), a.by])]);
+  const allowed = blockers.filter((f) => acknowledgeable(f) && byKey.has(allowKey(f)));
   const used = new Set(allowed.map(allowKey));
   const refused = new Set(blockers.filter((f) => !acknowledgeable(f)).map(allowKey));
+  const keys = [...byKey.keys()];
   return {
     reviews,
     blocking: blockers.filter((f) => !allowed.includes(f)),
     allowed,
-    unusedAllows: allows.filter((a) => !used.has(a) && !refused.has(a)),
-    refusedAllows: allows.filter((a) => refused.has(a)),
+    acknowledgedBy: new Map([...byKey].filter(([k]) => used.has(k))),
+    unusedAllows: keys.filter((a) => !used.has(a) && !refused.has(a)),
+    refusedAllows: keys.filter((a) => refused.has(a)),
   };
 }
 
@@ -70,7 +84,7 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
     }
     out.push(review.env === '*' ? '## The config' : `## ${review.env}`, '');
     section(out, '### ⛔ Blockers', blockers, true);
-    section(out, '### ✅ Acknowledged blockers', acknowledged, false);
+    section(out, '### ✅ Acknowledged blockers', acknowledged, false, result.acknowledgedBy);
     section(out, '### ⚠️ Warnings', envWarnings, false);
     if (review.releases.length > 0) {
       out.push('### Releases', '', ...review.releases.map((r) => `- ${r}`), '', 'Argo CD applies them in this order:',
@@ -96,11 +110,12 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
-function section(out: string[], title: string, findings: readonly Finding[], withAllow: boolean): void {
+function section(out: string[], title: string, findings: readonly Finding[], withAllow: boolean, acknowledgedBy?: ReadonlyMap<string, readonly string[]>): void {
   if (findings.length === 0) return;
   out.push(title, '');
   for (const f of findings) {
-    out.push(`- **${f.rule}** \`${f.object}\`: ${f.message}`);
+    const by = acknowledgedBy?.get(allowKey(f));
+    out.push(`- **${f.rule}** \`${f.object}\`: ${f.message}${by ? ` — acknowledged by ${by.map((b) => (b === 'command line' ? 'the command line' : `@${b}`)).join(', ')}` : ''}`);
     for (const d of f.details) out.push(`  ${d}`);
     if (withAllow && acknowledgeable(f)) out.push(`  To do this on purpose, acknowledge it: \`--allow ${allowKey(f)}\``);
   }

@@ -6,7 +6,7 @@
 import { formatDiagnostic } from '../config/diagnostics';
 import type { KubeObject } from '../synth/render';
 import { Add, EnvReview, Finding } from './findings';
-import { environmentMoves, groupChanges, newSecrets, releaseChanges } from './models';
+import { accessControlChanges, environmentMoves, environmentRemoved, groupChanges, newSecrets, releaseChanges } from './models';
 import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
 import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
 
@@ -47,12 +47,15 @@ function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: Env
   }
 
   const changes = objectChanges(before, after);
-  objectRules(changes, before, after, namespace, add);
+  const nodeGroups = new Map((base?.model?.axonServer.nodes ?? []).map((n) => [n.name, n.roles.map((r) => r.group)]));
+  objectRules(changes, before, after, namespace, add, { nodeGroups });
   const restarts = podRestarts(before, after);
   axonImageChanges(before, after, restarts, add);
   let releases: string[] = [];
+  if (base && !head) environmentRemoved(env, base, add);
   if (base?.model && head?.model) {
     environmentMoves(env, base.model, head.model, add);
+    accessControlChanges(base.model, head.model, add);
     releases = releaseChanges(base.model, head.model, add);
     groupChanges(base.model, head.model, add);
   }

@@ -113,8 +113,10 @@ export function checkSecretHygiene(obj: Json): PolicyProblem[] {
   if (obj?.kind === 'ConfigMap') {
     for (const [key, value] of Object.entries<string>(obj.data ?? {})) {
       if (SECRET_NAME.test(key)) fail(`data.${key}`, 'a ConfigMap key names secret material');
+      // Settings files are read as `key = value` / `key: value` lines; other files (scripts) only for key material.
+      const settings = /\.(properties|ya?ml|conf|env|ini)$/.test(key);
       String(value).split('\n').forEach((line, i) => {
-        const m = /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
+        const m = settings ? /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line) : null;
         if (m && SECRET_NAME.test(m[1]) && m[2] !== '' && !PATH_VALUE.test(m[2]) && !/^(true|false)$/.test(m[2])) {
           fail(`data.${key}`, `line ${i + 1} sets ${m[1].trim()} to a literal value`);
         }

@@ -100,8 +100,13 @@ function attribute(run: { status: number; output: string }, docs: readonly { fil
   return found;
 }
 
+/** The manifests under a directory, at any depth (kustomizations aside). */
 function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml').sort().map((f) => path.join(dir, f));
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return yamlFiles(full);
+    return /\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml' ? [full] : [];
+  });
 }
 
 const dryRun = (kubectl: Kubectl, target: string[]) => kubectl.run(['apply', '--dry-run=server', '--validate=strict', ...target]);

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { heapOptions } from '../../src/model/axon-server';
-import { fixture, envOf, find, has, ofKind, prodWith, synthText } from '../helpers';
+import { envOf, find, fixture, has, ofKind, prodWith, propertiesOf, synthText } from '../helpers';
 
 const prod = fixture('prod').objects;
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
@@ -68,7 +68,7 @@ describe('one singleton StatefulSet per node', () => {
 describe('node identity, tags and placement', () => {
   const sts = find(prod, 'StatefulSet', 'axonserver-2');
   const env = envOf(container(sts));
-  const properties = find(prod, 'ConfigMap', 'axonserver-config').data['axonserver.properties'];
+  const properties = propertiesOf(prod);
 
   it('derives name, hostname and internal hostname from the node name, the domain from the namespace', () => {
     expect(env).toMatchObject({
@@ -127,15 +127,14 @@ describe('probes and shutdown', () => {
 });
 
 describe('configuration', () => {
-  const configMap = find(prod, 'ConfigMap', 'axonserver-config');
-  const properties: string = configMap.data['axonserver.properties'];
-  const template = parse(configMap.data['cluster-template.yml']).axoniq.axonserver['cluster-template'];
+  const properties: string = propertiesOf(prod);
+  const template = parse(find(prod, 'ConfigMap', 'axonserver-cluster-template').data['cluster-template.yml']).axoniq.axonserver['cluster-template'];
 
   it('renders common properties, including the user\'s', () => {
     expect(properties).toContain('axoniq.axonserver.event.segment-size=256MB\n');
     expect(properties).toContain('axoniq.axonserver.event.storage=/axonserver/events\n');
     expect(properties).toContain('axoniq.axonserver.replication.log-storage-folder=/axonserver/log\n');
-    expect(properties).toContain('axoniq.axonserver.clustertemplate.path=/axonserver/config/cluster-template.yml\n');
+    expect(properties).toContain('axoniq.axonserver.clustertemplate.path=/axonserver/cluster-template/cluster-template.yml\n');
     expect(properties).not.toMatch(/autocluster/);
   });
 
@@ -159,17 +158,20 @@ describe('configuration', () => {
     const text = prodWith((c) => {
       c.axonServer.replicationGroups.unshift({ name: '_admin', roles: { 'axonserver-1': 'PRIMARY' } });
     });
-    const cm = find(synthText('prod', text).objects, 'ConfigMap', 'axonserver-config');
+    const cm = find(synthText('prod', text).objects, 'ConfigMap', 'axonserver-cluster-template');
     const groups = parse(cm.data['cluster-template.yml']).axoniq.axonserver['cluster-template'].replicationGroups;
     expect(groups[0]).toEqual({ name: '_admin', roles: [{ node: 'axonserver-1', role: 'PRIMARY' }], contexts: [{ name: '_admin' }] });
   });
 
-  it('puts the same config checksum on every node and changes it when the configuration changes', () => {
-    const checksums = NODES.map((n) => find(prod, 'StatefulSet', n).spec.template.metadata.annotations['axon-deploy.io/config-checksum']);
-    expect(new Set(checksums).size).toBe(1);
-    expect(checksums[0]).toMatch(/^[0-9a-f]{64}$/);
+  it('mounts one configuration revision, named by its content, on every node; a change is a new revision', () => {
+    const revision = (objects: readonly any[], node: string) => find(objects, 'StatefulSet', node).spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap.name;
+    const names = NODES.map((n) => revision(prod, n));
+    expect(new Set(names).size).toBe(1);
+    expect(names[0]).toMatch(/^axonserver-config-[0-9a-f]{10}$/);
+    expect(find(prod, 'ConfigMap', names[0]).metadata.annotations['argocd.argoproj.io/sync-options']).toBe('PruneLast=true');
     const changed = synthText('prod', prodWith((c) => { c.axonServer.properties = { 'axoniq.axonserver.event.segment-size': '512MB' }; })).objects;
-    expect(find(changed, 'StatefulSet', 'axonserver-1').spec.template.metadata.annotations['axon-deploy.io/config-checksum']).not.toBe(checksums[0]);
+    expect(revision(changed, 'axonserver-1')).not.toBe(names[0]);
+    expect(has(changed, 'ConfigMap', names[0])).toBe(false);
   });
 });
 
@@ -177,7 +179,7 @@ describe('editions', () => {
   it('runs standard edition as one standalone node without licence, roles or cluster template', () => {
     const dev = fixture('dev').objects;
     expect(ofKind(dev, 'StatefulSet').map((s) => s.metadata.name)).toEqual(['axonserver']);
-    const cm = find(dev, 'ConfigMap', 'axonserver-config');
+    const cm = dev.find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('axonserver-config-')) as any;
     expect(Object.keys(cm.data)).toEqual(['axonserver.properties']);
     expect(cm.data['axonserver.properties']).toContain('axoniq.axonserver.standalone=true\n');
     const c = container(find(dev, 'StatefulSet', 'axonserver'));
@@ -194,7 +196,7 @@ describe('editions', () => {
       name: 'license', secret: { secretName: 'axoniq-license', items: [{ key: 'axoniq.license', path: 'axoniq.license' }], defaultMode: 0o440 },
     });
     // the licence directory is on the writable data volume
-    expect(find(prod, 'ConfigMap', 'axonserver-config').data['axonserver.properties']).toContain('axoniq.axonserver.enterprise.licenseDirectory=/axonserver/data/license\n');
+    expect(propertiesOf(prod)).toContain('axoniq.axonserver.enterprise.licenseDirectory=/axonserver/data/license\n');
   });
 });
 
@@ -207,7 +209,7 @@ describe('secrets are referenced, never rendered', () => {
 
   it('mounts the system token file from its Secret', () => {
     expect(c.volumeMounts).toContainEqual({ name: 'system-token', mountPath: '/axonserver/secrets/system-token', readOnly: true });
-    expect(find(prod, 'ConfigMap', 'axonserver-config').data['axonserver.properties'])
+    expect(propertiesOf(prod))
       .toContain('axoniq.axonserver.accesscontrol.systemtokenfile=/axonserver/secrets/system-token/token\n');
   });
 

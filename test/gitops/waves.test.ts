@@ -1,6 +1,6 @@
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { WAVE } from '../../src/domain/waves';
-import { renderOutput } from '../../src/synth/render';
+import { renderOutput, synthesizeParts } from '../../src/synth/render';
 import { SchemaValidator } from '../../src/validate/schema-validator';
 import { fixture, find, prodWith, synthText } from '../helpers';
 
@@ -10,32 +10,46 @@ const waveOf = (objects: readonly any[], kind: string, name: string) => wave(fin
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
 
 describe('sync waves', () => {
-  it('annotates every object in dist/prod except hooks', () => {
-    for (const o of prod) {
-      if (o.kind === 'Job') continue;
-      expect(Number.isInteger(wave(o))).toBe(true);
-    }
+  it('annotates every object in dist/prod, hooks too (their order among the waves)', () => {
+    for (const o of prod) expect(Number.isInteger(wave(o))).toBe(true);
   });
 
   it('puts StorageClasses, ConfigMaps, NetworkPolicies and PDBs first, then Services', () => {
+    const kinds = ['StorageClass', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget'];
+    expect(prod.filter((o) => kinds.includes(o.kind)).length).toBeGreaterThan(5);
     for (const o of prod) {
-      if (['StorageClass', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget'].includes(o.kind)) expect(wave(o)).toBe(WAVE.config);
+      if (kinds.includes(o.kind)) expect(wave(o)).toBe(WAVE.config);
     }
     for (const name of [...NODES, 'axonserver-grpc', 'axonserver-ui']) expect(waveOf(prod, 'Service', name)).toBe(WAVE.services);
     expect(WAVE.config).toBeLessThan(WAVE.services);
   });
 
-  it('gives the five prod nodes five distinct waves after config and Services: non-voters first, then voters in config order', () => {
+  it('syncs the bootstrap node first, then the non-voters, then the other voters, each with its own wave after config and Services', () => {
     const waves = NODES.map((n) => waveOf(prod, 'StatefulSet', n));
     expect(new Set(waves).size).toBe(5);
     expect(Math.min(...waves)).toBeGreaterThan(WAVE.services);
     const order = [...NODES].sort((a, b) => waveOf(prod, 'StatefulSet', a) - waveOf(prod, 'StatefulSet', b));
-    expect(order).toEqual(['axonserver-archive-1', 'axonserver-archive-2', 'axonserver-1', 'axonserver-2', 'axonserver-3']);
+    expect(order[0]).toBe('axonserver-1'); // the cluster template's `first`
+    expect(order.slice(1, 3).sort()).toEqual(['axonserver-archive-1', 'axonserver-archive-2']);
+    expect(order.slice(3).sort()).toEqual(['axonserver-2', 'axonserver-3']);
+    const cm = find(prod, 'ConfigMap', 'axonserver-cluster-template');
+    expect(parse((cm as any).data['cluster-template.yml']).axoniq.axonserver['cluster-template'].first).toBe('axonserver-1.orders-prod.svc.cluster.local:8224');
   });
 
-  it('puts apps after every Axon Server node', () => {
-    const lastNode = Math.max(...NODES.map((n) => waveOf(prod, 'StatefulSet', n)));
-    for (const o of prod.filter((x) => x.kind === 'Deployment')) expect(wave(o)).toBeGreaterThan(lastNode);
+  it('ends each node\'s wave with its gate, before the next node', () => {
+    const byWave = NODES.map((n) => [waveOf(prod, 'StatefulSet', n), n] as const).sort(([a], [b]) => a - b);
+    byWave.forEach(([nodeWave, node], i) => {
+      const gate = find(prod, 'Job', `${node}-gate`);
+      expect(gate.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+      expect(wave(gate)).toBe(nodeWave + 1);
+      if (i + 1 < byWave.length) expect(wave(gate)).toBeLessThan(byWave[i + 1][0]);
+    });
+  });
+
+  it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
+    const parts = synthesizeParts(fixture('prod').model);
+    expect(parts.apps.map((o) => o.kind).sort()).toEqual(['Deployment', 'Deployment', 'Deployment', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'Service']);
+    expect(parts['axon-server'].some((o) => o.kind === 'Deployment')).toBe(false);
   });
 
   it('orders a promotion: green (becoming SERVING) first, then the live Service, then blue (going STANDING_BY)', () => {
@@ -84,22 +98,59 @@ describe('protection of stateful objects', () => {
 
 describe('Argo CD Applications', () => {
   const tree = renderOutput(['dev', 'staging', 'prod'].map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })));
-  const application = (env: string) => parse(tree.get(`argocd/${env}.yaml`)!);
+  const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
+  const argo = (env: string) => objectsOf(tree.get(`argocd/${env}.yaml`)!);
+  /** The Axon Server Application of an environment (the one that creates the namespace). */
+  const application = (env: string) => argo(env).find((o) => o.kind === 'Application' && o.metadata.name.endsWith('-axon-server'));
 
-  it('writes one per environment to dist/argocd/<env>.yaml', () => {
+  it('writes an AppProject and two Applications per environment to dist/argocd/<env>.yaml', () => {
     expect([...tree.keys()].filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/dev.yaml', 'argocd/prod.yaml', 'argocd/staging.yaml']);
-    for (const env of ['dev', 'staging', 'prod']) expect(application(env)).toMatchObject({ kind: 'Application', apiVersion: 'argoproj.io/v1alpha1' });
+    expect(argo('prod').map((o) => `${o.kind}/${o.metadata.name} wave ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`)).toEqual([
+      'AppProject/orders-prod wave -1', 'Application/orders-prod-axon-server wave 0', 'Application/orders-prod-apps wave 1',
+    ]);
   });
 
-  it('syncs dist/prod into the namespace, automated with prune and self-heal, CreateNamespace and PruneLast', () => {
-    const app = application('prod');
-    expect(app.metadata).toMatchObject({ name: 'orders-prod', namespace: 'argocd' });
-    expect(app.spec.project).toBe('orders');
-    expect(app.spec.source).toEqual({ repoURL: 'https://git.example.com/platform/orders-deploy.git', targetRevision: 'main', path: 'dist/prod' });
-    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'orders-prod' });
-    expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
-    expect(app.metadata.finalizers).toBeUndefined();
+  it('syncs the cluster and the apps independently, each automated with prune and self-heal and PruneLast', () => {
+    const [, cluster, apps] = argo('prod');
+    expect(cluster.spec.source).toEqual({ repoURL: 'https://git.example.com/platform/orders-deploy.git', targetRevision: 'main', path: 'dist/prod/axon-server' });
+    expect(apps.spec.source.path).toBe('dist/prod/apps');
+    for (const app of [cluster, apps]) {
+      expect(app.metadata.namespace).toBe('argocd');
+      expect(app.spec.project).toBe('orders-prod');
+      expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'orders-prod' });
+      expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      expect(app.metadata.finalizers).toBeUndefined();
+    }
+    expect(cluster.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
+    expect(apps.spec.syncPolicy.syncOptions).toEqual(['PruneLast=true']);
+    expect(apps.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
+  });
+
+  it('renders an AppProject with least privilege: this repository and destination, only the kinds emitted, cluster-scoped ones by name', () => {
+    const project = argo('prod')[0];
+    expect(project.spec).toEqual({
+      description: 'axon-deploy: orders-prod-axon-server, orders-prod-apps',
+      sourceRepos: ['https://git.example.com/platform/orders-deploy.git'],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'orders-prod' }],
+      clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace', name: 'orders-prod' },
+        { group: 'storage.k8s.io', kind: 'StorageClass', name: 'axon-archive' },
+        { group: 'storage.k8s.io', kind: 'StorageClass', name: 'axon-fast' },
+      ],
+      namespaceResourceWhitelist: [
+        { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' },
+        { group: 'batch', kind: 'Job' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' }, { group: 'policy', kind: 'PodDisruptionBudget' },
+      ],
+    });
+    const kinds = new Set(fixture('prod').objects.map((o) => o.kind));
+    for (const k of project.spec.namespaceResourceWhitelist) expect(kinds.has(k.kind)).toBe(true);
+  });
+
+  it('uses an existing project when told not to render one', () => {
+    const { model } = synthText('prod', prodWith((c) => { (c.argocd as any).project = 'default'; (c.argocd as any).createProject = false; }));
+    const objects = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
+    expect(objects.map((o) => o.kind)).toEqual(['Application', 'Application']);
+    for (const o of objects) expect(o.spec.project).toBe('default');
   });
 
   it('uses a cluster name as destination when given', () => {
@@ -112,21 +163,21 @@ describe('Argo CD Applications', () => {
     });
     expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
     const { model } = synthText('prod', prodWith((c) => { (c.argocd as any).enforcePodSecurity = true; }));
-    const app = parse(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
+    const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
     expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   it('can turn automated sync off', () => {
     const text = prodWith((c) => { (c.argocd as any).syncPolicy = { automated: { enabled: false } }; });
     const { model } = synthText('prod', text);
-    const app = parse(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
+    const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
     expect(app.spec.syncPolicy.automated).toBeUndefined();
     expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
   });
 
-  it('validates against the Argo CD v3.5.1 Application CRD schema', () => {
+  it('validates against the Argo CD v3.5.1 Application and AppProject CRD schemas', () => {
     const validator = new SchemaValidator();
-    for (const env of ['dev', 'staging', 'prod']) expect(validator.validate(application(env))).toEqual([]);
+    for (const env of ['dev', 'staging', 'prod']) for (const o of argo(env)) expect(validator.validate(o)).toEqual([]);
     // and the check is real: a misspelt field fails
     expect(validator.validate({ ...application('prod'), spec: { ...application('prod').spec, sourc: {} } }))
       .toEqual([{ path: 'spec', message: 'must NOT have additional properties (sourc)' }]);

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { writeTree } from '../../src/synth/output';
 import { checkRestricted, checkSecretHygiene, podSpecOf } from '../../src/validate/policies';
 import { SchemaValidator, validateDirectory } from '../../src/validate/schema-validator';
@@ -7,13 +7,14 @@ import { fixtureTree, tempDir } from '../helpers';
 const tree = fixtureTree();
 const objects = [...tree.entries()]
   .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
-  .map(([file, content]) => ({ file, obj: parse(content) }));
+  .flatMap(([file, content]) => parseAllDocuments(content).map((d) => ({ file, obj: d.toJS() })));
 const validator = new SchemaValidator();
 
 describe('every synthesized object', () => {
   it('is covered (sanity: all environments and the Argo CD Applications)', () => {
     expect(objects.length).toBeGreaterThan(50);
-    expect(objects.filter((o) => o.obj.kind === 'Application')).toHaveLength(3);
+    expect(objects.filter((o) => o.obj.kind === 'Application')).toHaveLength(6);
+    expect(objects.filter((o) => o.obj.kind === 'AppProject')).toHaveLength(3);
   });
 
   it.each(objects.map((o) => [o.file, o.obj]))('%s matches the Kubernetes 1.27 / Argo CD v3.5.1 schema, unknown fields included', (_, obj) => {

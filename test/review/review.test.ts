@@ -200,8 +200,14 @@ describe('data at risk and quorum', () => {
       c.axonServer.nodes.splice(4, 1);
       delete c.axonServer.replicationGroups[0].roles['axonserver-archive-2'];
     }));
-    expect(lines(r, 'blocker')).toEqual(['statefulset-removed statefulset/axonserver-archive-2: removes the StatefulSet of Axon Server node axonserver-archive-2 (its event store)']);
-    expect(findingsOf(r, 'statefulset-removed')[0].details.join('\n')).toContain('delete-node-from-replication-group');
+    expect(lines(r, 'blocker')).toEqual(['statefulset-removed statefulset/axonserver-archive-2: removes Axon Server node axonserver-archive-2 (its StatefulSet and event store)']);
+    const steps = findingsOf(r, 'statefulset-removed')[0].details;
+    expect(steps.map((d) => d.slice(0, 3))).toEqual(['Arg', '1. ', '2. ', '3. ', '4. ', '5. ', '6. ']);
+    expect(steps[1]).toContain('`java -jar axonserver-cli.jar delete-node-from-replication-group -g orders -n axonserver-archive-2 -S http://<another node>.orders-prod.svc.cluster.local:8024 -t <system token>`, then `java -jar axonserver-cli.jar unregister-node -n axonserver-archive-2');
+    expect(steps[3]).toBe('3. Delete the StatefulSet: `kubectl -n orders-prod delete statefulset axonserver-archive-2` (the pod stops; its volumes stay).');
+    expect(steps[4]).toBe('4. Delete its headless Service: `kubectl -n orders-prod delete service axonserver-archive-2`.');
+    expect(steps[5]).toBe('5. When its event store is no longer needed, delete its claims: `kubectl -n orders-prod delete pvc events-axonserver-archive-2-0 data-axonserver-archive-2-0 log-axonserver-archive-2-0`.');
+    expect(steps[6]).toContain('the PersistentVolumes become Released and their disks keep costing money');
   });
 
   it('removing a StorageClass', () => {
@@ -236,9 +242,61 @@ describe('moving an environment', () => {
       (c.argocd as any).targetRevision = 'release';
     }));
     expect(lines(r, 'blocker')).toEqual([
-      'environment-moved application/orders-prod: changes the destination of Argo CD Application orders-prod (server https://kubernetes.default.svc → cluster prod-eu)',
+      'environment-moved argocd/prod: changes the Argo CD destination of prod (server https://kubernetes.default.svc → cluster prod-eu)',
     ]);
-    expect(lines(r, 'warning')).toEqual(['application-changed application/orders-prod: changes Argo CD Application orders-prod: spec.source.targetRevision']);
+    expect(lines(r, 'warning')).toEqual([
+      'application-changed application/orders-prod-apps: changes Argo CD Application orders-prod-apps: spec.source.targetRevision',
+      'application-changed application/orders-prod-axon-server: changes Argo CD Application orders-prod-axon-server: spec.source.targetRevision',
+    ]);
+  });
+});
+
+describe('security downgrades are blockers', () => {
+  it('turning access control off', () => {
+    const secured = prodSnapshot();
+    const open = prodSnapshot((c) => { c.axonServer.accessControl = { enabled: false }; c.apps.forEach((a) => { delete (a as any).tokenSecret; }); });
+    expect(lines(review(secured, open), 'blocker')).toEqual([
+      'access-control-off axonserver/access-control: turns Axon Server access control off: any client that reaches the nodes can then read and write every context, and the admin REST API needs no token',
+    ]);
+  });
+
+  it('removing or widening a NetworkPolicy', () => {
+    expect(lines(review(base, prodSnapshot((c) => { c.axonServer.networkPolicy = { enabled: false }; })), 'blocker')).toEqual([
+      'network-policy-weakened networkpolicy/axonserver: removes NetworkPolicy axonserver: every pod in the cluster can then reach the pods it protected',
+    ]);
+    const widened = review(base, prodSnapshot((c) => { c.axonServer.networkPolicy = { allowedNamespaces: ['monitoring'] }; }));
+    expect(lines(widened, 'blocker')).toEqual([
+      'network-policy-weakened networkpolicy/axonserver: widens NetworkPolicy axonserver: admits {"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}},"podSelector":{}} to port 8124; {"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}},"podSelector":{}} to port 8024',
+    ]);
+    // narrowing is not a downgrade
+    expect(lines(review(prodSnapshot((c) => { c.axonServer.networkPolicy = { allowedNamespaces: ['monitoring'] }; }), base), 'blocker')).toEqual([]);
+  });
+
+  it('a pod losing a restricted control (dist/ edited by hand)', () => {
+    const head = editDist(base, 'StatefulSet/axonserver-1', (o) => { o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; });
+    expect(lines(review(base, head), 'blocker')).toEqual(['pod-security-weakened statefulset/axonserver-1: StatefulSet axonserver-1 loses a control of the restricted Pod Security profile']);
+    expect(findingsOf(review(base, head), 'pod-security-weakened')[0].details[0]).toBe('- `spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation: must be false`');
+  });
+
+  it('a value that came from a Secret written as a literal', () => {
+    const withSecret = prodSnapshot((c) => { c.apps[0].env = { MAIL_KEY: { secretName: 'mail', key: 'key' } as any }; });
+    const literal = prodSnapshot((c) => { c.apps[0].env = { MAIL_KEY: { value: 'not-really', notSecret: 'a placeholder for tests' } as any }; });
+    expect(lines(review(withSecret, literal), 'blocker')).toEqual([
+      'secret-to-literal deployment/order-service-blue: Deployment order-service-blue: MAIL_KEY no longer comes from a Secret but from a literal in dist/',
+      'secret-to-literal deployment/order-service-green: Deployment order-service-green: MAIL_KEY no longer comes from a Secret but from a literal in dist/',
+    ]);
+  });
+});
+
+describe('removing an environment', () => {
+  it('warns that its workloads keep running, and says how to remove them', () => {
+    const without: Snapshot = { ...base, envs: new Map() };
+    const r = reviewSnapshots(base, without).find((x) => x.env === 'prod')!;
+    expect(lines(r, 'warning')).toEqual(['environment-removed environment/prod: removes environment prod: its workloads keep running in orders-prod, no longer managed']);
+    const details = findingsOf(r, 'environment-removed')[0].details.join('\n');
+    expect(details).toContain('The Applications orders-prod-axon-server, orders-prod-apps leave dist/argocd/');
+    expect(details).toContain('The Axon Server nodes (axonserver-1, axonserver-2, axonserver-3, axonserver-archive-1, axonserver-archive-2) are protected');
+    expect(details).toContain('`kubectl delete storageclass axon-archive axon-fast`');
   });
 });
 
@@ -284,7 +342,7 @@ describe('warnings', () => {
       'axon-image-change statefulset/*: changes the Axon Server image (axoniq/axonserver:2025.1.5-jdk-17-nonroot → axoniq/axonserver:2025.2.0-jdk-17-nonroot) on 5 nodes',
     ]);
     expect(findingsOf(r, 'axon-image-change')[0].details[0]).toBe(
-      'Argo CD rolls one node per wave, each healthy before the next: axonserver-archive-1 (wave 10), then axonserver-archive-2 (wave 11), then axonserver-1 (wave 12), then axonserver-2 (wave 13), then axonserver-3 (wave 14).',
+      'Argo CD rolls one node per wave, each healthy before the next: axonserver-1 (wave 10), then axonserver-archive-1 (wave 1342), then axonserver-archive-2 (wave 2580), then axonserver-2 (wave 4050), then axonserver-3 (wave 4812).',
     );
     expect(lines(r, 'blocker')).toEqual([]);
   });
@@ -295,6 +353,15 @@ describe('warnings', () => {
     expect(lines(r, 'warning')).toEqual([
       'cleanup-drops-database app/order-service-blue: order-service-blue is cleaned up: the cleanup Job drops database orders_view_blue and the tokens of processors ending in -blue',
     ]);
+  });
+
+  it('adding a SECONDARY node leaves the other nodes\' waves unchanged: only the new node appears', () => {
+    const r = review(base, prodSnapshot((c) => {
+      c.axonServer.nodes.push({ name: 'axonserver-archive-3', zone: 'europe-west4-c', volumes: { events: { size: '4Ti', storageClass: 'axon-archive' }, data: { size: '10Gi', storageClass: 'axon-fast' }, log: { size: '20Gi', storageClass: 'axon-fast' } } });
+      c.axonServer.replicationGroups[0].roles['axonserver-archive-3'] = 'SECONDARY';
+    }));
+    const changedNodes = r.changes.filter((c) => c.kind === 'StatefulSet' || (c.kind === 'Job' && c.name.endsWith('-gate')));
+    expect(changedNodes.map((c) => `${c.change} ${c.kind}/${c.name}`)).toEqual(['added Job/axonserver-archive-3-gate', 'added StatefulSet/axonserver-archive-3']);
   });
 
   it('a strategy change', () => {
@@ -363,9 +430,20 @@ describe('axon-deploy review on a git repository', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('- **stale-dist** `dist/prod`: dist/ is not what config/ produces for prod (3 files differ)');
     expect(r.stdout).toContain('Run `axon-deploy synth` and commit the result.');
-    expect(r.stdout).toContain('- `prod/deployment-order-service-blue.yaml`');
+    expect(r.stdout).toContain('- `prod/apps/deployment-order-service-blue.yaml`');
     expect(r.stdout).not.toContain('To do this on purpose, acknowledge it: `--allow stale-dist');
     expect(r.stdout).toContain('> Note: `--allow stale-dist:prod/dist/prod` cannot be acknowledged: fix the change.');
+  });
+
+  it('leaves the stale check to CI when the working tree pins another axon-deploy version (an upgrade under review)', async () => {
+    const dir = await repository();
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { 'axon-deploy': '99.0.0' } }));
+    const prod = path.join(dir, 'config', 'prod.yaml');
+    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('replicas: 3', 'replicas: 4'));
+    const r = await cli(['review'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('stale-dist');
+    expect(r.stdout).toMatch(/> Note: the working tree pins axon-deploy 99\.0\.0; this review runs \d+\.\d+\.\d+ \(the base's\), so whether dist\/ is what config\/ produces is left to CI's `axon-deploy synth --check`/);
   });
 
   it('blocks a config that does not build', async () => {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { Kubectl } from '../../src/validate/api-server';
 import { validateOnServer } from '../../src/validate/server-validation';
 import { writeTree } from '../../src/synth/output';
@@ -19,16 +19,16 @@ const kubectl = () => new Kubectl(kubectlBinary!, kubeconfig!);
 
 jest.setTimeout(120_000);
 
-/** The fixture output written to a fresh directory; with an edit, only the edited file's directory. */
-function dist(edit?: { file: string; change: (obj: any) => void }): string {
+/** The fixture output written to a fresh directory; with an edit (of the file's documents), only the edited file's environment. */
+function dist(edit?: { file: string; change: (docs: any[]) => void }): string {
   const dir = tempDir();
   const only = edit ? `${edit.file.split('/')[0]}/` : '';
   writeTree(dir, new Map([...fixtureTree()].filter(([f]) => f.startsWith(only))));
   if (edit) {
     const file = path.join(dir, edit.file);
-    const obj = parse(fs.readFileSync(file, 'utf8'));
-    edit.change(obj);
-    fs.writeFileSync(file, stringify(obj));
+    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+    edit.change(docs);
+    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
   }
   return dir;
 }
@@ -39,33 +39,34 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const result = validateOnServer(kubectl(), dir, dir);
     expect(result.problems).toEqual([]);
     expect(result.checked).toEqual(expect.arrayContaining([...FIXTURE_ENVIRONMENTS, ...FIXTURE_ENVIRONMENTS.map((e) => `argocd/${e}.yaml`)]));
-    expect(result.objects).toBe([...fixtureTree().keys()].filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml')).length);
+    const documents = [...fixtureTree()].filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml')).reduce((n, [, text]) => n + parseAllDocuments(text).length, 0);
+    expect(result.objects).toBe(documents);
   });
 
   it('fails an unknown field with the server\'s strict-decoding message, naming the object', () => {
-    const dir = dist({ file: 'prod/statefulset-axonserver-1.yaml', change: (o) => { o.spec.template.spec.containers[0].bogus = true; } });
+    const dir = dist({ file: 'prod/axon-server/statefulset-axonserver-1.yaml', change: ([o]) => { o.spec.template.spec.containers[0].bogus = true; } });
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^prod\/statefulset-axonserver-1\.yaml: StatefulSet\/axonserver-1: server: .*strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.bogus"/)]);
+    expect(problems).toEqual([expect.stringMatching(/^prod\/axon-server\/statefulset-axonserver-1\.yaml: StatefulSet\/axonserver-1: server: .*strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.bogus"/)]);
   });
 
   it('fails a privilege escalation with the Pod Security message', () => {
-    const dir = dist({ file: 'prod/deployment-order-service-blue.yaml', change: (o) => { o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; } });
+    const dir = dist({ file: 'prod/apps/deployment-order-service-blue.yaml', change: ([o]) => { o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; } });
     const { problems } = validateOnServer(kubectl(), dir, dir);
     expect(problems).toEqual([
-      'prod/deployment-order-service-blue.yaml: Deployment/order-service-blue: server: Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "order-service" must set securityContext.allowPrivilegeEscalation=false)',
+      'prod/apps/deployment-order-service-blue.yaml: Deployment/order-service-blue: server: Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "order-service" must set securityContext.allowPrivilegeEscalation=false)',
     ]);
   });
 
   it('fails what only a server knows: an immutable-field shape, a bad cross-field value', () => {
-    const dir = dist({ file: 'prod/service-axonserver-1.yaml', change: (o) => { o.spec.ports[0].targetPort = 'a-port-name-longer-than-fifteen'; } });
+    const dir = dist({ file: 'prod/axon-server/service-axonserver-1.yaml', change: ([o]) => { o.spec.ports[0].targetPort = 'a-port-name-longer-than-fifteen'; } });
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^prod\/service-axonserver-1\.yaml: Service\/axonserver-1: server: .*spec\.ports\[0\]\.targetPort/)]);
+    expect(problems).toEqual([expect.stringMatching(/^prod\/axon-server\/service-axonserver-1\.yaml: Service\/axonserver-1: server: .*spec\.ports\[0\]\.targetPort/)]);
   });
 
   it('fails an Argo CD Application the CRD refuses', () => {
-    const dir = dist({ file: 'argocd/prod.yaml', change: (o) => { o.spec.syncPolicy.retry.limit = 'five'; } });
+    const dir = dist({ file: 'argocd/prod.yaml', change: (docs) => { docs[1].spec.syncPolicy.retry.limit = 'five'; } });
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^argocd\/prod\.yaml: Application\/orders-prod: server: .*spec\.syncPolicy\.retry\.limit/)]);
+    expect(problems).toEqual([expect.stringMatching(/^argocd\/prod\.yaml: Application\/orders-prod-axon-server: server: .*spec\.syncPolicy\.retry\.limit/)]);
   });
 
   it('reports an API the server marks deprecated', () => {

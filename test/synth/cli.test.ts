@@ -67,7 +67,7 @@ describe('synth', () => {
     const dir = fixtureProject();
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('dist/prod: 25 objects; Argo CD Application: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-internal-token');
+    expect(r.stdout).toContain('dist/prod: 32 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-internal-token');
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(Object.fromEntries(fixtureTree()));
   });
@@ -211,7 +211,7 @@ describe('init', () => {
     expect(r.status).toBe(0);
     const repo = path.join(dir, 'deploy');
     expect([...readTree(repo).keys()].sort()).toEqual([
-      '.github/workflows/axon-deploy-review.yml', '.github/workflows/axon-deploy.yml', '.gitignore', 'README.md', 'cdk8s.yaml',
+      '.github/CODEOWNERS', '.github/workflows/axon-deploy-review.yml', '.github/workflows/axon-deploy.yml', '.gitignore', 'README.md', 'cdk8s.yaml',
       'config/_base.yaml', 'config/base.schema.json', 'config/schema.json', 'config/test.yaml', 'package.json',
     ]);
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -257,11 +257,11 @@ describe('validate', () => {
     let r = await cli(['validate'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\d+ objects in \d+ files under dist\/ match/);
-    const file = path.join(dir, 'dist', 'prod', 'service-axonserver-1.yaml');
+    const file = path.join(dir, 'dist', 'prod', 'axon-server', 'service-axonserver-1.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('publishNotReadyAddresses: true', 'publishNotReadyAdresses: true'));
     r = await cli(['validate'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('dist/prod/service-axonserver-1.yaml: Service/axonserver-1: schema: spec: must NOT have additional properties (publishNotReadyAdresses)');
+    expect(r.stderr).toContain('dist/prod/axon-server/service-axonserver-1.yaml: Service/axonserver-1: schema: spec: must NOT have additional properties (publishNotReadyAdresses)');
     r = await cli(['validate', '--out', 'nowhere'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no directory nowhere: run axon-deploy synth first');

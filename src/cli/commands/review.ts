@@ -5,10 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isRuleId, REVIEW_RULES, RULE_IDS } from '../../domain/rules';
-import { applyAllows, renderReport } from '../../review/report';
+import { Acknowledgement, applyAllows, renderReport } from '../../review/report';
 import { reviewSnapshots } from '../../review/review';
 import { checkoutRef, defaultBase, snapshotOfProject } from '../../review/snapshot';
-import { Command, listOption, stringOption, UsageError } from '../args';
+import { acknowledgementsFromReviews, CodeOwnersRule, parseCodeOwners, PullRequestReview, ReviewAcknowledgements } from '../../review/codeowners';
+import { PACKAGE_NAME, toolVersion } from '../../package-info';
+import { Command, listOption, ParsedArgs, stringOption, UsageError } from '../args';
 
 const ALLOW = /^([a-z-]+):([a-z0-9*-]+)\/(.+)$/;
 
@@ -22,6 +24,49 @@ export function parseAllows(values: readonly string[]): string[] {
   return [...values];
 }
 
+function readJson(option: string, file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--${option} ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** The acknowledgements of code owners' approving reviews (--reviews, --codeowners, --teams). */
+function reviewAcknowledgements(args: ParsedArgs, cwd: string): ReviewAcknowledgements {
+  const file = (name: string) => (typeof args.values[name] === 'string' ? path.resolve(cwd, args.values[name] as string) : undefined);
+  const reviewsFile = file('reviews');
+  if (!reviewsFile) {
+    if (file('codeowners') || file('teams')) throw new UsageError('--codeowners and --teams go with --reviews');
+    return { acknowledgements: [], ignored: [] };
+  }
+  const codeowners = file('codeowners');
+  if (!codeowners) throw new UsageError('--reviews needs --codeowners <file>: only code owners may acknowledge a blocker');
+  const reviews = readJson('reviews', reviewsFile);
+  if (!Array.isArray(reviews)) throw new UsageError(`--reviews ${reviewsFile}: expected the JSON array GitHub's "list reviews for a pull request" returns`);
+  let rules: CodeOwnersRule[];
+  try {
+    rules = parseCodeOwners(fs.readFileSync(codeowners, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--codeowners ${codeowners}: ${(err as Error).message}`);
+  }
+  const teams = file('teams') ? readJson('teams', file('teams')!) as Record<string, string[]> : {};
+  const result = acknowledgementsFromReviews(reviews as PullRequestReview[], rules, teams, stringOption(args, 'config', 'config'));
+  parseAllows(result.acknowledgements.map((a) => a.allow));
+  return result;
+}
+
+/** The exact axon-deploy version the project's package.json pins, if it pins one. */
+function pinnedToolVersion(dir: string): string | undefined {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const spec = pkg.devDependencies?.[PACKAGE_NAME] ?? pkg.dependencies?.[PACKAGE_NAME];
+    return spec && /^\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec) ? spec : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'explain what a change does to the clusters, and block what a live cluster would refuse or what loses data',
@@ -30,6 +75,9 @@ export const reviewCommand: Command = {
     { name: 'config', type: 'string', value: '<dir>', default: 'config', description: 'Directory of the environment files, relative to the repository root.' },
     { name: 'out', type: 'string', value: '<dir>', default: 'dist', description: 'Directory of the synthesized manifests, relative to the repository root.' },
     { name: 'allow', type: 'string', multiple: true, value: '<rule>:<env>/<object>', description: 'Acknowledge one blocker, exactly as the report names it, e.g. volume-resize:prod/statefulset/axonserver-1.' },
+    { name: 'reviews', type: 'string', value: '<file>', description: 'Pull-request reviews as GitHub\'s API lists them (JSON): the `/allow` lines of each reviewer\'s latest review count when it approves and the reviewer is a code owner (--codeowners) of the environment\'s config file.' },
+    { name: 'codeowners', type: 'string', value: '<file>', description: 'With --reviews: the CODEOWNERS file of the base branch.' },
+    { name: 'teams', type: 'string', value: '<file>', description: 'With --reviews: members of the teams CODEOWNERS names, as JSON { "@org/team": ["login", …] }.' },
     { name: 'report', type: 'string', value: '<file>', description: 'Also write the report to this file (e.g. for a pull-request comment).' },
   ],
   notes: [
@@ -38,7 +86,9 @@ export const reviewCommand: Command = {
   ],
   exitCodes: [[0, 'no blockers (or all acknowledged)'], [1, 'blockers'], [2, 'usage error (unknown option or rule, no git repository, unknown base)']],
   run(args, io) {
-    const allows = parseAllows(listOption(args, 'allow'));
+    const allows: (string | Acknowledgement)[] = parseAllows(listOption(args, 'allow'));
+    const fromReviews = reviewAcknowledgements(args, io.cwd);
+    allows.push(...fromReviews.acknowledgements);
     const layout = { config: stringOption(args, 'config', 'config'), out: stringOption(args, 'out', 'dist') };
     let base: string;
     let baseLabel: string;
@@ -57,10 +107,19 @@ export const reviewCommand: Command = {
     }
     try {
       const before = snapshotOfProject(baseDir, layout);
-      const after = snapshotOfProject(io.cwd, layout, true);
-      const notes = before.configErrors.length > 0
-        ? [`the config at the base does not build with this version of axon-deploy (${before.configErrors.length} error${before.configErrors.length === 1 ? '' : 's'}); release and role checks compare only the rendered objects`]
-        : [];
+      // dist/ is checked against config/ only when the working tree uses this version of the tool:
+      // a pull request that upgrades axon-deploy is reviewed with the base's version, and its own
+      // CI (synth --check) proves dist/ with the new one.
+      const pinned = pinnedToolVersion(io.cwd);
+      const sameTool = pinned === undefined || pinned === toolVersion();
+      const after = snapshotOfProject(io.cwd, layout, sameTool);
+      const notes = [
+        ...(before.configErrors.length > 0
+          ? [`the config at the base does not build with this version of axon-deploy (${before.configErrors.length} error${before.configErrors.length === 1 ? '' : 's'}); release and role checks compare only the rendered objects`]
+          : []),
+        ...fromReviews.ignored,
+        ...(sameTool ? [] : [`the working tree pins axon-deploy ${pinned}; this review runs ${toolVersion()} (the base's), so whether dist/ is what config/ produces is left to CI's \`axon-deploy synth --check\``]),
+      ];
       const result = applyAllows(reviewSnapshots(before, after), allows);
       const report = renderReport(result, { base: baseLabel, head: 'the working tree', notes });
       io.stdout(report);

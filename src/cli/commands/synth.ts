@@ -67,7 +67,7 @@ function check(tree: OutputTree, target: string, outDir: string, configDir: stri
 
 function summary(model: EnvironmentModel, tree: OutputTree, outDir: string): string {
   const objects = [...tree.keys()].filter((f) => f.startsWith(`${model.name}/`) && f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml')).length;
-  const lines = [`${outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Application: ${outDir}/argocd/${model.name}.yaml` : ''}`];
+  const lines = [`${outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Applications: ${outDir}/argocd/${model.name}.yaml` : ''}`];
   if (model.secrets.length > 0) lines.push(`  needs Secrets in ${model.namespace}: ${model.secrets.map((s) => s.name).join(', ')} (see ${outDir}/${model.name}/TOPOLOGY.md)`);
   return `${lines.join('\n')}\n`;
 }
