@@ -23,7 +23,8 @@ export function renderTopology(model: EnvironmentModel, sourceFile: string): str
     for (const n of nodes) {
       const roles = n.roles.filter((r) => r.group !== ADMIN_GROUP).map((r) => `${r.group}: ${r.role}`);
       const storage = n.claims.map((v) => `${v.name} ${v.size}${v.storageClass ? ` ${v.storageClass}` : ''}`);
-      const shape = n.voter ? ['[', ']'] : ['([', '])'];
+      const primary = n.roles.some((r) => r.role === 'PRIMARY') || ax.edition === 'standard';
+      const shape = primary ? ['[', ']'] : ['([', '])'];
       lines.push(`${zone ? '    ' : '  '}${id('node', n.name)}${shape[0]}${label([`<b>${n.name}</b>`, ...(roles.length ? roles : [ax.edition === 'standard' ? 'standalone' : 'no role']), ...storage])}${shape[1]}`);
     }
     if (zone) lines.push('  end');
@@ -38,7 +39,7 @@ export function renderTopology(model: EnvironmentModel, sourceFile: string): str
   // Apps: colours with version, phase and replicas; Services pointing at colours.
   for (const app of model.apps) lines.push(...appLines(app, model));
 
-  const legend = '[boxes] vote in a replication group, (rounded) do not; {{hexagons}} are replication groups; dotted arrows show which context an app uses.';
+  const legend = '[boxes] are PRIMARY in some replication group (a group stays available while a majority of its primaries is up), (rounded) have other roles; {{hexagons}} are replication groups; dotted arrows show which context an app uses.';
   return [
     `# Topology of ${model.name}`,
     '',
