@@ -86,8 +86,13 @@ export type ProdConfig = {
   apps: {
     [key: string]: unknown;
     name: string;
-    release: { strategy: string; colors?: Record<string, { version: string; phase: string; replicas?: number }>; version?: string };
+    release: {
+      strategy: string; colors?: Record<string, { version: string; phase: string; replicas?: number }>; version?: string;
+      adopt?: string; gate?: { enabled?: boolean; timeoutSeconds?: number };
+    };
     env?: Record<string, string>;
+    readModel?: Record<string, unknown>;
+    sideEffects?: { processingGroups: string[]; tokenStore?: Record<string, unknown> };
   }[];
 };
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AppRelease } from '../constructs/app-release';
 import { ArgoCdApplication, ArgoCdProject, ResourceKind } from '../constructs/argocd-application';
 import { AxonServerCluster } from '../constructs/axon-server-cluster';
+import { ConfigFiles } from '../constructs/config-files';
 import { StorageClasses } from '../constructs/storage-classes';
 import type { ArgoCdModel, EnvironmentModel } from '../model/types';
 
@@ -23,8 +24,16 @@ export class AxonServerChart extends Chart {
 export class AppsChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     super(scope, id, { namespace: props.model.namespace });
-    for (const app of props.model.apps) new AppRelease(this, app.name, { app });
+    addApps(this, props.model);
   }
+}
+
+/** The app releases of an environment and what their Jobs share. */
+function addApps(scope: Construct, model: EnvironmentModel): void {
+  const support = model.appSupport;
+  if (support.gateScript) new ConfigFiles(scope, 'GateScript', { config: support.gateScript });
+  if (support.sqlScripts) new ConfigFiles(scope, 'SqlScripts', { config: support.sqlScripts });
+  for (const app of model.apps) new AppRelease(scope, app.name, { app });
 }
 
 /**
@@ -35,7 +44,7 @@ export class EnvironmentChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     super(scope, id, { namespace: props.model.namespace });
     new AxonServerCluster(this, 'AxonServer', { model: props.model.axonServer });
-    for (const app of props.model.apps) new AppRelease(this, app.name, { app });
+    addApps(this, props.model);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   AXON_NAME, dnsLabelProblem, dnsSubdomainProblem, ENV_NAME, labelKeyProblem, labelValueProblem,
   parseImageReference, Problem, quantityProblem, QuantityKind, versionProblem,
 } from './formats';
-import { PHASES } from '../domain/phases';
+import { COLORS, PHASES } from '../domain/phases';
 import { ROLES } from '../domain/roles';
 
 // ---------------------------------------------------------------------------------------------
@@ -221,6 +221,11 @@ const blueGreenSchema = z.strictObject({
   strategy: z.literal('blueGreen').describe('Two colour-suffixed Deployments, each with its own processors and read model.'),
   colors: z.strictObject({ blue: colorSchema, green: colorSchema }).describe('The two colours.'),
   standbyReplicas: z.int().min(1).default(1).describe('Replicas of a STANDING_BY colour (kept processing events for instant rollback).'),
+  gate: z.strictObject({
+    enabled: z.boolean().default(true).describe('Before the live Service switches to the SERVING colour, a Job waits until every streaming processor of the colour has caught up and is not replaying (asked of Axon Server); it fails the sync, before the switch, when they have not within the timeout.'),
+    timeoutSeconds: seconds(30).default(300).describe('How long the gate waits before it fails the sync.'),
+  }).default({ enabled: true, timeoutSeconds: 300 }).describe('The caught-up gate before the switch.'),
+  adopt: z.enum(COLORS).optional().describe('Moving from rolling to blueGreen: the colour that takes over the rolling app\'s processor names (no suffix) and database (no colour), so nothing replays. Keep it while that colour runs.'),
   cleanup: z.strictObject({
     ttlSecondsAfterFinished: seconds(0).default(86400).describe('Seconds a finished cleanup Job is kept (for its logs).'),
     backoffLimit: z.int().min(0).default(2).describe('Retries of a failed cleanup.'),
@@ -232,6 +237,7 @@ const blueGreenSchema = z.strictObject({
 const rollingSchema = z.strictObject({
   strategy: z.literal('rolling').describe('One Deployment updated in place, for apps that need no replay.'),
   version: version(),
+  adopt: z.enum(COLORS).optional().describe('Moving from blueGreen back to rolling: the colour whose processor names (its suffix) and database the rolling Deployment continues with, so nothing replays.'),
   ...podRollout,
 });
 
@@ -267,10 +273,26 @@ export const appSchema = z.strictObject({
       .describe('Base name of the read-model database; each colour uses <database>_<colour>.'),
     credentialsSecret: secretName('the database username and password'),
     maintenanceDatabase: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a database name' }).default('postgres')
-      .describe('Database the cleanup Job connects to, to drop the colour\'s database (a database cannot be dropped over a connection to itself).'),
+      .describe('Database the database Jobs connect to when they create and drop the colours\' databases (a database cannot be dropped over a connection to itself).'),
     usernameKey: z.string().default('username').describe('Key of the username in credentialsSecret.'),
     passwordKey: z.string().default('password').describe('Key of the password in credentialsSecret.'),
+    manage: z.boolean().default(true).describe('Create each colour\'s database before its Deployment and drop it at CLEANING_UP, with Jobs (PostgreSQL: jdbc:postgresql: URLs). Set false to create and drop them yourself.'),
+    adminCredentialsSecret: secretName('a database user that may create and drop the colours\' databases (same keys); the databases are then owned by the app\'s user').optional()
+      .describe('Secret of a database user with CREATEDB, and membership in the app\'s role, that creates and drops the colours\' databases. @default - the app\'s own credentials (its user then needs CREATEDB)'),
   }).optional().describe('Read-model database (SPRING_DATASOURCE_*); with blueGreen each colour gets its own database.'),
+  sideEffects: z.strictObject({
+    processingGroups: z.array(z.string().min(1)).describe('Processing groups with side effects (e-mails, payments, outgoing calls, sagas that issue commands). Empty: the app declares it has none.'),
+    tokenStore: z.strictObject({
+      jdbcUrl: checked(z.string(), (v) => (/^jdbc:[a-z0-9]+:\/\/[^/?]+\/?(\?.*)?$/.test(v) ? undefined : { message: 'expected a JDBC URL without database, like jdbc:postgresql://orders-db:5432', hint: 'the database comes from `database`' }))
+        .describe('JDBC URL of the server holding the shared token store, without database name.'),
+      database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a database name of lowercase letters, digits and "_"' }).describe('Database of the shared token store (the same for every colour).'),
+      credentialsSecret: secretName('the token store\'s username and password'),
+      usernameKey: z.string().default('username').describe('Key of the username in credentialsSecret.'),
+      passwordKey: z.string().default('password').describe('Key of the password in credentialsSecret.'),
+      table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a table name' }).default('token_entry').describe('Token table (JPA: token_entry; JdbcTokenStore: tokenentry).'),
+      processorNameColumn: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a column name' }).default('processor_name').describe('Processor-name column (JPA: processor_name; JdbcTokenStore: processorname).'),
+    }).optional().describe('The token store shared by every colour for the side-effect processing groups (required when there are any).'),
+  }).optional().describe('Side effects across colours: these processing groups keep one (unsuffixed) processor name in every colour, with tokens in one shared token store, so token claims let exactly one instance handle each event; the app starts them only in the live colour (see the README).'),
   env: recordOf(
     z.union([
       z.string(),
@@ -345,20 +367,29 @@ export const argoCdSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Gates
+// Jobs
 
 export const DEFAULT_GATE_IMAGE = 'gcr.io/distroless/nodejs20-debian12:nonroot';
+export const DEFAULT_POSTGRES_IMAGE = 'postgres:17-alpine';
 
-export const gatesSchema = z.strictObject({
-  image: checked(z.string(), (v) => {
-    const ref = parseImageReference(v);
-    if (!ref) return 'expected an image reference like gcr.io/distroless/nodejs20-debian12:nonroot';
-    if (!ref.tag && !ref.digest) return 'expected an image with a tag or digest';
-    return undefined;
-  }).default(DEFAULT_GATE_IMAGE).describe('Image that runs the gate Jobs: any image whose entrypoint runs `node <file>` (Node.js 18 or later), non-root. Pin it by digest in production.'),
-  runAsUser: z.int().min(1).default(65532).describe('User (and group) id of the gate Jobs; 65532 is the distroless nonroot user.'),
-  imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the gate image.'),
-}).describe('The Jobs that gate sync waves on what Axon Server reports.');
+const jobImage = (example: string) => checked(z.string(), (v) => {
+  const ref = parseImageReference(v);
+  if (!ref) return `expected an image reference like ${example}`;
+  if (!ref.tag && !ref.digest) return 'expected an image with a tag or digest';
+  return undefined;
+});
+
+export const jobsSchema = z.strictObject({
+  gateImage: jobImage(DEFAULT_GATE_IMAGE).default(DEFAULT_GATE_IMAGE)
+    .describe('Image of the gate Jobs (node and processor gates): any image whose entrypoint runs `node <file>` (Node.js 18 or later). Pin it by digest in production.'),
+  gateRunAsUser: z.int().min(1).default(65532).describe('User (and group) id of the gate Jobs; 65532 is the distroless nonroot user.'),
+  postgresImage: jobImage(DEFAULT_POSTGRES_IMAGE).default(DEFAULT_POSTGRES_IMAGE)
+    .describe('Image with psql for the read-model database Jobs (create a colour\'s database, drop it at cleanup). Pin it by digest in production.'),
+  postgresRunAsUser: z.int().min(1).default(70).describe('User (and group) id of the database Jobs; 70 is the postgres user of the Alpine images.'),
+  imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the Job images.'),
+}).describe('The Jobs axon-deploy runs between sync waves: gates that wait for Axon Server, and database Jobs.');
+
+export type JobsConfig = z.output<typeof jobsSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Environment
@@ -372,7 +403,7 @@ export const environmentSchema = z.strictObject({
   labels: labels().default({}).describe('Extra labels on every object and pod (never in selectors or volume claim templates, which are immutable).'),
   axonServer: axonServerSchema.describe('The Axon Server cluster (or standalone node).'),
   apps: z.array(appSchema).default([]).describe('Axon Framework apps and their releases.'),
-  gates: gatesSchema.default({ image: DEFAULT_GATE_IMAGE, runAsUser: 65532, imagePullSecrets: [] }),
+  jobs: jobsSchema.default({ gateImage: DEFAULT_GATE_IMAGE, gateRunAsUser: 65532, postgresImage: DEFAULT_POSTGRES_IMAGE, postgresRunAsUser: 70, imagePullSecrets: [] }),
   argocd: argoCdSchema.optional().describe('Argo CD Applications (the Axon Server cluster and the apps, synced independently) and AppProject of this environment, written to dist/argocd/<environment>.yaml.'),
 });
 

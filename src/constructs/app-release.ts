@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import type { AppModel, DeploymentModel, JobModel } from '../model/types';
+import { ConfigFiles } from './config-files';
 import { objectMeta } from './meta';
 import { podTemplate } from './pod';
 import { PodDisruptionBudget } from './pod-disruption-budget';
@@ -13,7 +14,8 @@ export interface AppReleaseProps {
 
 /**
  * An app's release: the Deployment of each running colour (or the one rolling Deployment), the
- * live and preview Services, the disruption budget of what serves traffic, cleanup Jobs.
+ * live and preview Services, the disruption budget of what serves traffic, the release files, the
+ * caught-up gate, and the Jobs that create and drop the colours' databases.
  */
 export class AppRelease extends Construct {
   constructor(scope: Construct, id: string, props: AppReleaseProps) {
@@ -23,6 +25,9 @@ export class AppRelease extends Construct {
     if (app.liveService) new Service(this, 'LiveService', { service: app.liveService });
     if (app.previewService) new Service(this, 'PreviewService', { service: app.previewService });
     if (app.pdb) new PodDisruptionBudget(this, 'DisruptionBudget', { pdb: app.pdb });
+    if (app.releaseConfig) new ConfigFiles(this, 'Release', { config: app.releaseConfig });
+    if (app.gate) new k8s.KubeJob(this, 'Gate', jobProps(app.gate));
+    for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
     for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
   }
 }

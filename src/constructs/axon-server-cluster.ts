@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import * as k8s from '../../imports/k8s';
 import type { AxonServerModel, NetworkPolicyModel } from '../model/types';
 import { AxonServerNode } from './axon-server-node';
+import { ConfigFiles } from './config-files';
 import { objectMeta } from './meta';
 import { PodDisruptionBudget } from './pod-disruption-budget';
 import { Service } from './service';
@@ -21,9 +21,9 @@ export class AxonServerCluster extends Construct {
   constructor(scope: Construct, id: string, props: AxonServerClusterProps) {
     super(scope, id);
     const m = props.model;
-    new k8s.KubeConfigMap(this, 'Config', { metadata: objectMeta(m.config.meta), data: Object.fromEntries(m.config.files) });
-    if (m.clusterTemplate) new k8s.KubeConfigMap(this, 'ClusterTemplate', { metadata: objectMeta(m.clusterTemplate.meta), data: Object.fromEntries(m.clusterTemplate.files) });
-    if (m.gateScript) new k8s.KubeConfigMap(this, 'GateScript', { metadata: objectMeta(m.gateScript.meta), data: Object.fromEntries(m.gateScript.files) });
+    new ConfigFiles(this, 'Config', { config: m.config });
+    if (m.clusterTemplate) new ConfigFiles(this, 'ClusterTemplate', { config: m.clusterTemplate });
+    if (m.gateScript) new ConfigFiles(this, 'GateScript', { config: m.gateScript });
     for (const node of m.nodes) new AxonServerNode(this, node.name, { node });
     new Service(this, 'ClientService', { service: m.clientService });
     new Service(this, 'UiService', { service: m.uiService });

@@ -36,6 +36,7 @@ export function podSpec(pod: PodModel): k8s.PodSpec {
     },
     imagePullSecrets: pod.imagePullSecrets.length > 0 ? pod.imagePullSecrets.map((name) => ({ name })) : undefined,
     ...scheduling(pod.scheduling),
+    initContainers: pod.initContainers && pod.initContainers.length > 0 ? pod.initContainers.map(container) : undefined,
     containers: pod.containers.map(container),
     volumes: pod.volumes.length > 0 ? pod.volumes.map(volume) : undefined,
   };
@@ -69,7 +70,7 @@ function container(c: ContainerModel): k8s.Container {
 function volume(v: PodVolume): k8s.Volume {
   switch (v.kind) {
     case 'emptyDir': return { name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit) } };
-    case 'configMap': return { name: v.name, configMap: { name: v.configMap, defaultMode: v.defaultMode } };
+    case 'configMap': return { name: v.name, configMap: { name: v.configMap, defaultMode: v.defaultMode, optional: v.optional } };
     case 'secret': return {
       name: v.name,
       secret: { secretName: v.secretName, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode },

@@ -16,11 +16,13 @@ export const isRunning = (phase: Phase): boolean => RUNNING_PHASES.includes(phas
 
 /**
  * Allowed moves: SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP → OBSOLETE;
- * INITIALISING → OBSOLETE aborts a release; SCHEDULED and OBSOLETE let a colour be reused.
+ * INITIALISING → CLEANING_UP aborts a release (its database and tokens must go too: a colour
+ * reused with them would resume the old replay instead of starting from zero); SCHEDULED and
+ * OBSOLETE let a colour be reused.
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
   SCHEDULED: ['INITIALISING', 'OBSOLETE'],
-  INITIALISING: ['SERVING', 'OBSOLETE'],
+  INITIALISING: ['SERVING', 'CLEANING_UP'],
   SERVING: ['STANDING_BY'],
   STANDING_BY: ['SERVING', 'CLEANING_UP'],
   CLEANING_UP: ['OBSOLETE'],
@@ -28,17 +30,7 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
 };
 
 /** The life cycle in one line, for messages. */
-export const PHASE_ORDER_TEXT = 'SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP → OBSOLETE, with INITIALISING → OBSOLETE to abort';
+export const PHASE_ORDER_TEXT = 'SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP → OBSOLETE, with INITIALISING → CLEANING_UP to abort';
 
 /** Whether a colour may move from one phase to another in one change. */
 export const isAllowedTransition = (from: Phase, to: Phase): boolean => from === to || ALLOWED_TRANSITIONS[from].includes(to);
-
-/** The Spring profile added for each phase. */
-export const PHASE_PROFILES: Readonly<Record<Phase, string>> = {
-  SCHEDULED: 'scheduled',
-  INITIALISING: 'initialising',
-  SERVING: 'serving',
-  STANDING_BY: 'standing-by',
-  CLEANING_UP: 'cleaning-up',
-  OBSOLETE: 'obsolete',
-};

@@ -18,8 +18,10 @@
  *   adding or removing a node leaves the other nodes' waves as they are.
  *
  * The apps Application:
- *   - a colour becoming SERVING rolled out before the live Service switches to it, and the
- *     demoted colour changed last.
+ *   - each running colour's read-model database created (when missing) before any Deployment;
+ *   - a colour becoming SERVING rolled out, then its processors confirmed caught up (the gate),
+ *     then the live Service (and the release files) switched to it, and the demoted colour
+ *     changed last.
  */
 import type { Phase } from './phases';
 
@@ -34,12 +36,16 @@ export const WAVE = {
   nonVoters: 1000,
   /** The other voting nodes: wave voters + 2 × slot, their gate one wave later. */
   voters: 3000,
+  /** Jobs that create the running colours' databases when missing (Sync hooks). */
+  databases: 90,
   /** Deployments of SERVING colours and of rolling apps. */
   serving: 100,
-  /** Live Services, switched once the SERVING colour is healthy. */
-  liveService: 101,
+  /** The caught-up gate of each SERVING colour (a Sync hook): after it is healthy, before the switch. */
+  appGate: 101,
+  /** Live Services and the release files, switched once the SERVING colour has caught up. */
+  liveService: 102,
   /** INITIALISING and STANDING_BY colours and preview Services: demoted colours change last. */
-  notServing: 102,
+  notServing: 103,
 } as const;
 
 /** Slots per band: with a few nodes per band, two names rarely share one (the later probes on). */
@@ -90,8 +96,10 @@ export interface ReleaseStep {
 
 /** The order of a promotion or rollback, for documentation and review reports. */
 export const RELEASE_ORDER: readonly ReleaseStep[] = [
+  { wave: WAVE.databases, objects: 'databases of the running colours created when missing' },
   { wave: WAVE.serving, objects: 'Deployment of the colour that is (becoming) SERVING, and rolling Deployments: rolled out and healthy first' },
-  { wave: WAVE.liveService, objects: 'live Service <app>: switches its selector to the SERVING colour' },
+  { wave: WAVE.appGate, objects: 'gate: every streaming processor of the SERVING colour caught up and not replaying, or the sync stops here' },
+  { wave: WAVE.liveService, objects: 'live Service <app> switches its selector to the SERVING colour; the release files tell each colour its phase and whether it is live' },
   { wave: WAVE.notServing, objects: 'Deployments of INITIALISING and STANDING_BY colours (the demoted colour scales down last), preview Service' },
 ];
 

@@ -8,7 +8,15 @@
  *               its replication groups, each has a leader (GET /v1/public/replicationgroups), and
  *               it has applied its Raft log up to GATE_MAX_LAG entries (GET /internal/raft/status).
  *
+ *   processors  a colour is ready to go live: every streaming event processor its component reports
+ *               (GET /v1/components/{component}/processors?context=) has all segments claimed,
+ *               caught up, not replaying and not in error. No processors at all means the colour
+ *               has not connected yet: that waits too.
+ *
  * Field names come from Axon Server's sources: PublicRestController and NodeConfiguration (/me),
+ * EventProcessorRestController with its JSON classes GenericProcessor, StreamingProcessor and
+ * StreamingProcessorSegment (name, isStreaming, warnings[{message}], trackers[{segmentId,
+ * caughtUp, replaying, errorState, onePartOf}]), the "Not all segments claimed" warning,
  * the axonserver-cli's ReplicationGroupJSON (name, leader, roles[{node, role}]) and
  * RaftStatusRestController (per group: context, leaderName, commitIndex, lastAppliedIndex).
  * The token goes in the AxonIQ-Access-Token header (WebSecurityConfigurer). Checked against the
@@ -96,7 +104,35 @@ async function checkNode() {
   return waiting;
 }
 
-const checks = { node: checkNode };
+async function checkProcessors() {
+  const component = env.GATE_COMPONENT;
+  const context = env.GATE_CONTEXT;
+  // Side-effect processors share their tokens with the live colour, which holds the claims.
+  const ignored = new Set(list(env.GATE_IGNORE_PROCESSORS));
+  const all = await get('/v1/components/' + encodeURIComponent(component) + '/processors?context=' + encodeURIComponent(context));
+  const processors = (Array.isArray(all) ? all : []).filter((p) => p && !ignored.has(p.name));
+  if (processors.length === 0) {
+    return [component + ' reports no event processors' + (ignored.size > 0 ? ' besides its side-effect ones' : '') + ' in context ' + context + ' yet (has the colour started and connected? an app without event processors needs no gate: release.gate.enabled: false)'];
+  }
+  const waiting = [];
+  for (const p of processors) {
+    if (p.isStreaming === false) continue; // subscribing processors keep no position to catch up
+    const trackers = Array.isArray(p.trackers) ? p.trackers : [];
+    const segments = (ts) => ts.map((t) => t.segmentId).join(', ');
+    const unclaimed = (Array.isArray(p.warnings) ? p.warnings : []).map((w) => w && w.message).find((m) => /not all segments claimed/i.test(String(m)));
+    if (trackers.length === 0) { waiting.push(p.name + ': no segment claimed yet'); continue; }
+    if (unclaimed) waiting.push(p.name + ': ' + unclaimed);
+    const failing = trackers.filter((t) => t.errorState);
+    const replaying = trackers.filter((t) => t.replaying);
+    const behind = trackers.filter((t) => !t.caughtUp && !t.replaying);
+    if (failing.length > 0) waiting.push(p.name + ': in error (segment ' + failing[0].segmentId + ': ' + String(failing[0].errorState).slice(0, 200) + ')');
+    if (replaying.length > 0) waiting.push(p.name + ': replaying (segment' + (replaying.length > 1 ? 's ' : ' ') + segments(replaying) + ')');
+    if (behind.length > 0) waiting.push(p.name + ': not caught up (segment' + (behind.length > 1 ? 's ' : ' ') + segments(behind) + ')');
+  }
+  return waiting;
+}
+
+const checks = { node: checkNode, processors: checkProcessors };
 
 function finish(code, message) {
   (code === 0 ? console.log : console.error)(message);

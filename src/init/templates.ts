@@ -81,7 +81,11 @@ axonServer:
 
 # Axon Framework apps. blueGreen: two colour-suffixed Deployments, each replaying into its own
 # read model, moved through SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP →
-# OBSOLETE one pull request at a time. rolling: one Deployment updated in place.
+# OBSOLETE one pull request at a time. rolling: one Deployment updated in place. Before the live
+# Service switches to a SERVING colour a Job checks, with Axon Server, that the colour's event
+# processors have caught up (release.gate). Declare processing groups with side effects
+# (e-mails, payments, sagas) in sideEffects: they then run in the live colour only. A colour
+# learns its phase from files, not its pod template, so a promotion restarts nothing.
 apps:
   - name: example-service
     image: registry.example.com/my-team/example-service   # the tag is the release version

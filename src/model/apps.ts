@@ -1,16 +1,23 @@
 /**
  * Apps -> releases: colour-suffixed blue/green Deployments moving through phases, or one rolling
- * Deployment; the live and preview Services; the cleanup Job of a colour; the injected
+ * Deployment; the live and preview Services; the release files that tell each colour its phase;
+ * the caught-up gate before a switch; the Jobs that create and drop colours' databases; the
  * environment that tells each pod who it is.
+ *
+ * A change of phase alone changes no pod template: the phase reaches the pods through the release
+ * files (a ConfigMap updated in place), and only Service selectors, replica counts and the
+ * Deployments' own metadata change. A promotion therefore restarts no pod.
  */
 import type { ConfigPath } from '../config/diagnostics';
-import type { AppConfig } from '../config/schema';
+import type { AppConfig, JobsConfig } from '../config/schema';
 import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../domain/keys';
-import { Color, COLORS, isRunning, Phase, PHASE_PROFILES } from '../domain/phases';
+import { Color, COLORS, isRunning } from '../domain/phases';
 import { ADMIN_GROUP, servesClients } from '../domain/roles';
-import { CLEANUP_HOOK, deploymentWave, WAVE } from '../domain/waves';
+import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, WAVE } from '../domain/waves';
 import { AXON_PORTS } from './axon-config';
-import { AXON_SERVER } from './axon-server';
+import { AXON_SERVER, GATE_COMPONENT, GATE_NAME } from './axon-server';
+import { postgresServer, psqlJob, PsqlStep, sqlScripts } from './database-jobs';
+import { gateJob, gateScript } from './gates';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
@@ -19,28 +26,48 @@ import { resolveResources } from './resources';
 import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
-  AppModel, AxonServerModel, CleanupJobModel, ColorModel, ContainerModel, DeploymentModel, EnvVar, Labels, PodModel, Probes,
-  ServiceModel,
+  AppModel, AppsModel, AxonServerModel, CleanupJobModel, ColorModel, ConfigFilesModel, ContainerModel, DeploymentModel, EnvVar,
+  JobModel, Labels, PodModel, Probes, SecretRef, ServiceModel,
 } from './types';
 
 export interface AppsInput {
   readonly apps: readonly AppConfig[];
   readonly axonServer: AxonServerModel;
-  readonly accessControl: boolean;
+  readonly namespace: string;
+  /** The system token, which gates send when access control is on. */
+  readonly systemToken?: SecretRef;
   readonly labels: LabelScheme;
   readonly issues: Issues;
   readonly names: NameRegistry;
   readonly secrets: SecretRegistry;
+  readonly jobs: JobsConfig;
 }
 
 const COMPONENT = 'app';
 const CLEANUP_COMPONENT = 'cleanup';
+const DATABASE_COMPONENT = 'database';
+/** The name label of what the database Jobs share (their SQL scripts). */
+const DATABASE_JOBS_NAME = 'axon-deploy-database';
 /** Service port of every app; the container port is the app's own. */
 export const APP_SERVICE_PORT = 80;
+/** Where a colour's pods find the release files (`<colour>.phase`, `<colour>.live`, `live`). */
+export const RELEASE_DIR = '/etc/axon-deploy/release';
 
-export function buildApps(input: AppsInput): AppModel[] {
+export function buildApps(input: AppsInput): AppsModel {
+  const { labels, names } = input;
+  // Shared by the apps' Jobs, in the apps Application (content-named: a new tool version is a new revision).
+  const gateLabels = (name: string) => labels.full(labels.stable(GATE_NAME, name, GATE_COMPONENT));
+  const sqlLabels = (name: string) => labels.full(labels.stable(DATABASE_JOBS_NAME, name, DATABASE_COMPONENT));
+  const needsGate = input.apps.some((a) => a.release.strategy === 'blueGreen' && a.release.gate.enabled && COLORS.some((c) => a.release.strategy === 'blueGreen' && a.release.colors[c].phase === 'SERVING'));
+  const needsSql = input.apps.some((a) => a.readModel?.manage);
+  const support = {
+    gateScript: needsGate ? gateScript('app-gate', gateLabels('app-gate'), WAVE.config) : undefined,
+    sqlScripts: needsSql ? sqlScripts('app-database-sql', sqlLabels('app-database-sql'), WAVE.config) : undefined,
+  };
+  if (support.gateScript) names.claim('ConfigMap', support.gateScript.meta.name, ['apps'], 'the caught-up gate script');
+  if (support.sqlScripts) names.claim('ConfigMap', support.sqlScripts.meta.name, ['apps'], 'the database scripts');
   const seen = new Set<string>();
-  return input.apps.flatMap((app, index) => {
+  const apps = input.apps.flatMap((app, index) => {
     const path: ConfigPath = ['apps', index];
     if (app.name === AXON_SERVER) {
       input.issues.error([...path, 'name'], `"${AXON_SERVER}" is the name label of the Axon Server pods: choose another app name`);
@@ -50,26 +77,33 @@ export function buildApps(input: AppsInput): AppModel[] {
       return [];
     }
     seen.add(app.name);
-    return [buildApp(app, path, input)];
+    return [buildApp(app, path, input, support)];
   });
+  return { apps, ...support };
 }
 
-function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel {
+interface Support {
+  readonly gateScript?: ConfigFilesModel;
+  readonly sqlScripts?: ConfigFilesModel;
+}
+
+/** Where a colour (or the rolling Deployment) keeps its processors and read model. */
+interface Storage {
+  /** Appended to every processor name that builds the read model. */
+  readonly processorSuffix: string;
+  readonly database?: string;
+}
+
+function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: Support): AppModel {
   const { issues, labels, names, secrets } = input;
   const servers = serversFor(app, path, input);
-  if (input.accessControl && !app.tokenSecret) {
+  if (input.axonServer.accessControl && !app.tokenSecret) {
     issues.error([...path, 'tokenSecret'], 'required: access control is enabled on Axon Server, so the app needs a token (a Secret with the app\'s token)');
   }
   const token = app.tokenSecret ? { name: app.tokenSecret, key: app.tokenSecretKey } : undefined;
-  if (token) secrets.add(token, `${app.name} (Axon Server token)`);
-  if (app.readModel) {
-    secrets.add({ name: app.readModel.credentialsSecret, key: app.readModel.usernameKey }, `${app.name} (read-model database)`);
-    secrets.add({ name: app.readModel.credentialsSecret, key: app.readModel.passwordKey }, `${app.name} (read-model database)`);
-  }
-  for (const value of Object.values(app.env)) {
-    if (typeof value !== 'string' && 'secretName' in value) secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
-  }
-  for (const name of app.imagePullSecrets) secrets.add({ name, key: '.dockerconfigjson' }, `pulling the ${app.name} image`);
+  registerSecrets(app, secrets);
+  checkReadModel(app, path, issues);
+  const sideEffects = checkSideEffects(app, path, issues);
   const mgmtPort = app.managementPort ?? app.port;
   const probes = appProbes(app, mgmtPort);
   const resources = resolveResources(app.resources, [...path, 'resources'], issues);
@@ -79,17 +113,18 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
   }
   const env = new EnvBuilder(app, path, servers, mgmtPort, input);
   const ports = [{ name: 'http', containerPort: app.port }, ...(mgmtPort !== app.port ? [{ name: 'management', containerPort: mgmtPort }] : [])];
-  const imageOf = (version: string) => `${app.image}:${version}`;
+  const blueGreen = app.release.strategy === 'blueGreen';
+  const releaseConfig = blueGreen ? `${app.name}-release` : undefined;
   /** The pod of a Deployment (with probes and a pre-stop pause) or of a Job (run to completion). */
   const pod = (podLabels: Labels, vars: EnvVar[], version: string, kind: 'service' | 'job'): PodModel => {
     const container: ContainerModel = {
       name: app.name,
-      image: imageOf(version),
+      image: `${app.image}:${version}`,
       imagePullPolicy: 'IfNotPresent',
       ports,
       env: vars,
       resources,
-      mounts: [TMP_MOUNT],
+      mounts: [TMP_MOUNT, ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : [])],
       ...(kind === 'service' ? { probes, preStopSleepSeconds: app.preStopSleepSeconds } : {}),
     };
     return {
@@ -98,16 +133,28 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
       user: { runAsUser: app.runAsUser, runAsGroup: app.runAsGroup },
       imagePullSecrets: app.imagePullSecrets,
       ...(kind === 'service' ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds } : { restartPolicy: 'Never' as const }),
-      volumes: [TMP_VOLUME],
+      // The release files: mounted whole (never with subPath) so that Kubernetes updates them in
+      // place; optional, because on a first install the ConfigMap comes in a later wave.
+      volumes: [TMP_VOLUME, ...(releaseConfig ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }] : [])],
       containers: [container],
     };
   };
+  const databaseJob = (name: string, jobLabels: Labels, database: string): JobModel | undefined => {
+    if (!app.readModel?.manage || !support.sqlScripts) return undefined;
+    names.claim('Job', name, [...path, 'readModel']);
+    return psqlJob({
+      name, labels: jobLabels, wave: WAVE.databases, hook: GATE_HOOK, scripts: support.sqlScripts, jobs: input.jobs,
+      steps: [createStep(app, database)], backoffLimit: 3, activeDeadlineSeconds: 600,
+    });
+  };
+  const common = { name: app.name, context: app.context, token, sideEffects, hasReadModel: app.readModel !== undefined };
 
   if (app.release.strategy === 'rolling') {
     const release = app.release;
     names.claim('Deployment', app.name, [...path, 'name']);
     names.claim('Service', app.name, [...path, 'name']);
     names.claim('PodDisruptionBudget', app.name, [...path, 'name']);
+    const storage = storageOf(app, release.adopt, release.adopt);
     const stable = labels.stable(app.name, app.name, COMPONENT);
     const selector: Labels = { [LABEL_NAME]: app.name, [LABEL_INSTANCE]: app.name };
     const deployment: DeploymentModel = {
@@ -116,19 +163,22 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
       version: release.version,
       replicas: app.replicas,
       selector,
-      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, 'SERVING', release.version), release.version, 'service'),
+      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, release.version, storage), release.version, 'service'),
       maxSurge: release.maxSurge,
       minReadySeconds: release.minReadySeconds,
     };
+    const create = storage.database ? databaseJob(`${app.name}-database`, labels.full(labels.stable(app.name, app.name, DATABASE_COMPONENT)), storage.database) : undefined;
     return {
-      name: app.name,
+      ...common,
       strategy: 'rolling',
-      context: app.context,
-      token,
+      adopt: release.adopt,
+      gateEnabled: false,
+      storage,
       colors: [],
       deployments: [deployment],
       liveService: service(app.name, labels.full(stable), selector, WAVE.liveService),
       pdb: { meta: { name: app.name, labels: labels.full(stable), wave: WAVE.config }, selector, maxUnavailable: 1 },
+      databaseJobs: create ? [create] : [],
       cleanupJobs: [],
     };
   }
@@ -136,51 +186,60 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
   const release = app.release;
   const colorPath = (c: Color) => [...path, 'release', 'colors', c];
   checkColors(app, path, issues);
-  const colors: ColorModel[] = COLORS.map((color) => ({
-    color,
-    version: release.colors[color].version,
-    phase: release.colors[color].phase,
-    database: app.readModel ? databaseOf(app.readModel.database, color) : undefined,
-  }));
+  const colors: ColorModel[] = COLORS.map((color) => {
+    const storage = storageOf(app, release.adopt === color ? color : undefined, color);
+    return { color, version: release.colors[color].version, phase: release.colors[color].phase, database: storage.database, processorSuffix: storage.processorSuffix };
+  });
   const appStable = labels.stable(app.name, app.name, COMPONENT);
   const colorSelector = (color: Color): Labels => ({ [LABEL_NAME]: app.name, [LABEL_COLOR]: color });
   const deployments: DeploymentModel[] = [];
   const cleanupJobs: CleanupJobModel[] = [];
-  for (const { color, version, phase } of colors) {
+  const databaseJobs: JobModel[] = [];
+  for (const c of colors) {
+    const { color, version, phase } = c;
     const declared = release.colors[color];
     const name = `${app.name}-${color}`;
-    const more: Labels = { [LABEL_VERSION]: version, [LABEL_COLOR]: color, [LABEL_PHASE]: phase };
+    const storage = { processorSuffix: c.processorSuffix, database: c.database };
+    // The pod template holds only what never changes with the phase: version and colour.
+    const podMore: Labels = { [LABEL_VERSION]: version, [LABEL_COLOR]: color };
     if (isRunning(phase)) {
       names.claim('Deployment', name, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, name, COMPONENT);
       deployments.push({
-        meta: { name, labels: labels.full(stable, more), wave: deploymentWave(phase) },
+        meta: { name, labels: labels.full(stable, { ...podMore, [LABEL_PHASE]: phase }), wave: deploymentWave(phase) },
         color,
         phase,
         version,
         replicas: phase === 'STANDING_BY' ? release.standbyReplicas : declared.replicas ?? app.replicas,
         selector: colorSelector(color),
-        pod: pod(labels.full(stable, more), env.build(color, phase, version), version, 'service'),
+        pod: pod(labels.full(stable, podMore), env.build(color, version, storage), version, 'service'),
         maxSurge: release.maxSurge,
         minReadySeconds: release.minReadySeconds,
       });
-    } else if (phase === 'CLEANING_UP') {
-      const name = cleanupJobName(app.name, color, version);
-      if (name.length > 63) {
-        issues.error([...colorPath(color), 'version'],
-          `the cleanup Job name "${name}" has ${name.length} characters, more than Kubernetes allows (63): shorten the app name or the version`);
+      if (c.database) {
+        const job = databaseJob(`${name}-database`, labels.full(labels.stable(app.name, name, DATABASE_COMPONENT), podMore), c.database);
+        if (job) databaseJobs.push(job);
       }
-      names.claim('Job', name, [...colorPath(color), 'phase']);
+    } else if (phase === 'CLEANING_UP') {
+      const jobName = cleanupJobName(app.name, color, version);
+      if (jobName.length > 63) {
+        issues.error([...colorPath(color), 'version'],
+          `the cleanup Job name "${jobName}" has ${jobName.length} characters, more than Kubernetes allows (63): shorten the app name or the version`);
+      }
+      names.claim('Job', jobName, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, `${app.name}-${color}`, CLEANUP_COMPONENT);
-      cleanupJobs.push({
-        meta: { name, labels: labels.full(stable, more), wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
-        color,
-        version,
-        pod: pod(labels.full(stable, more), env.build(color, phase, version), version, 'job'),
-        ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished,
-        backoffLimit: release.cleanup.backoffLimit,
-        activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds,
-      });
+      const jobLabels = labels.full(stable, { ...podMore, [LABEL_PHASE]: phase });
+      const cleanup = { ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished, backoffLimit: release.cleanup.backoffLimit, activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds };
+      const steps = cleanupSteps(app, c);
+      const job: JobModel = steps.length > 0 && support.sqlScripts
+        ? psqlJob({ name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK, scripts: support.sqlScripts, jobs: input.jobs, steps, ...cleanup })
+        : {
+          // Without a database axon-deploy manages, the app's image runs in cleanup mode.
+          meta: { name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
+          pod: pod(jobLabels, [...env.build(color, version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }], version, 'job'),
+          ...cleanup,
+        };
+      cleanupJobs.push({ ...job, color, version });
     }
   }
 
@@ -189,11 +248,16 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
   names.claim('Service', app.name, [...path, 'name']);
   names.claim('Service', `${app.name}-preview`, [...path, 'name']);
   names.claim('PodDisruptionBudget', app.name, [...path, 'name']);
+  names.claim('ConfigMap', releaseConfig!, [...path, 'name']);
+  const gate = serving && release.gate.enabled && support.gateScript
+    ? processorGate(app, serving.color, release.gate.timeoutSeconds, support.gateScript, input)
+    : undefined;
+  if (gate) names.claim('Job', gate.meta.name, [...path, 'release', 'gate']);
   return {
-    name: app.name,
+    ...common,
     strategy: 'blueGreen',
-    context: app.context,
-    token,
+    adopt: release.adopt,
+    gateEnabled: release.gate.enabled,
     colors,
     liveColor: serving?.color,
     previewColor: previewTarget?.color,
@@ -203,12 +267,66 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput): AppModel 
       ? service(`${app.name}-preview`, labels.full(labels.stable(app.name, `${app.name}-preview`, COMPONENT)), colorSelector(previewTarget.color), WAVE.notServing)
       : undefined,
     pdb: serving ? { meta: { name: app.name, labels: labels.full(appStable), wave: WAVE.config }, selector: colorSelector(serving.color), maxUnavailable: 1 } : undefined,
+    releaseConfig: {
+      // Switched with the live Service: a colour learns it is live when traffic reaches it.
+      meta: { name: releaseConfig!, labels: labels.full(labels.stable(app.name, releaseConfig!, COMPONENT)), wave: WAVE.liveService },
+      files: releaseFiles(colors, serving?.color),
+    },
+    gate,
+    databaseJobs,
     cleanupJobs,
   };
 }
 
-function service(name: string, serviceLabels: Labels, selector: Labels, wave: number): ServiceModel {
-  return { meta: { name, labels: serviceLabels, wave }, selector, ports: [{ name: 'http', port: APP_SERVICE_PORT, targetPort: 'http' }] };
+/**
+ * What a colour reads from the release files: `<colour>.phase` (its phase), `<colour>.live`
+ * (`true` when the live Service selects it), and `live` (the live colour, empty when none).
+ */
+function releaseFiles(colors: readonly ColorModel[], live: Color | undefined): [string, string][] {
+  return [
+    ...colors.flatMap((c): [string, string][] => [[`${c.color}.live`, String(c.color === live)], [`${c.color}.phase`, c.phase]]),
+    ['live', live ?? ''],
+  ];
+}
+
+/** The caught-up gate of the SERVING colour: its component's processors, asked of Axon Server. */
+function processorGate(app: AppConfig, color: Color, timeoutSeconds: number, script: ConfigFilesModel, input: AppsInput): JobModel {
+  const { labels } = input;
+  const component = `${app.name}-${color}`;
+  return gateJob({
+    name: `${app.name}-gate`,
+    labels: labels.full(labels.stable(GATE_NAME, `${app.name}-gate`, GATE_COMPONENT), { [LABEL_COLOR]: color }),
+    wave: WAVE.appGate,
+    script,
+    settings: input.jobs,
+    timeoutSeconds,
+    token: input.systemToken,
+    env: [
+      { name: 'GATE_MODE', value: 'processors' },
+      { name: 'GATE_DESCRIPTION', value: `every streaming processor of ${component} has caught up in context ${app.context}${app.sideEffects?.processingGroups.length ? ' (side-effect processors aside)' : ''}` },
+      // The UI Service: the admin REST API of the cluster.
+      { name: 'AXONSERVER_URL', value: `http://${input.axonServer.uiService.meta.name}.${input.namespace}.svc.cluster.local:${AXON_PORTS.http}` },
+      { name: 'GATE_COMPONENT', value: component },
+      { name: 'GATE_CONTEXT', value: app.context },
+      // Processor name = processing group name (Axon Framework's default for a processing group).
+      ...(app.sideEffects && app.sideEffects.processingGroups.length > 0
+        ? [{ name: 'GATE_IGNORE_PROCESSORS', value: [...new Set(app.sideEffects.processingGroups)].sort().join(',') }] : []),
+    ],
+  });
+}
+
+/**
+ * Processor names and database of a colour (or the rolling Deployment). `adopted`: the colour
+ * that took over the rolling app's processors and database (no suffix, no colour). `colorOf`:
+ * the colour whose processors and database are used (a rolling app continuing a colour's).
+ */
+function storageOf(app: AppConfig, adopted: Color | undefined, colorOf: Color | undefined): Storage {
+  const rolling = app.release.strategy === 'rolling';
+  const useColor = rolling ? colorOf : adopted ? undefined : colorOf;
+  return {
+    processorSuffix: useColor ? `-${useColor}` : '',
+    database: app.readModel ? databaseOf(app.readModel.database, useColor) : undefined,
+  };
 }
 
 /** `<database>_<colour>`: each colour replays into its own, empty database. */
@@ -218,6 +336,101 @@ export const databaseOf = (database: string, color: Color | undefined) => (color
 export function cleanupJobName(app: string, color: Color, version: string): string {
   const slug = version.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
   return `${app}-${color}-cleanup-${slug}`;
+}
+
+/** The psql step that creates a database, as the app's user or an administrator for it. */
+function createStep(app: AppConfig, database: string): PsqlStep {
+  const rm = app.readModel!;
+  const admin = rm.adminCredentialsSecret;
+  return {
+    name: 'create-database',
+    script: admin ? 'createOwned' : 'create',
+    database: rm.maintenanceDatabase,
+    server: postgresServer(rm.jdbcUrl)!,
+    credentials: { name: admin ?? rm.credentialsSecret, key: rm.usernameKey, passwordKey: rm.passwordKey },
+    // Kubernetes expands $(APP_USERNAME) in args from the container's environment.
+    variables: admin ? { db: database, owner: '$(APP_USERNAME)' } : { db: database },
+    env: admin ? [{ name: 'APP_USERNAME', secret: { name: rm.credentialsSecret, key: rm.usernameKey } }] : [],
+  };
+}
+
+/** What a CLEANING_UP colour's Job does: drop its database, delete its tokens from the shared store. */
+function cleanupSteps(app: AppConfig, color: ColorModel): PsqlStep[] {
+  const steps: PsqlStep[] = [];
+  const rm = app.readModel;
+  if (rm?.manage && color.database) {
+    steps.push({
+      name: 'drop-database',
+      script: 'drop',
+      database: rm.maintenanceDatabase,
+      server: postgresServer(rm.jdbcUrl)!,
+      credentials: { name: rm.adminCredentialsSecret ?? rm.credentialsSecret, key: rm.usernameKey, passwordKey: rm.passwordKey },
+      variables: { db: color.database },
+    });
+  }
+  const store = app.sideEffects?.tokenStore;
+  const server = store ? postgresServer(store.jdbcUrl) : undefined;
+  if (steps.length > 0 && store && server && color.processorSuffix !== '') {
+    steps.push({
+      name: 'delete-tokens',
+      script: 'deleteTokens',
+      database: store.database,
+      server,
+      credentials: { name: store.credentialsSecret, key: store.usernameKey, passwordKey: store.passwordKey },
+      variables: { token_table: store.table, processor_column: store.processorNameColumn, pattern: `%${color.processorSuffix}` },
+    });
+  }
+  return steps;
+}
+
+function registerSecrets(app: AppConfig, secrets: SecretRegistry): void {
+  if (app.tokenSecret) secrets.add({ name: app.tokenSecret, key: app.tokenSecretKey }, `${app.name} (Axon Server token)`);
+  const rm = app.readModel;
+  if (rm) {
+    for (const key of [rm.usernameKey, rm.passwordKey]) secrets.add({ name: rm.credentialsSecret, key }, `${app.name} (read-model database)`);
+    if (rm.adminCredentialsSecret && rm.manage) {
+      for (const key of [rm.usernameKey, rm.passwordKey]) secrets.add({ name: rm.adminCredentialsSecret, key }, `${app.name} (creates and drops the colours' databases)`);
+    }
+  }
+  const store = app.sideEffects?.tokenStore;
+  if (store) for (const key of [store.usernameKey, store.passwordKey]) secrets.add({ name: store.credentialsSecret, key }, `${app.name} (shared token store)`);
+  for (const value of Object.values(app.env)) {
+    if (typeof value !== 'string' && 'secretName' in value) secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
+  }
+  for (const name of app.imagePullSecrets) secrets.add({ name, key: '.dockerconfigjson' }, `pulling the ${app.name} image`);
+}
+
+function checkReadModel(app: AppConfig, path: ConfigPath, issues: Issues): void {
+  const rm = app.readModel;
+  if (rm?.manage && !postgresServer(rm.jdbcUrl)) {
+    issues.error([...path, 'readModel', 'jdbcUrl'],
+      `axon-deploy creates and drops PostgreSQL databases only (jdbc:postgresql://host:port), got ${rm.jdbcUrl}: for another database set readModel.manage: false and create and drop the colours' databases yourself`);
+  }
+  if (rm && !rm.manage && rm.adminCredentialsSecret) {
+    issues.warn([...path, 'readModel', 'adminCredentialsSecret'], 'not used while readModel.manage is false');
+  }
+}
+
+function checkSideEffects(app: AppConfig, path: ConfigPath, issues: Issues): AppModel['sideEffects'] {
+  const se = app.sideEffects;
+  if (!se) return undefined;
+  const groups = [...new Set(se.processingGroups)].sort();
+  if (groups.length > 0 && !se.tokenStore) {
+    issues.error([...path, 'sideEffects', 'tokenStore'],
+      'required when there are side-effect processing groups: they keep one processor name across colours, so their tokens must live in one store every colour shares (not a colour\'s own database)');
+  }
+  se.processingGroups.forEach((group, i) => {
+    const suffix = COLORS.find((c) => group.endsWith(`-${c}`));
+    if (suffix) {
+      issues.error([...path, 'sideEffects', 'processingGroups', i],
+        `"${group}" ends in "-${suffix}", the suffix of ${suffix}'s processors: the cleanup of ${suffix} deletes tokens whose processor name ends in it, this group's included; rename the processing group`);
+    }
+  });
+  return { processingGroups: groups };
+}
+
+function service(name: string, serviceLabels: Labels, selector: Labels, wave: number): ServiceModel {
+  return { meta: { name, labels: serviceLabels, wave }, selector, ports: [{ name: 'http', port: APP_SERVICE_PORT, targetPort: 'http' }] };
 }
 
 function checkColors(app: AppConfig, path: ConfigPath, issues: Issues): void {
@@ -269,20 +482,24 @@ function serversFor(app: AppConfig, path: ConfigPath, input: AppsInput): string 
   return serving.map((n) => `${n.fqdn}:${AXON_PORTS.grpc}`).join(',');
 }
 
-/** The environment variables of a colour (or of a rolling app), injected first, then the user's. */
+/**
+ * The environment variables of a colour (or of a rolling app), injected first, then the user's.
+ * Nothing here depends on the phase: a promotion must not change the pod template.
+ */
 class EnvBuilder {
   /** Injected variable -> the config field it comes from (for clash messages). */
   private static readonly SOURCES: Readonly<Record<string, string>> = {
     AXON_AXONSERVER_SERVERS: 'the Axon Server nodes', AXON_AXONSERVER_CONTEXT: 'context', AXON_AXONSERVER_TOKEN: 'tokenSecret',
-    AXON_AXONSERVER_COMPONENT_NAME: 'the Deployment name', DEPLOYMENT_COLOR: 'the colour', DEPLOYMENT_PHASE: 'the phase',
+    AXON_AXONSERVER_COMPONENT_NAME: 'the Deployment name', DEPLOYMENT_COLOR: 'the colour', DEPLOYMENT_PHASE: 'the phase (read it from the release files)',
     DEPLOYMENT_VERSION: 'the version', DEPLOYMENT_PROCESSOR_SUFFIX: 'the colour', DEPLOYMENT_READ_MODEL_DATABASE: 'readModel',
+    DEPLOYMENT_RELEASE_DIR: 'the release files', DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'sideEffects.processingGroups',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'sideEffects.tokenStore', DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: 'sideEffects.tokenStore', DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: 'sideEffects.tokenStore',
     SERVER_PORT: 'port', MANAGEMENT_SERVER_PORT: 'managementPort', SERVER_SHUTDOWN: 'graceful shutdown',
     SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE: 'terminationGracePeriodSeconds', SPRING_DATASOURCE_URL: 'readModel',
     SPRING_DATASOURCE_USERNAME: 'readModel.credentialsSecret', SPRING_DATASOURCE_PASSWORD: 'readModel.credentialsSecret',
   };
 
   private readonly userEnv: EnvVar[];
-  private readonly userProfiles: string[];
 
   constructor(
     private readonly app: AppConfig,
@@ -303,18 +520,13 @@ class EnvBuilder {
         }
       }
     }
-    const profiles = app.env.SPRING_PROFILES_ACTIVE;
-    if (profiles !== undefined && typeof profiles !== 'string') {
-      input.issues.error([...path, 'env', 'SPRING_PROFILES_ACTIVE'], 'expected a string: axon-deploy adds the phase\'s profile to it');
-    }
-    this.userProfiles = (typeof profiles === 'string' ? profiles : '').split(',').map((p) => p.trim()).filter((p) => p !== '');
     this.userEnv = entries
-      .filter(([name]) => !EnvBuilder.SOURCES[name] && name !== 'SPRING_PROFILES_ACTIVE')
+      .filter(([name]) => !EnvBuilder.SOURCES[name])
       .map(([name, value]): EnvVar => (typeof value === 'string' ? { name, value }
         : 'secretName' in value ? { name, secret: { name: value.secretName, key: value.key } } : { name, value: value.value }));
   }
 
-  build(color: Color | undefined, phase: Phase, version: string): EnvVar[] {
+  build(color: Color | undefined, version: string, storage: Storage): EnvVar[] {
     const app = this.app;
     const workload = color ? `${app.name}-${color}` : app.name;
     const env: EnvVar[] = [
@@ -322,28 +534,41 @@ class EnvBuilder {
       { name: 'AXON_AXONSERVER_CONTEXT', value: app.context },
       ...(app.tokenSecret ? [{ name: 'AXON_AXONSERVER_TOKEN', secret: { name: app.tokenSecret, key: app.tokenSecretKey } }] : []),
       { name: 'AXON_AXONSERVER_COMPONENT_NAME', value: workload },
-      ...(color ? [{ name: 'DEPLOYMENT_COLOR', value: color }] : []),
-      { name: 'DEPLOYMENT_PHASE', value: phase },
+      ...(color ? [{ name: 'DEPLOYMENT_COLOR', value: color }, { name: 'DEPLOYMENT_RELEASE_DIR', value: RELEASE_DIR }] : []),
       { name: 'DEPLOYMENT_VERSION', value: version },
-      { name: 'DEPLOYMENT_PROCESSOR_SUFFIX', value: color ? `-${color}` : '' },
+      { name: 'DEPLOYMENT_PROCESSOR_SUFFIX', value: storage.processorSuffix },
       { name: 'SERVER_PORT', value: String(app.port) },
       ...(this.mgmtPort !== app.port ? [{ name: 'MANAGEMENT_SERVER_PORT', value: String(this.mgmtPort) }] : []),
       { name: 'SERVER_SHUTDOWN', value: 'graceful' },
       { name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${Math.max(5, app.terminationGracePeriodSeconds - app.preStopSleepSeconds - 5)}s` },
     ];
-    if (app.readModel) {
-      const database = databaseOf(app.readModel.database, color);
-      // Cleanup drops the colour's database, so it connects to the maintenance database instead.
-      const connectTo = phase === 'CLEANING_UP' ? app.readModel.maintenanceDatabase : database;
-      const [base, query] = app.readModel.jdbcUrl.split('?', 2);
+    if (app.readModel && storage.database) {
       env.push(
-        { name: 'SPRING_DATASOURCE_URL', value: `${base.replace(/\/$/, '')}/${connectTo}${query !== undefined ? `?${query}` : ''}` },
+        { name: 'SPRING_DATASOURCE_URL', value: jdbcUrlOf(app.readModel.jdbcUrl, storage.database) },
         { name: 'SPRING_DATASOURCE_USERNAME', secret: { name: app.readModel.credentialsSecret, key: app.readModel.usernameKey } },
         { name: 'SPRING_DATASOURCE_PASSWORD', secret: { name: app.readModel.credentialsSecret, key: app.readModel.passwordKey } },
-        { name: 'DEPLOYMENT_READ_MODEL_DATABASE', value: database },
+        { name: 'DEPLOYMENT_READ_MODEL_DATABASE', value: storage.database },
       );
     }
-    env.push({ name: 'SPRING_PROFILES_ACTIVE', value: [...this.userProfiles, PHASE_PROFILES[phase]].join(',') });
+    const se = app.sideEffects;
+    if (se && se.processingGroups.length > 0) {
+      // One processor name per group in every colour (no suffix) and one token store they share.
+      env.push({ name: 'DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS', value: [...new Set(se.processingGroups)].sort().join(',') });
+      if (se.tokenStore) {
+        env.push(
+          { name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL', value: jdbcUrlOf(se.tokenStore.jdbcUrl, se.tokenStore.database) },
+          { name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME', secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.usernameKey } },
+          { name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD', secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.passwordKey } },
+        );
+      }
+    }
     return [...env, ...this.userEnv];
   }
 }
+
+/** A server's JDBC URL with a database: `jdbc:postgresql://db:5432?ssl=true` + `orders` -> `jdbc:postgresql://db:5432/orders?ssl=true`. */
+function jdbcUrlOf(serverUrl: string, database: string): string {
+  const [base, query] = serverUrl.split('?', 2);
+  return `${base.replace(/\/$/, '')}/${database}${query !== undefined ? `?${query}` : ''}`;
+}
+

@@ -5,7 +5,7 @@
  */
 import type { ConfigPath } from '../config/diagnostics';
 import { closest, parseImageReference, parseQuantity } from '../config/formats';
-import type { AxonServerConfig, NodeConfig, VolumeName } from '../config/schema';
+import type { AxonServerConfig, JobsConfig, NodeConfig, VolumeName } from '../config/schema';
 import { VOLUME_NAMES } from '../config/schema';
 import {
   LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION,
@@ -16,7 +16,7 @@ import {
   AXON_PATHS, AXON_PORTS, checksumOf, CLUSTER_TEMPLATE_FILE, LICENSE_FILE, PROPERTIES_FILE,
   renderClusterTemplate, renderProperties, SYSTEM_TOKEN_FILE,
 } from './axon-config';
-import { gateJob, GateSettings, gateScript } from './gates';
+import { gateJob, gateScript } from './gates';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
@@ -42,7 +42,7 @@ export interface AxonServerInput {
   readonly issues: Issues;
   readonly names: NameRegistry;
   readonly secrets: SecretRegistry;
-  readonly gates: GateSettings;
+  readonly jobs: JobsConfig;
 }
 
 const at = (...path: (string | number)[]): ConfigPath => ['axonServer', ...path];
@@ -264,7 +264,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       labels: gateLabels,
       wave: gateWave(nodeWave),
       script: gateScriptModel,
-      settings: input.gates,
+      settings: input.jobs,
       timeoutSeconds: config.rolloutGate.timeoutSeconds,
       token: systemToken,
       env: [

@@ -29,14 +29,16 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
   const names = new NameRegistry(issues);
   const secrets = new SecretRegistry();
   const axonServer = buildAxonServer({
-    config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets, gates: config.gates,
+    config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets, jobs: config.jobs,
   });
-  const apps = buildApps({
-    apps: config.apps, axonServer, accessControl: config.axonServer.accessControl.enabled, labels, issues, names, secrets,
+  const ac = config.axonServer.accessControl;
+  const { apps, ...appSupport } = buildApps({
+    apps: config.apps, axonServer, namespace: config.namespace, labels, issues, names, secrets, jobs: config.jobs,
+    systemToken: ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
   });
   const argocd = config.argocd ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues) : undefined;
   const model: EnvironmentModel = {
-    name: config.environment, namespace: config.namespace, axonServer, apps, argocd, secrets: secrets.list(),
+    name: config.environment, namespace: config.namespace, axonServer, apps, appSupport, argocd, secrets: secrets.list(),
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
 }

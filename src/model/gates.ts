@@ -5,15 +5,13 @@
  * is a new revision) and the pod every gate runs in — restricted, no Kubernetes API rights, the
  * system token mounted read-only when access control is on.
  */
-import type { gatesSchema } from '../config/schema';
-import type { z } from 'zod';
+import type { JobsConfig } from '../config/schema';
 import { GATE_SCRIPT, GATE_SCRIPT_FILE } from '../gates/script';
 import { GATE_HOOK } from '../domain/waves';
 import { checksumOf } from './axon-config';
 import { secretFileVolume } from './pods';
 import type { ConfigFilesModel, EnvVar, JobModel, Labels, PodVolume, SecretRef, VolumeMount } from './types';
 
-export type GateSettings = z.output<typeof gatesSchema>;
 
 const SCRIPT_DIR = '/gate';
 const TOKEN_DIR = '/gate-token';
@@ -32,7 +30,7 @@ export interface GateJobInput {
   /** The wave the gate runs in (between the step it checks and the next). */
   readonly wave: number;
   readonly script: ConfigFilesModel;
-  readonly settings: GateSettings;
+  readonly settings: JobsConfig;
   /** GATE_MODE and the mode's variables. */
   readonly env: readonly EnvVar[];
   readonly timeoutSeconds: number;
@@ -58,13 +56,13 @@ export function gateJob(input: GateJobInput): JobModel {
       labels: input.labels,
       annotations: {},
       // fsGroup: the mounted token file (mode 0440) belongs to the pod's group.
-      user: { runAsUser: input.settings.runAsUser, runAsGroup: input.settings.runAsUser, fsGroup: input.settings.runAsUser },
+      user: { runAsUser: input.settings.gateRunAsUser, runAsGroup: input.settings.gateRunAsUser, fsGroup: input.settings.gateRunAsUser },
       imagePullSecrets: input.settings.imagePullSecrets,
       restartPolicy: 'Never',
       volumes,
       containers: [{
         name: 'gate',
-        image: input.settings.image,
+        image: input.settings.gateImage,
         imagePullPolicy: 'IfNotPresent',
         // The image's entrypoint is node (distroless nodejs; the official node image runs a file argument with node).
         args: [`${SCRIPT_DIR}/${GATE_SCRIPT_FILE}`],

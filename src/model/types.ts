@@ -82,7 +82,14 @@ export interface ContainerPort {
 /** A volume of a pod (volume claim templates are declared on the StatefulSet instead). */
 export type PodVolume =
   | { readonly kind: 'emptyDir'; readonly name: string; readonly sizeLimit: string }
-  | { readonly kind: 'configMap'; readonly name: string; readonly configMap: string; readonly defaultMode?: number }
+  | {
+    readonly kind: 'configMap';
+    readonly name: string;
+    readonly configMap: string;
+    readonly defaultMode?: number;
+    /** The pod starts without it; the files appear when the ConfigMap does. */
+    readonly optional?: boolean;
+  }
   | {
     readonly kind: 'secret';
     readonly name: string;
@@ -143,6 +150,8 @@ export interface PodModel {
   readonly terminationGracePeriodSeconds?: number;
   readonly restartPolicy?: 'Always' | 'Never' | 'OnFailure';
   readonly volumes: readonly PodVolume[];
+  /** Run one after the other, each to completion, before the containers. */
+  readonly initContainers?: readonly ContainerModel[];
   readonly containers: readonly ContainerModel[];
   readonly scheduling?: SchedulingModel;
 }
@@ -302,7 +311,10 @@ export interface ColorModel {
   readonly color: Color;
   readonly version: string;
   readonly phase: Phase;
+  /** The colour's read-model database. */
   readonly database?: string;
+  /** Appended to the names of the processors that build its read model ('' when it adopted the rolling app's). */
+  readonly processorSuffix: string;
 }
 
 export interface AppModel {
@@ -311,6 +323,16 @@ export interface AppModel {
   readonly context: string;
   /** The Secret with the app's Axon Server token, when it has one. */
   readonly token?: SecretRef;
+  /** The app has a read-model database. */
+  readonly hasReadModel: boolean;
+  /** The declared side-effect processing groups (absent: not declared). */
+  readonly sideEffects?: { readonly processingGroups: readonly string[] };
+  /** The colour that continues across a strategy change (adopted processors and database). */
+  readonly adopt?: Color;
+  /** blueGreen: the caught-up gate is on. */
+  readonly gateEnabled: boolean;
+  /** rolling: the processor suffix and database the Deployment uses (a colour's after a move back from blueGreen). */
+  readonly storage?: { readonly processorSuffix: string; readonly database?: string };
   readonly colors: readonly ColorModel[];
   /** The colour the live Service selects (blue/green with a SERVING colour). */
   readonly liveColor?: Color;
@@ -320,7 +342,22 @@ export interface AppModel {
   readonly liveService?: ServiceModel;
   readonly previewService?: ServiceModel;
   readonly pdb?: PodDisruptionBudgetModel;
+  /** blueGreen: the release files each colour reads (its phase, whether it is live). */
+  readonly releaseConfig?: ConfigFilesModel;
+  /** The caught-up gate of the SERVING colour, before the switch. */
+  readonly gate?: JobModel;
+  /** Jobs that create the running colours' databases when missing. */
+  readonly databaseJobs: readonly JobModel[];
   readonly cleanupJobs: readonly CleanupJobModel[];
+}
+
+/** The apps of an environment and what their Jobs share. */
+export interface AppsModel {
+  readonly apps: readonly AppModel[];
+  /** The gate script of the caught-up gates. */
+  readonly gateScript?: ConfigFilesModel;
+  /** The SQL the database Jobs run. */
+  readonly sqlScripts?: ConfigFilesModel;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,6 +407,8 @@ export interface EnvironmentModel {
   readonly namespace: string;
   readonly axonServer: AxonServerModel;
   readonly apps: readonly AppModel[];
+  /** What the apps' Jobs share (scripts), in the apps part. */
+  readonly appSupport: Omit<AppsModel, 'apps'>;
   readonly argocd?: ArgoCdModel;
   /** Every Secret the environment references, sorted by name. */
   readonly secrets: readonly SecretRequirement[];

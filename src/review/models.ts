@@ -92,10 +92,13 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
       }
       continue;
     }
-    if (b.strategy !== h.strategy) {
-      add('warning', 'strategy-change', `app/${name}`, `switches ${name} from ${b.strategy} to ${h.strategy}`, [
-        `The ${b.strategy} objects are pruned after the ${h.strategy} ones are healthy (PruneLast); check that the new Deployments reach readiness before the old ones go, and that processor names and databases match what the new strategy expects.`,
+    if (h.strategy === 'blueGreen' && h.hasReadModel && !h.sideEffects) {
+      add('warning', 'side-effects-undeclared', `app/${name}`, `${name} is released blue/green with a read model but declares no side-effect processing groups`, [
+        'Every colour replays its own processors; a processor that sends e-mails, calls out or issues commands would do it again in each new colour, or in both colours at once. Declare them in `sideEffects.processingGroups` (they then keep one name and share a token store), or declare `sideEffects: { processingGroups: [] }` to say there are none.',
       ]);
+    }
+    if (b.strategy !== h.strategy) {
+      strategyChange(b, h, add);
       continue;
     }
     if (h.strategy === 'rolling') continue;
@@ -112,6 +115,37 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
 
 const isLive = (app: AppModel) => app.strategy === 'rolling' || app.liveColor !== undefined;
 
+/** Where an app's live processors and read model are: the rolling Deployment's, or the SERVING colour's. */
+function liveStorage(app: AppModel): { processorSuffix: string; database?: string } | undefined {
+  if (app.strategy === 'rolling') return app.storage;
+  const live = app.colors.find((c) => c.color === app.liveColor);
+  return live ? { processorSuffix: live.processorSuffix, database: live.database } : undefined;
+}
+
+/**
+ * A move between rolling and blueGreen is safe only when what goes live continues with the
+ * processors and database of what was live (declared with `adopt`); anything else replays
+ * from zero, with an empty read model, in the version that takes the traffic.
+ */
+function strategyChange(b: AppModel, h: AppModel, add: Add): void {
+  const was = liveStorage(b);
+  const now = liveStorage(h);
+  const same = was && now && was.processorSuffix === now.processorSuffix && was.database === now.database;
+  const describe = (s: typeof was) => (s ? `processors${s.processorSuffix ? ` ending in ${s.processorSuffix}` : ' without suffix'}${s.database ? `, database ${s.database}` : ''}` : 'nothing live');
+  if (same) {
+    add('warning', 'strategy-change', `app/${h.name}`, `switches ${h.name} from ${b.strategy} to ${h.strategy}, continuing with its ${describe(now)}`, [
+      `The ${b.strategy} objects are pruned after the ${h.strategy} ones are healthy (PruneLast). Keep \`adopt\` while that colour runs.`,
+    ]);
+    return;
+  }
+  const procedure = h.strategy === 'blueGreen'
+    ? 'Declare `release.adopt: blue` (or green) and make that colour SERVING with the version that runs now: it continues with the rolling app\'s processors (no suffix) and database, nothing replays; release the next version in the other colour as usual.'
+    : 'Set `release.adopt: <the SERVING colour>` on the rolling release: the rolling Deployment then continues with that colour\'s processors and database, nothing replays.';
+  add('blocker', 'strategy-change', `app/${h.name}`, `switches ${h.name} from ${b.strategy} to ${h.strategy} without continuing its processors and database: what goes live (${describe(now)}) replays from zero, while ${describe(was)} were live`, [
+    procedure,
+  ]);
+}
+
 function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
   const app = h.name;
   const colorOf = (m: AppModel, c: string) => m.colors.find((x) => x.color === c)!;
@@ -124,6 +158,7 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
     const from = colorOf(b, color);
     const to = colorOf(h, color);
     const object = `app/${app}-${color}`;
+    if (to.phase === 'SERVING' && from.phase !== 'SERVING') promotion(b, h, color, add);
     if (from.phase !== to.phase && !ALLOWED_TRANSITIONS[from.phase].includes(to.phase)) {
       if (to.phase === 'SERVING') {
         add('blocker', 'phase-transition', object, `${app}-${color}: ${from.phase} → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING`, [
@@ -145,15 +180,32 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
         ]);
       } else {
         add('warning', 'version-change-in-place', object, `${app}-${color}: version ${from.version} → ${to.version} while INITIALISING`, [
-          `The new version continues from the tokens in ${to.database ?? 'its database'}. If its read model differs, abort (OBSOLETE) and initialise again.`,
+          `The new version continues from the tokens in ${to.database ?? 'its database'}. If its read model differs, abort (CLEANING_UP, then OBSOLETE) and initialise again: the cleanup drops the database, so the colour starts from zero.`,
         ]);
       }
     }
     if (to.phase === 'CLEANING_UP' && from.phase !== 'CLEANING_UP') {
-      add('warning', 'cleanup-drops-database', object, `${app}-${color} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'} and the tokens of processors ending in -${color}`, [
+      add('warning', 'cleanup-drops-database', object, `${app}-${color} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'}${to.processorSuffix ? ` and the tokens of processors ending in ${to.processorSuffix}` : ''}`, [
         `After this, ${color} (version ${from.version}) can no longer serve as a rollback target.`,
       ]);
     }
+  }
+}
+
+/** A colour becoming SERVING: the gate must check it, and its pods must not change on the way. */
+function promotion(b: AppModel, h: AppModel, color: string, add: Add): void {
+  const object = `app/${h.name}-${color}`;
+  if (!h.gateEnabled) {
+    add('blocker', 'promotion-without-gate', object, `${h.name}-${color} becomes SERVING with the caught-up gate turned off: nothing checks that its processors have caught up before the live Service switches`, [
+      'A colour that has not finished its replay answers with a half-built read model. Turn `release.gate.enabled` back on, or acknowledge this if you checked the processors yourself.',
+    ]);
+  }
+  const before = b.deployments.find((d) => d.color === color);
+  const after = h.deployments.find((d) => d.color === color);
+  if (before && after && !isDeepStrictEqual(before.pod, after.pod)) {
+    add('blocker', 'template-change-in-promotion', object, `${h.name}-${color} becomes SERVING and its pods change in the same change: they restart right before the live Service switches to them`, [
+      'Change the colour while it is INITIALISING or STANDING_BY (its pods restart and catch up off the live path), then promote it in a change of its own, which restarts nothing.',
+    ]);
   }
 }
 

@@ -47,27 +47,38 @@ describe('blue/green in prod', () => {
     expect(green.DEPLOYMENT_PROCESSOR_SUFFIX).toBe('-green');
   });
 
-  it('injects the connection, identity, phase and shutdown variables', () => {
+  it('injects the connection, identity, storage, side-effect and shutdown variables — none of them phase-dependent', () => {
     const green = envOf(container(find(prod, 'Deployment', 'order-service-green')));
+    const secret = (name: string, key: string) => ({ secretKeyRef: { name, key } });
     expect(green).toEqual({
       AXON_AXONSERVER_SERVERS: 'axonserver-1.orders-prod.svc.cluster.local:8124,axonserver-2.orders-prod.svc.cluster.local:8124,axonserver-3.orders-prod.svc.cluster.local:8124',
       AXON_AXONSERVER_CONTEXT: 'orders',
-      AXON_AXONSERVER_TOKEN: { secretKeyRef: { name: 'order-service-axon-token', key: 'token' } },
+      AXON_AXONSERVER_TOKEN: secret('order-service-axon-token', 'token'),
       AXON_AXONSERVER_COMPONENT_NAME: 'order-service-green',
       DEPLOYMENT_COLOR: 'green',
-      DEPLOYMENT_PHASE: 'INITIALISING',
+      DEPLOYMENT_RELEASE_DIR: '/etc/axon-deploy/release',
       DEPLOYMENT_VERSION: '1.5.0',
       DEPLOYMENT_PROCESSOR_SUFFIX: '-green',
       DEPLOYMENT_READ_MODEL_DATABASE: 'orders_view_green',
+      DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'order-notifications,payment-saga',
+      DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'jdbc:postgresql://orders-db:5432/orders_tokens',
+      DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: secret('orders-db-credentials', 'username'),
+      DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: secret('orders-db-credentials', 'password'),
       SERVER_PORT: '8080',
       SERVER_SHUTDOWN: 'graceful',
       SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE: '30s',
       SPRING_DATASOURCE_URL: 'jdbc:postgresql://orders-db:5432/orders_view_green',
-      SPRING_DATASOURCE_USERNAME: { secretKeyRef: { name: 'orders-db-credentials', key: 'username' } },
-      SPRING_DATASOURCE_PASSWORD: { secretKeyRef: { name: 'orders-db-credentials', key: 'password' } },
-      SPRING_PROFILES_ACTIVE: 'initialising',
+      SPRING_DATASOURCE_USERNAME: secret('orders-db-credentials', 'username'),
+      SPRING_DATASOURCE_PASSWORD: secret('orders-db-credentials', 'password'),
       JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=75',
     });
+  });
+
+  it('gives every colour the same side-effect processing groups and token store: one name, one store', () => {
+    const keys = ['DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS', 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL', 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME', 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD'];
+    const pick = (d: string) => { const env = envOf(container(find(prod, 'Deployment', d))); return keys.map((k) => env[k]); };
+    expect(pick('order-service-blue')).toEqual(pick('order-service-green'));
+    expect(pick('order-service-blue')[0]).toBe('order-notifications,payment-saga');
   });
 
   it('lists only the nodes that serve the app\'s context as servers', () => {
@@ -108,7 +119,7 @@ describe('blue/green in prod', () => {
 describe('every phase', () => {
   it('SCHEDULED and OBSOLETE emit nothing for the colour', () => {
     const objects = withColors('SERVING', 'SCHEDULED');
-    const appJobs = (objects: any[]) => ofKind(objects, 'Job').filter((j) => j.metadata.labels?.['app.kubernetes.io/name'] === 'order-service');
+    const appJobs = (objects: any[]) => ofKind(objects, 'Job').filter((j) => j.metadata.labels?.['app.kubernetes.io/instance'] === 'order-service-green');
     expect(has(objects, 'Deployment', 'order-service-green')).toBe(false);
     expect(appJobs(objects)).toEqual([]);
     expect(has(objects, 'Service', 'order-service-preview')).toBe(false);
@@ -134,30 +145,39 @@ describe('every phase', () => {
     const objects = withColors('STANDING_BY', 'SERVING');
     const blue = find(objects, 'Deployment', 'order-service-blue');
     expect(blue.spec.replicas).toBe(1);
-    expect(envOf(container(blue)).SPRING_PROFILES_ACTIVE).toBe('standing-by');
+    expect(blue.metadata.labels['axon-deploy.io/phase']).toBe('STANDING_BY');
     expect(find(objects, 'Service', 'order-service-preview').spec.selector['axon-deploy.io/color']).toBe('blue');
   });
 
-  it('CLEANING_UP removes the Deployment and runs a cleanup Job named by colour and version', () => {
+  it('CLEANING_UP removes the Deployment and runs a cleanup Job named by colour and version that drops its database and its tokens', () => {
     const objects = withColors('CLEANING_UP', 'SERVING');
     expect(has(objects, 'Deployment', 'order-service-blue')).toBe(false);
     const job = find(objects, 'Job', 'order-service-blue-cleanup-1-4-2');
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(job.spec.backoffLimit).toBe(2);
-    expect(job.spec.template.spec.restartPolicy).toBe('Never');
-    const env = envOf(container(job));
-    expect(container(job).image).toBe('registry.example.com/orders/order-service:1.4.2');
-    expect(env).toMatchObject({
-      DEPLOYMENT_PHASE: 'CLEANING_UP', DEPLOYMENT_COLOR: 'blue', SPRING_PROFILES_ACTIVE: 'cleaning-up',
-      DEPLOYMENT_READ_MODEL_DATABASE: 'orders_view_blue', AXON_AXONSERVER_CONTEXT: 'orders', DEPLOYMENT_PROCESSOR_SUFFIX: '-blue',
-      // it drops orders_view_blue, so it connects to the maintenance database
-      SPRING_DATASOURCE_URL: 'jdbc:postgresql://orders-db:5432/postgres',
-    });
     // a Job that cannot start fails instead of holding the Argo CD sync open
     expect(job.spec.activeDeadlineSeconds).toBe(3600);
-    expect(env.AXON_AXONSERVER_SERVERS).toContain('axonserver-1.orders-prod.svc.cluster.local:8124');
+    const spec = job.spec.template.spec;
+    expect(spec.restartPolicy).toBe('Never');
+    const [drop] = spec.initContainers;
+    const [tokens] = spec.containers;
+    expect([drop.name, drop.image, drop.command, drop.args]).toEqual(['drop-database', 'postgres:17-alpine', ['psql'], ['-X', '-v', 'ON_ERROR_STOP=1', '-v', 'db=orders_view_blue', '-f', '/sql/drop.sql']]);
+    // it drops orders_view_blue, so it connects to the maintenance database
+    expect(envOf(drop)).toMatchObject({ PGHOST: 'orders-db', PGPORT: '5432', PGDATABASE: 'postgres', PGUSER: { secretKeyRef: { name: 'orders-db-credentials', key: 'username' } } });
+    expect([tokens.name, tokens.args]).toEqual(['delete-tokens', ['-X', '-v', 'ON_ERROR_STOP=1', '-v', 'token_table=token_entry', '-v', 'processor_column=processor_name', '-v', 'pattern=%-blue', '-f', '/sql/delete-positions.sql']]);
+    expect(envOf(tokens)).toMatchObject({ PGDATABASE: 'orders_tokens' });
     expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
     expect(has(objects, 'Service', 'order-service-preview')).toBe(false);
+  });
+
+  it('CLEANING_UP without a database axon-deploy manages runs the app in cleanup mode', () => {
+    const objects = synthText('prod', prodWith((c) => {
+      c.apps[0].release.colors = { blue: { version: '1.4.2', phase: 'CLEANING_UP' }, green: { version: '1.5.0', phase: 'SERVING' } };
+      (c.apps[0] as any).readModel.manage = false;
+    })).objects;
+    const job = find(objects, 'Job', 'order-service-blue-cleanup-1-4-2');
+    expect(container(job).image).toBe('registry.example.com/orders/order-service:1.4.2');
+    expect(envOf(container(job))).toMatchObject({ DEPLOYMENT_PHASE: 'CLEANING_UP', DEPLOYMENT_COLOR: 'blue', DEPLOYMENT_READ_MODEL_DATABASE: 'orders_view_blue', DEPLOYMENT_PROCESSOR_SUFFIX: '-blue' });
   });
 
   it('without a SERVING colour there is no live Service, and a warning', () => {
@@ -195,11 +215,11 @@ describe('release checks', () => {
     ]);
   });
 
-  it('adds the phase profile to the user\'s SPRING_PROFILES_ACTIVE and sorts the user\'s variables', () => {
+  it('passes the user\'s SPRING_PROFILES_ACTIVE as written (no phase profile: the phase is in the release files) and sorts the user\'s variables', () => {
     const objects = synthText('prod', prodWith((c) => { c.apps[0].env = { ZZZ: '1', SPRING_PROFILES_ACTIVE: 'prod,kafka', AAA: '2' }; })).objects;
     const env = container(find(objects, 'Deployment', 'order-service-blue')).env.map((e: any) => e.name);
-    expect(envOf(container(find(objects, 'Deployment', 'order-service-blue'))).SPRING_PROFILES_ACTIVE).toBe('prod,kafka,serving');
-    expect(env.slice(-2)).toEqual(['AAA', 'ZZZ']);
+    expect(envOf(container(find(objects, 'Deployment', 'order-service-blue'))).SPRING_PROFILES_ACTIVE).toBe('prod,kafka');
+    expect(env.slice(-3)).toEqual(['AAA', 'SPRING_PROFILES_ACTIVE', 'ZZZ']);
   });
 
   it('requires a token Secret when access control is on', () => {
@@ -252,7 +272,49 @@ describe('rolling releases', () => {
     expect(has(prod, 'Deployment', 'notification-service-blue')).toBe(false);
     expect(has(prod, 'Service', 'notification-service-preview')).toBe(false);
     const env = envOf(container(d));
-    expect(env).toMatchObject({ DEPLOYMENT_PHASE: 'SERVING', DEPLOYMENT_PROCESSOR_SUFFIX: '', SPRING_PROFILES_ACTIVE: 'serving' });
+    expect(env).toMatchObject({ DEPLOYMENT_PROCESSOR_SUFFIX: '' });
     expect(env.DEPLOYMENT_COLOR).toBeUndefined();
+    expect(env.DEPLOYMENT_PHASE).toBeUndefined();
+  });
+});
+
+describe('moving between rolling and blue/green (adopt)', () => {
+  const withDb = (release: any) => synthText('prod', prodWith((c) => {
+    c.apps[1].readModel = { jdbcUrl: 'jdbc:postgresql://orders-db:5432', database: 'notifications', credentialsSecret: 'notifications-db' };
+    c.apps[1].release = release;
+  })).objects;
+  const rolling = envOf(container(find(withDb({ strategy: 'rolling', version: '2.0.1' }), 'Deployment', 'notification-service')));
+
+  it('lets the adopting colour continue the rolling app\'s processor names and database; the other colour gets its own', () => {
+    const objects = withDb({ strategy: 'blueGreen', adopt: 'blue', colors: { blue: { version: '2.0.1', phase: 'SERVING' }, green: { version: '2.1.0', phase: 'INITIALISING' } } });
+    const blue = envOf(container(find(objects, 'Deployment', 'notification-service-blue')));
+    const green = envOf(container(find(objects, 'Deployment', 'notification-service-green')));
+    expect([blue.DEPLOYMENT_PROCESSOR_SUFFIX, blue.SPRING_DATASOURCE_URL]).toEqual([rolling.DEPLOYMENT_PROCESSOR_SUFFIX, rolling.SPRING_DATASOURCE_URL]);
+    expect([green.DEPLOYMENT_PROCESSOR_SUFFIX, green.SPRING_DATASOURCE_URL]).toEqual(['-green', 'jdbc:postgresql://orders-db:5432/notifications_green']);
+  });
+
+  it('lets a rolling Deployment continue a colour\'s processor names and database', () => {
+    const env = envOf(container(find(withDb({ strategy: 'rolling', version: '2.1.0', adopt: 'green' }), 'Deployment', 'notification-service')));
+    expect([env.DEPLOYMENT_PROCESSOR_SUFFIX, env.SPRING_DATASOURCE_URL]).toEqual(['-green', 'jdbc:postgresql://orders-db:5432/notifications_green']);
+  });
+
+  it('drops the adopted database, the adopting colour\'s own, when that colour is cleaned up; the other colour\'s stays', () => {
+    const objects = withDb({ strategy: 'blueGreen', adopt: 'blue', colors: { blue: { version: '2.0.1', phase: 'CLEANING_UP' }, green: { version: '2.1.0', phase: 'SERVING' } } });
+    const [drop] = find(objects, 'Job', 'notification-service-blue-cleanup-2-0-1').spec.template.spec.containers;
+    expect(drop.args).toEqual(['-X', '-v', 'ON_ERROR_STOP=1', '-v', 'db=notifications', '-f', '/sql/drop.sql']);
+  });
+});
+
+describe('side-effect checks', () => {
+  it('requires a shared token store when there are side-effect processing groups', () => {
+    expect(problems((c) => { delete c.apps[0].sideEffects!.tokenStore; })).toEqual([
+      expect.stringMatching(/^apps\[0\]\.sideEffects\.tokenStore: required when there are side-effect processing groups/),
+    ]);
+  });
+
+  it('refuses a side-effect processing group named like a colour\'s processor (the cleanup would delete its tokens)', () => {
+    expect(problems((c) => { c.apps[0].sideEffects!.processingGroups = ['order-notifications', 'mail-green']; })).toEqual([
+      expect.stringMatching(/^apps\[0\]\.sideEffects\.processingGroups\[1\]: "mail-green" ends in "-green"/),
+    ]);
   });
 });

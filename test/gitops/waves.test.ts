@@ -14,11 +14,13 @@ describe('sync waves', () => {
     for (const o of prod) expect(Number.isInteger(wave(o))).toBe(true);
   });
 
-  it('puts StorageClasses, ConfigMaps, NetworkPolicies and PDBs first, then Services', () => {
+  it('puts StorageClasses, ConfigMaps, NetworkPolicies and PDBs first, then Services (the release files switch with the live Service)', () => {
     const kinds = ['StorageClass', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget'];
     expect(prod.filter((o) => kinds.includes(o.kind)).length).toBeGreaterThan(5);
     for (const o of prod) {
-      if (kinds.includes(o.kind)) expect(wave(o)).toBe(WAVE.config);
+      if (!kinds.includes(o.kind)) continue;
+      const releaseFiles = o.kind === 'ConfigMap' && o.metadata.name.endsWith('-release');
+      expect(`${o.kind}/${o.metadata.name} ${wave(o)}`).toBe(`${o.kind}/${o.metadata.name} ${releaseFiles ? WAVE.liveService : WAVE.config}`);
     }
     for (const name of [...NODES, 'axonserver-grpc', 'axonserver-ui']) expect(waveOf(prod, 'Service', name)).toBe(WAVE.services);
     expect(WAVE.config).toBeLessThan(WAVE.services);
@@ -48,7 +50,15 @@ describe('sync waves', () => {
 
   it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
     const parts = synthesizeParts(fixture('prod').model);
-    expect(parts.apps.map((o) => o.kind).sort()).toEqual(['Deployment', 'Deployment', 'Deployment', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'Service']);
+    expect(parts.apps.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      expect.stringMatching(/^ConfigMap\/app-database-sql-[0-9a-f]{10}$/),
+      expect.stringMatching(/^ConfigMap\/app-gate-[0-9a-f]{10}$/),
+      'ConfigMap/order-service-release',
+      'Deployment/notification-service', 'Deployment/order-service-blue', 'Deployment/order-service-green',
+      'Job/order-service-blue-database', 'Job/order-service-gate', 'Job/order-service-green-database',
+      'PodDisruptionBudget/notification-service', 'PodDisruptionBudget/order-service',
+      'Service/notification-service', 'Service/order-service', 'Service/order-service-preview',
+    ]);
     expect(parts['axon-server'].some((o) => o.kind === 'Deployment')).toBe(false);
   });
 
@@ -59,9 +69,23 @@ describe('sync waves', () => {
     const green = waveOf(promoted, 'Deployment', 'order-service-green');
     const live = waveOf(promoted, 'Service', 'order-service');
     const blue = waveOf(promoted, 'Deployment', 'order-service-blue');
-    expect(green).toBeLessThan(live);
+    const gate = find(promoted, 'Job', 'order-service-gate');
+    expect(green).toBeLessThan(wave(gate));
+    expect(wave(gate)).toBeLessThan(live);
     expect(live).toBeLessThan(blue);
+    expect(gate.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+    expect(gate.spec.template.metadata.labels['axon-deploy.io/color']).toBe('green');
+    expect(waveOf(promoted, 'ConfigMap', 'order-service-release')).toBe(live);
     expect(find(promoted, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('green');
+  });
+
+  it('creates each running colour\'s read-model database (a Sync hook) before any Deployment of the apps', () => {
+    const deployments = prod.filter((o) => o.kind === 'Deployment').map(wave);
+    for (const color of ['blue', 'green']) {
+      const job = find(prod, 'Job', `order-service-${color}-database`);
+      expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+      expect(wave(job)).toBeLessThan(Math.min(...deployments));
+    }
   });
 
   it('orders a rollback the same way: the colour becoming SERVING again comes first', () => {

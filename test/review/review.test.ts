@@ -53,13 +53,39 @@ describe('the fixture prod environment', () => {
     const r = review(base, prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0'])));
     expect(lines(r, 'blocker')).toEqual([]);
     expect(r.releases).toEqual(['order-service-blue: SERVING → STANDING_BY (1.4.2)', 'order-service-green: INITIALISING → SERVING (1.5.0)']);
-    expect(r.restarts.map((x) => `${x.wave} ${x.name} ${x.why}`)).toEqual([
-      '100 order-service-green environment: DEPLOYMENT_PHASE, SPRING_PROFILES_ACTIVE',
-      '102 order-service-blue environment: DEPLOYMENT_PHASE, SPRING_PROFILES_ACTIVE',
-    ]);
+    // The phase reaches pods through the release files, not their template: nothing restarts.
+    expect(r.restarts).toEqual([]);
     const report = renderReport(applyAllows([r], []), { base: '`main`', head: 'the working tree', notes: [] });
     expect(report).toContain('**✅ no blockers**');
-    expect(report).toContain('1. wave 100: Deployment `order-service-green` (environment: DEPLOYMENT_PHASE, SPRING_PROFILES_ACTIVE)');
+    expect(report).not.toContain('Pods that restart');
+  });
+
+  it('a promotion changes only labels, replicas, the live Service and the release files; the pod templates stay byte-identical', () => {
+    const head = prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0']));
+    const env = (s: Snapshot) => s.envs.get('prod')!.objects;
+    for (const color of ['blue', 'green']) {
+      const key = `Deployment/order-service-${color}`;
+      expect(JSON.stringify((env(head).get(key) as any).spec.template)).toBe(JSON.stringify((env(base).get(key) as any).spec.template));
+    }
+    const release = (s: Snapshot) => (env(s).get('ConfigMap/order-service-release') as any).data;
+    expect(release(base)).toEqual({ 'blue.live': 'true', 'blue.phase': 'SERVING', 'green.live': 'false', 'green.phase': 'INITIALISING', live: 'blue' });
+    expect(release(head)).toEqual({ 'blue.live': 'false', 'blue.phase': 'STANDING_BY', 'green.live': 'true', 'green.phase': 'SERVING', live: 'green' });
+  });
+
+  it('blocks a promotion that changes the promoted colour\'s pods, or that turns the gate off', () => {
+    const r = review(base, prodSnapshot((c) => {
+      colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0'])(c);
+      c.apps[0].env!.JAVA_TOOL_OPTIONS = '-XX:MaxRAMPercentage=60';
+      c.apps[0].release.gate = { enabled: false };
+    }));
+    expect(lines(r, 'blocker').map((l) => l.split(':')[0]).sort()).toEqual([
+      'promotion-without-gate app/order-service-green', 'template-change-in-promotion app/order-service-green',
+    ]);
+  });
+
+  it('warns when a blue/green app with a read model declares no side effects', () => {
+    const r = review(base, prodSnapshot((c) => { delete c.apps[0].sideEffects; }));
+    expect(lines(r, 'warning')).toContain('side-effects-undeclared app/order-service: order-service is released blue/green with a read model but declares no side-effect processing groups');
   });
 
   it('setting blue straight to CLEANING_UP while it is SERVING is blocked', () => {
@@ -90,10 +116,16 @@ describe('phase transitions', () => {
     expect(blocked).toBe(!ALLOWED_TRANSITIONS[from].includes(to));
   });
 
+  it('aborts through CLEANING_UP, never straight to OBSOLETE: a reused colour must not resume an old replay', () => {
+    const r = review(base, prodSnapshot(colors(['SERVING', '1.4.2'], ['OBSOLETE', '1.5.0'])));
+    expect(lines(r, 'blocker')).toEqual(['phase-transition app/order-service-green: order-service-green: INITIALISING → OBSOLETE is not allowed']);
+    expect(findingsOf(r, 'phase-transition')[0].details[0]).toContain('allowed from INITIALISING: SERVING, CLEANING_UP');
+  });
+
   it('allows exactly the documented moves', () => {
     expect(ALLOWED_TRANSITIONS).toEqual({
       SCHEDULED: ['INITIALISING', 'OBSOLETE'],
-      INITIALISING: ['SERVING', 'OBSOLETE'],
+      INITIALISING: ['SERVING', 'CLEANING_UP'],
       SERVING: ['STANDING_BY'],
       STANDING_BY: ['SERVING', 'CLEANING_UP'],
       CLEANING_UP: ['OBSOLETE'],
@@ -121,7 +153,7 @@ describe('phase transitions', () => {
   it('allows a rollback, an abort, a cleanup and reusing a colour', () => {
     const promoted = prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0']));
     expect(lines(review(promoted, prodSnapshot(colors(['SERVING', '1.4.2'], ['STANDING_BY', '1.5.0']))), 'blocker')).toEqual([]);
-    expect(lines(review(base, prodSnapshot(colors(['SERVING', '1.4.2'], ['OBSOLETE', '1.5.0']))), 'blocker')).toEqual([]);
+    expect(lines(review(base, prodSnapshot(colors(['SERVING', '1.4.2'], ['CLEANING_UP', '1.5.0']))), 'blocker')).toEqual([]);
     const cleaning = prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0']));
     expect(lines(review(promoted, cleaning), 'blocker')).toEqual([]);
     const obsolete = prodSnapshot(colors(['OBSOLETE', '1.4.2'], ['SERVING', '1.5.0']));
@@ -364,9 +396,38 @@ describe('warnings', () => {
     expect(changedNodes.map((c) => `${c.change} ${c.kind}/${c.name}`)).toEqual(['added Job/axonserver-archive-3-gate', 'added StatefulSet/axonserver-archive-3']);
   });
 
-  it('a strategy change', () => {
+  it('a strategy change where a colour adopts the rolling app\'s processors and database', () => {
+    const r = review(base, prodSnapshot((c) => { c.apps[1].release = { strategy: 'blueGreen', adopt: 'blue', colors: { blue: { version: '2.0.1', phase: 'SERVING' }, green: { version: '2.0.1', phase: 'SCHEDULED' } } }; }));
+    expect(lines(r, 'blocker')).toEqual([]);
+    expect(lines(r, 'warning')).toEqual(['strategy-change app/notification-service: switches notification-service from rolling to blueGreen, continuing with its processors without suffix']);
+  });
+});
+
+describe('strategy changes', () => {
+  it('blocks rolling → blueGreen without adopt: the SERVING colour would replay from zero', () => {
     const r = review(base, prodSnapshot((c) => { c.apps[1].release = { strategy: 'blueGreen', colors: { blue: { version: '2.0.1', phase: 'SERVING' }, green: { version: '2.0.1', phase: 'SCHEDULED' } } }; }));
-    expect(lines(r, 'warning')).toEqual(['strategy-change app/notification-service: switches notification-service from rolling to blueGreen']);
+    expect(lines(r, 'blocker')).toEqual([
+      'strategy-change app/notification-service: switches notification-service from rolling to blueGreen without continuing its processors and database: what goes live (processors ending in -blue) replays from zero, while processors without suffix were live',
+    ]);
+    expect(findingsOf(r, 'strategy-change')[0].details[0]).toMatch(/^Declare `release.adopt: blue`/);
+  });
+
+  it('blocks blueGreen → rolling without adopt, and accepts it when the rolling Deployment continues the SERVING colour', () => {
+    const bg = prodSnapshot((c) => { c.apps[1].release = { strategy: 'blueGreen', colors: { blue: { version: '2.0.1', phase: 'SERVING' }, green: { version: '2.0.1', phase: 'SCHEDULED' } } }; });
+    expect(lines(review(bg, prodSnapshot()), 'blocker').map((l) => l.split(':')[0])).toEqual(['strategy-change app/notification-service']);
+    const continuing = review(bg, prodSnapshot((c) => { c.apps[1].release = { strategy: 'rolling', version: '2.0.1', adopt: 'blue' }; }));
+    expect(lines(continuing, 'blocker')).toEqual([]);
+    expect(lines(continuing, 'warning')).toEqual(['strategy-change app/notification-service: switches notification-service from blueGreen to rolling, continuing with its processors ending in -blue']);
+  });
+
+  it('keeps the read-model database of an adopted app: no new database, no drop', () => {
+    const withDb = (release: any) => prodSnapshot((c) => {
+      c.apps[1].readModel = { jdbcUrl: 'jdbc:postgresql://orders-db:5432', database: 'notifications', credentialsSecret: 'notifications-db' };
+      c.apps[1].release = release;
+    });
+    const r = review(withDb({ strategy: 'rolling', version: '2.0.1' }), withDb({ strategy: 'blueGreen', adopt: 'blue', colors: { blue: { version: '2.0.1', phase: 'SERVING' }, green: { version: '2.0.1', phase: 'SCHEDULED' } } }));
+    expect(lines(r, 'blocker')).toEqual([]);
+    expect(lines(r, 'warning')).toContain('strategy-change app/notification-service: switches notification-service from rolling to blueGreen, continuing with its processors without suffix, database notifications');
   });
 });
 

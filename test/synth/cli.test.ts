@@ -67,7 +67,7 @@ describe('synth', () => {
     const dir = fixtureProject();
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('dist/prod: 32 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-internal-token');
+    expect(r.stdout).toContain('dist/prod: 38 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-internal-token');
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(Object.fromEntries(fixtureTree()));
   });
