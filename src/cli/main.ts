@@ -7,6 +7,7 @@
 import { toolVersion } from '../package-info';
 import { Command, CommandIo, commandHelp, parseCommandArgs, UsageError } from './args';
 import { initCommand } from './commands/init';
+import { restoreCommand } from './commands/restore';
 import { reviewCommand } from './commands/review';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
@@ -14,7 +15,7 @@ import { validateCommand } from './commands/validate';
 
 export type { CommandIo } from './args';
 
-export const COMMANDS: readonly Command[] = [initCommand, synthCommand, reviewCommand, validateCommand, schemaCommand];
+export const COMMANDS: readonly Command[] = [initCommand, synthCommand, reviewCommand, validateCommand, restoreCommand, schemaCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

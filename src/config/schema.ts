@@ -12,7 +12,7 @@ import {
   parseImageReference, Problem, quantityProblem, QuantityKind, versionProblem,
 } from './formats';
 import { COLORS, PHASES } from '../domain/phases';
-import { ROLES } from '../domain/roles';
+import { APPLICATION_ROLES, ROLES } from '../domain/roles';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -132,6 +132,87 @@ const tolerationSchema = z.strictObject({
   tolerationSeconds: z.int().min(0).optional().describe('For NoExecute: how long the pod stays after the taint appears.'),
 });
 
+/** Pods allowed to reach a port: the pods with these labels in a namespace. */
+export const peerSchema = z.strictObject({
+  namespace: name(63, 'namespace names are DNS labels').optional().describe('Namespace of the pods. @default - the environment\'s namespace'),
+  podLabels: labels().default({}).describe('Labels the pods must have; empty: every pod of the namespace.'),
+});
+
+const duration = (example: string) => z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: `expected a duration like ${example}` }).refine((v) => v !== '', { error: `expected a duration like ${example}` });
+
+const tlsSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe('TLS on client gRPC (8124), between nodes (8224) and, with `http`, on HTTP (8024: UI, REST API, actuator). Switching it on or off needs every node and client to switch together (see the README).'),
+  certManager: z.strictObject({
+    issuer: z.strictObject({
+      kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer').describe('Issuer kind.'),
+      name: objectName().describe('Issuer name.'),
+      group: z.string().default('cert-manager.io').describe('API group of the issuer (cert-manager.io, or an external issuer\'s).'),
+    }).describe('The cert-manager issuer that signs the node certificates.'),
+    duration: duration('2160h').default('2160h').describe('Lifetime of a certificate.'),
+    renewBefore: duration('720h').default('720h').describe('How long before expiry cert-manager renews it.'),
+    algorithm: z.enum(['RSA', 'ECDSA']).default('RSA').describe('Private key algorithm (RSA 2048 or ECDSA P-256); the key is always PKCS#8, as Axon Server requires.'),
+  }).optional().describe('One cert-manager Certificate per node, written to the Secret <node>-tls. Omit to provide the Secrets <node>-tls yourself (tls.crt, PKCS#8 tls.key, ca.crt, and keystore.p12 when http is on).'),
+  http: z.boolean().default(true).describe('HTTPS on 8024 too, from the PKCS12 keystore keystore.p12 of the node\'s Secret (Spring Boot server.ssl.*, as AxonIQ documents it).'),
+  keystorePasswordSecret: z.strictObject({
+    name: secretName('the password of the PKCS12 keystore'),
+    key: z.string().default('password').describe('Key of the password in the Secret.'),
+  }).optional().describe('The keystore password (required when http is on): cert-manager encrypts keystore.p12 with it, Axon Server opens it with it.'),
+  caBundle: z.strictObject({
+    kind: z.enum(['ConfigMap', 'Secret']).default('ConfigMap').describe('Whether the bundle is in a ConfigMap or a Secret.'),
+    name: objectName().describe('Name of the ConfigMap or Secret.'),
+    key: z.string().default('ca.crt').describe('Key of the PEM bundle.'),
+  }).optional().describe('The CA certificates apps, Jobs and Prometheus trust (PEM). @default - ca.crt of the bootstrap node\'s Secret (only that key is mounted)'),
+});
+
+export const BACKUP_VOLUMES = ['data', 'log', 'events'] as const;
+
+const backupSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe('Back up on a schedule: a control-DB backup through the REST API on every _admin node, then a CSI VolumeSnapshot of each node\'s volumes (enterprise and standard).'),
+  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'expected a cron schedule of five fields, like "0 2 * * *"' }).default('0 2 * * *').describe('When, as a cron schedule (five fields).'),
+  timeZone: z.string().min(1).default('Etc/UTC').describe('Time zone of the schedule (IANA name).'),
+  volumeSnapshotClass: objectName().optional().describe('VolumeSnapshotClass of the snapshots. @default - the cluster\'s default class for the volumes\' driver'),
+  keep: z.int().min(1).max(1000).default(7).describe('Backup runs kept; older snapshots are deleted after a successful run.'),
+  volumes: z.array(z.enum(BACKUP_VOLUMES)).min(1).default([...BACKUP_VOLUMES]).describe('Volumes snapshotted on each node (a node without one is skipped for it).'),
+  timeoutSeconds: seconds(60).default(3600).describe('How long a run may take (waiting for snapshots to become ready) before it fails.'),
+}).describe('Scheduled backups. Restore: see the README and `axon-deploy restore`.');
+
+const roleAt = checked(z.string(), (v) => (/^[A-Z_]+@[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'expected ROLE@context, like ADMIN@_admin or USE_CONTEXT@orders'));
+
+const registrationSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('With access control: a Job registers every app (its token from tokenSecret, its axonServerRoles in its context) and the users below, through the REST API, on every sync of the cluster, after the last node.'),
+  users: z.array(z.strictObject({
+    userName: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: 'expected a user name of letters, digits, "_", ".", "@" and "-"' }).describe('User name (for the UI and the REST API).'),
+    passwordSecret: secretName('the user\'s password'),
+    passwordKey: z.string().default('password').describe('Key of the password in passwordSecret.'),
+    roles: z.array(roleAt).min(1).describe('Roles as ROLE@context, e.g. ADMIN@_admin, VIEW_CONFIGURATION@_admin, USE_CONTEXT@orders.'),
+  })).default([]).describe('UI and REST API users.'),
+}).describe('Registration of apps and users in Axon Server (needs access control).');
+
+const uiSchema = z.strictObject({
+  allowedFrom: z.array(peerSchema).default([]).describe('Who else may reach HTTP 8024 (UI, REST API, actuator): e.g. the ingress controller\'s pods. The rollout Jobs, Prometheus (monitoring.scrapers) and the nodes themselves always may.'),
+  ingress: z.strictObject({
+    host: objectName().describe('Host name of the UI.'),
+    className: objectName().optional().describe('IngressClass. @default - the cluster\'s default'),
+    tlsSecretName: objectName().optional().describe('Secret with the certificate for the host (TLS at the ingress).'),
+    annotations: z.record(z.string(), z.string()).default({}).describe('Annotations, e.g. for a backend in HTTPS with tls.http (ingress-nginx: nginx.ingress.kubernetes.io/backend-protocol: HTTPS).'),
+  }).optional().describe('An Ingress for the UI Service.'),
+  httpRoute: z.strictObject({
+    parentRefs: z.array(z.strictObject({
+      name: objectName().describe('Gateway name.'),
+      namespace: name(63, 'namespace names are DNS labels').optional().describe('Gateway namespace. @default - the environment\'s namespace'),
+      sectionName: z.string().optional().describe('Listener of the Gateway.'),
+    })).min(1).describe('Gateways the route attaches to.'),
+    hostnames: z.array(objectName()).default([]).describe('Host names the route answers.'),
+  }).optional().describe('A Gateway API HTTPRoute for the UI Service.'),
+}).describe('The UI Service (only _admin nodes behind it, session affinity) and who reaches it.');
+
+const actuatorSchema = z.strictObject({
+  exposure: z.array(z.string().regex(/^[a-z][a-zA-Z-]*$/, { error: 'expected an actuator endpoint id like health' })).default(['health', 'info', 'prometheus'])
+    .describe('Actuator endpoints exposed on 8024 (management.endpoints.web.exposure.include). Axon Server\'s default also exposes env, loggers and metrics, which need no token.'),
+  healthDetails: z.enum(['never', 'always']).default('always')
+    .describe('management.endpoint.health.show-details: the raft, license and diskSpace components are what alerts read; 8024 is reachable only from the allowed pods.'),
+}).describe('Spring Boot actuator of Axon Server, set deliberately.');
+
 export const axonServerSchema = z.strictObject({
   edition: z.enum(['standard', 'enterprise']).describe('`standard`: one standalone node, no licence. `enterprise`: a cluster with a licence, replication groups and roles.'),
   image: checked(z.string(), (v) => {
@@ -156,8 +237,9 @@ export const axonServerSchema = z.strictObject({
   resources: resources({ cpu: '1', memory: '4Gi' }).describe('Requests and limits of each node.'),
   jvm: z.strictObject({
     heapPercent: z.int().min(10).max(90).default(50).describe('Heap as a percentage of the memory limit (-Xms = -Xmx). The rest is for memory-mapped event segments, direct buffers and the JVM itself.'),
-    toolOptions: z.string().optional().describe('JAVA_TOOL_OPTIONS as written, replacing the computed heap settings.'),
-  }).default({ heapPercent: 50 }).describe('JVM settings.'),
+    toolOptions: z.string().optional().describe('JVM options replacing the computed heap settings (the heap-dump options are still added).'),
+    heapDumpOnOutOfMemory: z.boolean().default(true).describe('Write a heap dump to /axonserver/heapdumps (an emptyDir as large as the memory limit, kept across container restarts) when the JVM runs out of memory.'),
+  }).default({ heapPercent: 50, heapDumpOnOutOfMemory: true }).describe('JVM settings.'),
   terminationGracePeriodSeconds: seconds(0).default(120).describe('Seconds a node gets to flush and stop before SIGKILL. Under 60 is an error unless allowShortTerminationGracePeriod is set: a SIGKILL mid-flush can corrupt the control DB.'),
   allowShortTerminationGracePeriod: z.boolean().default(false).describe('Accept terminationGracePeriodSeconds under 60 (test clusters only).'),
   probes: z.strictObject({
@@ -184,8 +266,13 @@ export const axonServerSchema = z.strictObject({
   networkPolicy: z.strictObject({
     enabled: z.boolean().default(true).describe('Create NetworkPolicies for the nodes.'),
     allowedNamespaces: z.array(name(63, 'namespace names are DNS labels')).default([])
-      .describe('Namespaces (besides the environment\'s own) that may reach gRPC 8124 and HTTP 8024, e.g. monitoring.'),
-  }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 and 8024 from the namespace and allowedNamespaces.'),
+      .describe('Namespaces (besides the environment\'s own) whose pods may reach client gRPC 8124 (apps running elsewhere).'),
+  }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 from the namespace and allowedNamespaces; 8024 from the nodes, the rollout Jobs, Prometheus and ui.allowedFrom.'),
+  tls: tlsSchema.default({ enabled: false, http: true }).describe('TLS end to end.'),
+  backup: backupSchema.default({ enabled: false, schedule: '0 2 * * *', timeZone: 'Etc/UTC', keep: 7, volumes: [...BACKUP_VOLUMES], timeoutSeconds: 3600 }),
+  registration: registrationSchema.default({ enabled: true, users: [] }),
+  ui: uiSchema.default({ allowedFrom: [] }),
+  actuator: actuatorSchema.default({ exposure: ['health', 'info', 'prometheus'], healthDetails: 'always' }),
   rolloutGate: z.strictObject({
     enabled: z.boolean().default(true).describe('After each node\'s sync wave, a Job waits until the node is back in each of its replication groups, every group has a leader and the node has caught up; the next node waits for it (enterprise).'),
     timeoutSeconds: seconds(30).default(900).describe('How long a gate waits before it fails the sync (the nodes after it are not touched).'),
@@ -264,6 +351,10 @@ export const appSchema = z.strictObject({
   context: checked(z.string(), (v) => (AXON_NAME.test(v) ? undefined : 'expected a context name')).default('default').describe('Axon Server context the app connects to.'),
   tokenSecret: secretName('the app\'s Axon Server token (required when access control is on)').optional(),
   tokenSecretKey: z.string().default('token').describe('Key of the token in tokenSecret.'),
+  axonServerRoles: z.array(z.enum(APPLICATION_ROLES)).min(1).default(['USE_CONTEXT'])
+    .describe('Roles of the app in its context, registered with its token (axonServer.registration).'),
+  metricsPath: z.string().regex(/^\//, { error: 'expected an HTTP path starting with /' }).default('/actuator/prometheus')
+    .describe('Path Prometheus scrapes on the management port (monitoring.apps).'),
   release: z.discriminatedUnion('strategy', [blueGreenSchema, rollingSchema], { error: 'expected release.strategy blueGreen or rolling' })
     .describe('How new versions are released: `blueGreen` (colours with phases) or `rolling`.'),
   readModel: z.strictObject({
@@ -367,6 +458,17 @@ export const argoCdSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Monitoring
+
+export const monitoringSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe('Render Prometheus Operator PodMonitors: Axon Server\'s /actuator/prometheus on every node and, with `apps`, each app\'s metricsPath.'),
+  labels: labels().default({}).describe('Labels on the PodMonitors, for the Prometheus podMonitorSelector (e.g. release: kube-prometheus-stack).'),
+  interval: duration('30s').default('30s').describe('Scrape interval.'),
+  scrapers: z.array(peerSchema).default([]).describe('The Prometheus pods: the NetworkPolicy lets them reach 8024 of the nodes.'),
+  apps: z.boolean().default(true).describe('A PodMonitor per app too.'),
+}).describe('Metrics (Prometheus Operator).');
+
+// ---------------------------------------------------------------------------------------------
 // Jobs
 
 export const DEFAULT_GATE_IMAGE = 'gcr.io/distroless/nodejs20-debian12:nonroot';
@@ -403,6 +505,7 @@ export const environmentSchema = z.strictObject({
   labels: labels().default({}).describe('Extra labels on every object and pod (never in selectors or volume claim templates, which are immutable).'),
   axonServer: axonServerSchema.describe('The Axon Server cluster (or standalone node).'),
   apps: z.array(appSchema).default([]).describe('Axon Framework apps and their releases.'),
+  monitoring: monitoringSchema.default({ enabled: false, labels: {}, interval: '30s', scrapers: [], apps: true }),
   jobs: jobsSchema.default({ gateImage: DEFAULT_GATE_IMAGE, gateRunAsUser: 65532, postgresImage: DEFAULT_POSTGRES_IMAGE, postgresRunAsUser: 70, imagePullSecrets: [] }),
   argocd: argoCdSchema.optional().describe('Argo CD Applications (the Axon Server cluster and the apps, synced independently) and AppProject of this environment, written to dist/argocd/<environment>.yaml.'),
 });
@@ -412,3 +515,5 @@ export type AxonServerConfig = EnvironmentConfig['axonServer'];
 export type NodeConfig = AxonServerConfig['nodes'][number];
 export type AppConfig = EnvironmentConfig['apps'][number];
 export type ArgoCdConfig = NonNullable<EnvironmentConfig['argocd']>;
+export type MonitoringConfig = EnvironmentConfig['monitoring'];
+export type PeerConfig = z.output<typeof peerSchema>;

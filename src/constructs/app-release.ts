@@ -3,6 +3,7 @@ import * as k8s from '../../imports/k8s';
 import type { AppModel, DeploymentModel, JobModel } from '../model/types';
 import { ConfigFiles } from './config-files';
 import { objectMeta } from './meta';
+import { PodMonitor } from './observability';
 import { podTemplate } from './pod';
 import { PodDisruptionBudget } from './pod-disruption-budget';
 import { Service } from './service';
@@ -29,6 +30,7 @@ export class AppRelease extends Construct {
     if (app.gate) new k8s.KubeJob(this, 'Gate', jobProps(app.gate));
     for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
     for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
+    if (app.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: app.podMonitor });
   }
 }
 

@@ -1,10 +1,14 @@
 import { Construct } from 'constructs';
-import * as kplus from 'cdk8s-plus-27';
-import type { AxonServerModel, NetworkPolicyModel } from '../model/types';
+import * as k8s from '../../imports/k8s';
+import type { AxonServerModel, CronJobModel } from '../model/types';
+import { jobProps } from './app-release';
 import { AxonServerNode } from './axon-server-node';
 import { ConfigFiles } from './config-files';
 import { objectMeta } from './meta';
+import { PodMonitor, UiIngress, UiRoute } from './observability';
+import { podTemplate } from './pod';
 import { PodDisruptionBudget } from './pod-disruption-budget';
+import { Certificate, NetworkPolicy, ServiceAccountWithRole } from './security';
 import { Service } from './service';
 
 export interface AxonServerClusterProps {
@@ -13,8 +17,9 @@ export interface AxonServerClusterProps {
 }
 
 /**
- * The namespaced objects of an Axon Server cluster: the shared configuration, one node per
- * entry of the model, the client and UI Services, the disruption budget and the network policy.
+ * The namespaced objects of an Axon Server cluster: the shared configuration, the nodes' TLS
+ * certificates, one node per entry of the model, the client and UI Services (and the UI's route),
+ * the disruption budget, the network policy, metrics, backups and the registration Job.
  * (StorageClasses are cluster-scoped and live in their own chart.)
  */
 export class AxonServerCluster extends Construct {
@@ -24,25 +29,38 @@ export class AxonServerCluster extends Construct {
     new ConfigFiles(this, 'Config', { config: m.config });
     if (m.clusterTemplate) new ConfigFiles(this, 'ClusterTemplate', { config: m.clusterTemplate });
     if (m.gateScript) new ConfigFiles(this, 'GateScript', { config: m.gateScript });
+    for (const certificate of m.certificates) new Certificate(this, `Certificate-${certificate.meta.name}`, { certificate });
     for (const node of m.nodes) new AxonServerNode(this, node.name, { node });
     new Service(this, 'ClientService', { service: m.clientService });
     new Service(this, 'UiService', { service: m.uiService });
+    if (m.uiIngress) new UiIngress(this, 'UiIngress', { ingress: m.uiIngress });
+    if (m.uiRoute) new UiRoute(this, 'UiRoute', { route: m.uiRoute });
     new PodDisruptionBudget(this, 'DisruptionBudget', { pdb: m.pdb });
-    if (m.networkPolicy) networkPolicy(this, m.networkPolicy);
+    if (m.networkPolicy) new NetworkPolicy(this, 'NetworkPolicy', { policy: m.networkPolicy });
+    if (m.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: m.podMonitor });
+    if (m.backup) {
+      new ConfigFiles(this, 'BackupScript', { config: m.backup.script });
+      new ServiceAccountWithRole(this, 'BackupIdentity', { serviceAccount: m.backup.serviceAccount, role: m.backup.role, binding: m.backup.roleBinding });
+      new k8s.KubeCronJob(this, 'Backup', cronJob(m.backup.cronJob));
+    }
+    if (m.registrationScript) new ConfigFiles(this, 'RegistrationScript', { config: m.registrationScript });
+    if (m.registration) new k8s.KubeJob(this, 'Registration', jobProps(m.registration));
   }
 }
 
-/**
- * cdk8s-plus's NetworkPolicy emits exactly the rules wanted (peers by label, namespaces by their
- * kubernetes.io/metadata.name label, ingress only), so it is used instead of the L1 class.
- */
-function networkPolicy(scope: Construct, np: NetworkPolicyModel): void {
-  const nodes = kplus.Pods.select(scope, 'Nodes', { labels: { ...np.podSelector } });
-  const policy = new kplus.NetworkPolicy(scope, 'NetworkPolicy', { metadata: objectMeta(np.meta), selector: nodes });
-  const tcp = (ports: readonly number[]) => ports.map((p) => kplus.NetworkPolicyPort.tcp(p));
-  policy.addIngressRule(nodes, tcp(np.internalPorts));
-  policy.addIngressRule(kplus.Pods.all(scope, 'SameNamespace'), tcp(np.clientPorts));
-  if (np.allowedNamespaces.length > 0) {
-    policy.addIngressRule(kplus.Namespaces.select(scope, 'AllowedNamespaces', { names: [...np.allowedNamespaces] }), tcp(np.clientPorts));
-  }
+function cronJob(c: CronJobModel): k8s.KubeCronJobProps {
+  const { spec } = jobProps({ ...c.job, meta: c.meta });
+  return {
+    metadata: objectMeta(c.meta),
+    spec: {
+      schedule: c.schedule,
+      timeZone: c.timeZone,
+      // A run still waiting for its snapshots is never doubled; a missed run is not made up late.
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: { metadata: { labels: { ...c.meta.labels } }, spec: { ...spec!, template: podTemplate(c.job.pod) } },
+    },
+  };
 }

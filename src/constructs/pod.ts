@@ -1,7 +1,8 @@
 /**
  * Pod templates from the model. Every pod gets the Pod Security Standards "restricted" profile:
  * non-root, RuntimeDefault seccomp, no privilege escalation, every capability dropped, a
- * read-only root filesystem, no service-account token, no service links.
+ * read-only root filesystem, no service-account token (unless the pod calls the Kubernetes API),
+ * no service links.
  */
 import * as k8s from '../../imports/k8s';
 import { NODE_HOST_LABEL, NODE_ZONE_LABEL } from '../domain/keys';
@@ -20,7 +21,9 @@ export function podTemplate(pod: PodModel): k8s.PodTemplateSpec {
 export function podSpec(pod: PodModel): k8s.PodSpec {
   const { runAsUser, runAsGroup, fsGroup } = pod.user;
   return {
-    automountServiceAccountToken: false,
+    // Only a pod that calls the Kubernetes API gets a token, of its own least-privilege account.
+    serviceAccountName: pod.serviceAccount,
+    automountServiceAccountToken: pod.serviceAccount !== undefined,
     enableServiceLinks: false,
     restartPolicy: pod.restartPolicy,
     terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
@@ -70,7 +73,10 @@ function container(c: ContainerModel): k8s.Container {
 function volume(v: PodVolume): k8s.Volume {
   switch (v.kind) {
     case 'emptyDir': return { name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit) } };
-    case 'configMap': return { name: v.name, configMap: { name: v.configMap, defaultMode: v.defaultMode, optional: v.optional } };
+    case 'configMap': return {
+      name: v.name,
+      configMap: { name: v.configMap, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode, optional: v.optional },
+    };
     case 'secret': return {
       name: v.name,
       secret: { secretName: v.secretName, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode },

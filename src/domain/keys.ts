@@ -17,6 +17,10 @@ export const MANAGED_BY = 'axon-deploy';
 export const LABEL_COLOR = 'axon-deploy.io/color';
 export const LABEL_PHASE = 'axon-deploy.io/phase';
 export const LABEL_SERVES_CLIENTS = 'axon-deploy.io/serves-clients';
+/** On Axon Server pods of `_admin` members: the UI Service selects only them. */
+export const LABEL_ADMIN_NODE = 'axon-deploy.io/admin-node';
+/** On pods that call Axon Server's HTTP API (gates, registration, backups): the NetworkPolicy admits them to 8024. */
+export const LABEL_API_CLIENT = 'axon-deploy.io/axonserver-api';
 
 /** Label prefixes the user's `labels` may not use: they are ours. */
 export const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'axon-deploy.io/'];

@@ -10,6 +10,16 @@ export type Role = (typeof ROLES)[number];
 export const ADMIN_GROUP = '_admin';
 
 /** Roles that take part in a group's elections. */
+/**
+ * Roles an application (a token) can hold in a context, per AxonIQ's access-control reference
+ * (Enterprise): USE_CONTEXT covers what an Axon Framework app does.
+ */
+export const APPLICATION_ROLES = [
+  'USE_CONTEXT', 'READ_EVENTS', 'PUBLISH_EVENTS', 'DISPATCH_COMMANDS', 'DISPATCH_QUERY', 'SUBSCRIBE_COMMAND_HANDLER',
+  'SUBSCRIBE_QUERY_HANDLER', 'MONITOR', 'VIEW_CONFIGURATION', 'CONTEXT_ADMIN',
+] as const;
+export type ApplicationRole = (typeof APPLICATION_ROLES)[number];
+
 export const VOTING_ROLES: readonly Role[] = ['PRIMARY', 'ACTIVE_BACKUP'];
 export const isVoting = (role: Role): boolean => VOTING_ROLES.includes(role);
 

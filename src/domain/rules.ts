@@ -37,6 +37,8 @@ export const REVIEW_RULES = {
   'new-secret': { summary: 'the change references a Secret that must exist before the sync', blocks: false },
   'roles-changed': { summary: 'replication groups or roles change (the cluster template applies only once)', blocks: false },
   'voters-removed': { summary: 'more than one voter removed from a replication group at once', blocks: true },
+  'tls-toggle': { summary: 'TLS (or HTTPS on 8024) turned on or off in place: every node and client must switch together', blocks: true },
+  'no-backup': { summary: 'an environment whose Axon Server has no scheduled backup (new, or backups turned off)', blocks: false },
   'access-control-off': { summary: 'Axon Server access control turned off', blocks: true },
   'network-policy-weakened': { summary: 'a NetworkPolicy removed or widened (who reaches Axon Server\'s ports)', blocks: true },
   'pod-security-weakened': { summary: 'a pod loses a control of the restricted Pod Security profile', blocks: true },

@@ -13,7 +13,8 @@
  *     its gate (a Job that waits until the node is back in every replication group, a leader
  *     exists and it has caught up). An upgrade that touches every node so rolls them one by one,
  *     losing at most one voter at a time, and never restarts a voter before the previous one has
- *     rejoined.
+ *     rejoined;
+ *   - last, the registration of apps and users (5000).
  *   Each node's wave depends on its own name and band only (a slot from a hash of the name), so
  *   adding or removing a node leaves the other nodes' waves as they are.
  *
@@ -36,6 +37,8 @@ export const WAVE = {
   nonVoters: 1000,
   /** The other voting nodes: wave voters + 2 × slot, their gate one wave later. */
   voters: 3000,
+  /** After every node and its gate: the Job that registers apps and users (a Sync hook). */
+  registration: 5000,
   /** Jobs that create the running colours' databases when missing (Sync hooks). */
   databases: 90,
   /** Deployments of SERVING colours and of rolling apps. */

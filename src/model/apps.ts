@@ -9,13 +9,15 @@
  * Deployments' own metadata change. A promotion therefore restarts no pod.
  */
 import type { ConfigPath } from '../config/diagnostics';
-import type { AppConfig, JobsConfig } from '../config/schema';
+import type { AppConfig, JobsConfig, MonitoringConfig } from '../config/schema';
 import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../domain/keys';
 import { Color, COLORS, isRunning } from '../domain/phases';
 import { ADMIN_GROUP, servesClients } from '../domain/roles';
 import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, WAVE } from '../domain/waves';
 import { AXON_PORTS } from './axon-config';
-import { AXON_SERVER, GATE_COMPONENT, GATE_NAME } from './axon-server';
+import { AXON_SERVER, GATE_COMPONENT, GATE_NAME, UI_SERVICE } from './axon-server';
+import { podMonitor } from './monitoring';
+import { CA_FILE, CLIENT_CA_DIR, clientCaMount, httpUrl } from './tls';
 import { postgresServer, psqlJob, PsqlStep, sqlScripts } from './database-jobs';
 import { gateJob, gateScript } from './gates';
 import type { Issues } from './issues';
@@ -41,6 +43,7 @@ export interface AppsInput {
   readonly names: NameRegistry;
   readonly secrets: SecretRegistry;
   readonly jobs: JobsConfig;
+  readonly monitoring: MonitoringConfig;
 }
 
 const COMPONENT = 'app';
@@ -115,6 +118,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   const ports = [{ name: 'http', containerPort: app.port }, ...(mgmtPort !== app.port ? [{ name: 'management', containerPort: mgmtPort }] : [])];
   const blueGreen = app.release.strategy === 'blueGreen';
   const releaseConfig = blueGreen ? `${app.name}-release` : undefined;
+  const ca = clientCaMount(input.axonServer.tls);
   /** The pod of a Deployment (with probes and a pre-stop pause) or of a Job (run to completion). */
   const pod = (podLabels: Labels, vars: EnvVar[], version: string, kind: 'service' | 'job'): PodModel => {
     const container: ContainerModel = {
@@ -124,7 +128,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       ports,
       env: vars,
       resources,
-      mounts: [TMP_MOUNT, ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : [])],
+      mounts: [TMP_MOUNT, ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : []), ...ca.mounts],
       ...(kind === 'service' ? { probes, preStopSleepSeconds: app.preStopSleepSeconds } : {}),
     };
     return {
@@ -135,7 +139,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       ...(kind === 'service' ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds } : { restartPolicy: 'Never' as const }),
       // The release files: mounted whole (never with subPath) so that Kubernetes updates them in
       // place; optional, because on a first install the ConfigMap comes in a later wave.
-      volumes: [TMP_VOLUME, ...(releaseConfig ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }] : [])],
+      volumes: [TMP_VOLUME, ...(releaseConfig ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }] : []), ...ca.volumes],
       containers: [container],
     };
   };
@@ -147,7 +151,18 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       steps: [createStep(app, database)], backoffLimit: 3, activeDeadlineSeconds: 600,
     });
   };
-  const common = { name: app.name, context: app.context, token, sideEffects, hasReadModel: app.readModel !== undefined };
+  const monitorStable = labels.stable(app.name, app.name, 'metrics');
+  const monitor = input.monitoring.enabled && input.monitoring.apps
+    ? podMonitor(input.monitoring, {
+      name: app.name, labels: labels.full(monitorStable), wave: WAVE.config, selector: { [LABEL_NAME]: app.name },
+      port: mgmtPort === app.port ? 'http' : 'management', path: app.metricsPath,
+    })
+    : undefined;
+  if (monitor) names.claim('PodMonitor', app.name, [...path, 'name']);
+  const common = {
+    name: app.name, context: app.context, token, sideEffects, hasReadModel: app.readModel !== undefined,
+    podMonitor: monitor, axonServerRoles: [...new Set(app.axonServerRoles)].sort(),
+  };
 
   if (app.release.strategy === 'rolling') {
     const release = app.release;
@@ -301,11 +316,12 @@ function processorGate(app: AppConfig, color: Color, timeoutSeconds: number, scr
     settings: input.jobs,
     timeoutSeconds,
     token: input.systemToken,
+    tls: input.axonServer.tls,
     env: [
       { name: 'GATE_MODE', value: 'processors' },
       { name: 'GATE_DESCRIPTION', value: `every streaming processor of ${component} has caught up in context ${app.context}${app.sideEffects?.processingGroups.length ? ' (side-effect processors aside)' : ''}` },
       // The UI Service: the admin REST API of the cluster.
-      { name: 'AXONSERVER_URL', value: `http://${input.axonServer.uiService.meta.name}.${input.namespace}.svc.cluster.local:${AXON_PORTS.http}` },
+      { name: 'AXONSERVER_URL', value: httpUrl(input.axonServer.tls, `${UI_SERVICE}.${input.namespace}.svc.cluster.local`, AXON_PORTS.http) },
       { name: 'GATE_COMPONENT', value: component },
       { name: 'GATE_CONTEXT', value: app.context },
       // Processor name = processing group name (Axon Framework's default for a processing group).
@@ -490,7 +506,7 @@ class EnvBuilder {
   /** Injected variable -> the config field it comes from (for clash messages). */
   private static readonly SOURCES: Readonly<Record<string, string>> = {
     AXON_AXONSERVER_SERVERS: 'the Axon Server nodes', AXON_AXONSERVER_CONTEXT: 'context', AXON_AXONSERVER_TOKEN: 'tokenSecret',
-    AXON_AXONSERVER_COMPONENT_NAME: 'the Deployment name', DEPLOYMENT_COLOR: 'the colour', DEPLOYMENT_PHASE: 'the phase (read it from the release files)',
+    AXON_AXONSERVER_COMPONENT_NAME: 'the Deployment name', AXON_AXONSERVER_SSL_ENABLED: 'axonServer.tls', AXON_AXONSERVER_CERT_FILE: 'axonServer.tls', DEPLOYMENT_COLOR: 'the colour', DEPLOYMENT_PHASE: 'the phase (read it from the release files)',
     DEPLOYMENT_VERSION: 'the version', DEPLOYMENT_PROCESSOR_SUFFIX: 'the colour', DEPLOYMENT_READ_MODEL_DATABASE: 'readModel',
     DEPLOYMENT_RELEASE_DIR: 'the release files', DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'sideEffects.processingGroups',
     DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'sideEffects.tokenStore', DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: 'sideEffects.tokenStore', DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: 'sideEffects.tokenStore',
@@ -500,6 +516,7 @@ class EnvBuilder {
   };
 
   private readonly userEnv: EnvVar[];
+  private readonly tls: boolean;
 
   constructor(
     private readonly app: AppConfig,
@@ -508,6 +525,7 @@ class EnvBuilder {
     private readonly mgmtPort: number,
     input: AppsInput,
   ) {
+    this.tls = input.axonServer.tls !== undefined;
     const entries = Object.entries(app.env).sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [name, value] of entries) {
       const source = EnvBuilder.SOURCES[name];
@@ -534,6 +552,8 @@ class EnvBuilder {
       { name: 'AXON_AXONSERVER_CONTEXT', value: app.context },
       ...(app.tokenSecret ? [{ name: 'AXON_AXONSERVER_TOKEN', secret: { name: app.tokenSecret, key: app.tokenSecretKey } }] : []),
       { name: 'AXON_AXONSERVER_COMPONENT_NAME', value: workload },
+      // Axon Server speaks TLS: the Axon Framework connector trusts the mounted CA bundle.
+      ...(this.tls ? [{ name: 'AXON_AXONSERVER_SSL_ENABLED', value: 'true' }, { name: 'AXON_AXONSERVER_CERT_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` }] : []),
       ...(color ? [{ name: 'DEPLOYMENT_COLOR', value: color }, { name: 'DEPLOYMENT_RELEASE_DIR', value: RELEASE_DIR }] : []),
       { name: 'DEPLOYMENT_VERSION', value: version },
       { name: 'DEPLOYMENT_PROCESSOR_SUFFIX', value: storage.processorSuffix },

@@ -18,6 +18,12 @@ export const AXON_PATHS = {
   plugins: '/axonserver/plugins',
   exts: '/axonserver/exts',
   licenseSecret: '/axonserver/secrets/license',
+  /** The node's TLS Secret (certificate, PKCS#8 key, CA, keystore), as a directory. */
+  tls: '/axonserver/tls',
+  /** The CA bundle, when one is configured apart from the nodes' Secrets. */
+  ca: '/axonserver/ca',
+  /** Heap dumps on OutOfMemoryError (an emptyDir: it survives container restarts). */
+  heapDumps: '/axonserver/heapdumps',
   systemTokenSecret: '/axonserver/secrets/system-token',
   /** Writable: Axon Server stores licences it receives here. On the data volume, so they persist. */
   licenseDirectory: '/axonserver/data/license',

@@ -5,10 +5,10 @@
  */
 import type { ConfigPath } from '../config/diagnostics';
 import { closest, parseImageReference, parseQuantity } from '../config/formats';
-import type { AxonServerConfig, JobsConfig, NodeConfig, VolumeName } from '../config/schema';
+import type { AppConfig, AxonServerConfig, JobsConfig, MonitoringConfig, NodeConfig, VolumeName } from '../config/schema';
 import { VOLUME_NAMES } from '../config/schema';
 import {
-  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION,
+  LABEL_ADMIN_NODE, LABEL_API_CLIENT, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_SERVES_CLIENTS, LABEL_VERSION,
 } from '../domain/keys';
 import { ADMIN_GROUP, isVoting, quorumOf, Role, servesClients as roleServesClients } from '../domain/roles';
 import { gateWave, nodeWaves, WAVE } from '../domain/waves';
@@ -16,7 +16,11 @@ import {
   AXON_PATHS, AXON_PORTS, checksumOf, CLUSTER_TEMPLATE_FILE, LICENSE_FILE, PROPERTIES_FILE,
   renderClusterTemplate, renderProperties, SYSTEM_TOKEN_FILE,
 } from './axon-config';
+import { BACKUP_NAME, backupOf } from './backup';
 import { gateJob, gateScript } from './gates';
+import { podMonitor, scrapersOf } from './monitoring';
+import { registration } from './registration';
+import { clusterTls, ClusterTls, httpUrl } from './tls';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
@@ -25,8 +29,8 @@ import { resolveResources } from './resources';
 import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
-  AxonServerModel, AxonServerNodeModel, ConfigFilesModel, EnvVar, JobModel, Labels, PodVolume, Probes, ReplicationGroupModel, Resources,
-  ServiceModel, VolumeMount,
+  AxonServerClientTls, AxonServerModel, AxonServerNodeModel, ConfigFilesModel, EnvVar, HttpRouteModel, IngressModel, JobModel, Labels,
+  NetworkPolicyModel, PeerModel, PodVolume, Probes, ReplicationGroupModel, Resources, ServiceModel, VolumeMount,
 } from './types';
 
 export const AXON_SERVER = 'axonserver';
@@ -43,6 +47,9 @@ export interface AxonServerInput {
   readonly names: NameRegistry;
   readonly secrets: SecretRegistry;
   readonly jobs: JobsConfig;
+  /** The apps, whose tokens the registration Job registers. */
+  readonly apps: readonly AppConfig[];
+  readonly monitoring: MonitoringConfig;
 }
 
 const at = (...path: (string | number)[]): ConfigPath => ['axonServer', ...path];
@@ -68,7 +75,9 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const versionLabel: Labels = version ? { [LABEL_VERSION]: version } : {};
 
   const firstNode = bootstrapNode(config, groups);
-  const files = configFiles(config, domain, input.sourceFile, issues);
+  const tls = clusterTls({ config, namespace, firstNode, serviceNames: [CLIENT_SERVICE, UI_SERVICE], issues, secrets });
+  checkExposure(config, input.monitoring, issues);
+  const files = configFiles(config, domain, input.sourceFile, issues, tls);
   // A revision of the properties per content: each StatefulSet mounts the revision it was rolled
   // with, so a pod restarted out of turn (eviction, OOM) keeps its old configuration until its
   // own wave; old revisions are pruned once the sync is done.
@@ -86,8 +95,8 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   // Fixed names first, so a node or app that takes one of them is the one told to rename.
   names.claim('ConfigMap', configMap, at(), 'the Axon Server configuration');
   if (clusterTemplate) names.claim('ConfigMap', CLUSTER_TEMPLATE_CONFIG_MAP, at('replicationGroups'), 'the cluster template');
-  names.claim('Service', 'axonserver-grpc', at(), 'the Axon Server client Service');
-  names.claim('Service', 'axonserver-ui', at(), 'the Axon Server UI Service');
+  names.claim('Service', CLIENT_SERVICE, at(), 'the Axon Server client Service');
+  names.claim('Service', UI_SERVICE, at(), 'the Axon Server UI Service');
   names.claim('PodDisruptionBudget', AXON_SERVER, at(), 'the Axon Server PodDisruptionBudget');
   if (config.networkPolicy.enabled) names.claim('NetworkPolicy', AXON_SERVER, at(), 'the Axon Server NetworkPolicy');
 
@@ -105,6 +114,8 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     const roles = rolesByNode.get(node.name) ?? [];
     return {
       node, index, roles,
+      // Members of _admin serve the UI and the admin REST API (a standalone node: itself).
+      admin: roles.some((r) => r.group === ADMIN_GROUP) || config.edition === 'standard',
       voter: roles.some((r) => isVoting(r.role)) || config.edition === 'standard',
       servesClients: roles.some((r) => r.group !== ADMIN_GROUP && roleServesClients(r.role)) || config.edition === 'standard',
     };
@@ -116,13 +127,16 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const script = gated ? gateScript('axonserver-gate', labels.full(labels.stable(GATE_NAME, 'axonserver-gate', GATE_COMPONENT)), WAVE.config) : undefined;
   if (script) names.claim('ConfigMap', script.meta.name, at('rolloutGate'), 'the node gate script');
 
+  // The kubelet does not verify certificates: HTTPS probes need no CA.
+  const scheme = tls?.client.http ? 'HTTPS' : 'HTTP';
   const probes: Probes = {
-    startup: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', successThreshold: 1, ...config.probes.startup },
-    liveness: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', successThreshold: 1, ...config.probes.liveness },
-    readiness: { path: AXON_PROBE_PATH, port: 'http', scheme: 'HTTP', ...config.probes.readiness },
+    startup: { path: AXON_PROBE_PATH, port: 'http', scheme, successThreshold: 1, ...config.probes.startup },
+    liveness: { path: AXON_PROBE_PATH, port: 'http', scheme, successThreshold: 1, ...config.probes.liveness },
+    readiness: { path: AXON_PROBE_PATH, port: 'http', scheme, ...config.probes.readiness },
   };
+  const clusterPeers: PeerModel = { podLabels: clusterSelector };
 
-  const nodes = nodeInfo.map(({ node, index, roles, voter, servesClients }): AxonServerNodeModel => {
+  const nodes = nodeInfo.map(({ node, index, roles, voter, servesClients, admin }): AxonServerNodeModel => {
     const stable = labels.stable(AXON_SERVER, node.name, COMPONENT);
     const selector: Labels = { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name };
     names.claim('StatefulSet', node.name, at('nodes', index, 'name'));
@@ -130,6 +144,9 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     const tags = nodeTags(node, index, issues);
     const claims = claimsOf(node);
     const scratch = scratchDirsOf(node);
+    const nodeTls = tls?.nodePod(node.name);
+    // Heap dumps need room for the whole heap: an emptyDir as large as the memory limit.
+    const heapDumps = config.jvm.heapDumpOnOutOfMemory ? [{ volume: scratchVolume('heapdumps', resources.limits.memory), mount: { name: 'heapdumps', mountPath: AXON_PATHS.heapDumps } }] : [];
     const secretVolumes: PodVolume[] = [
       ...(license ? [secretFileVolume('license', license.name, license.key, LICENSE_FILE)] : []),
       ...(systemToken ? [secretFileVolume('system-token', systemToken.name, systemToken.key, SYSTEM_TOKEN_FILE)] : []),
@@ -138,7 +155,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       ...(license ? [{ name: 'license', mountPath: AXON_PATHS.licenseSecret, readOnly: true }] : []),
       ...(systemToken ? [{ name: 'system-token', mountPath: AXON_PATHS.systemTokenSecret, readOnly: true }] : []),
     ];
-    const gate = script ? nodeGate(node.name, `${node.name}.${domain}`, roles, waveOf.get(node.name)!, script) : undefined;
+    const gate = script ? nodeGate(node.name, `${node.name}.${domain}`, roles, waveOf.get(node.name)!, script, tls?.client) : undefined;
     if (gate) names.claim('Job', gate.meta.name, at('nodes', index, 'name'));
     return {
       name: node.name,
@@ -153,7 +170,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       selector,
       claims: claims.map((c) => ({ ...c, labels: { [LABEL_NAME]: AXON_SERVER, [LABEL_INSTANCE]: node.name, [LABEL_COMPONENT]: COMPONENT } })),
       pod: {
-        labels: labels.full(stable, { ...versionLabel, ...(servesClients ? { [LABEL_SERVES_CLIENTS]: 'true' } : {}) }),
+        labels: labels.full(stable, { ...versionLabel, ...(servesClients ? { [LABEL_SERVES_CLIENTS]: 'true' } : {}), ...(admin ? { [LABEL_ADMIN_NODE]: 'true' } : {}) }),
         annotations: {},
         user: { runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, fsGroup: NON_ROOT_ID },
         imagePullSecrets: config.imagePullSecrets,
@@ -162,7 +179,9 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
           { kind: 'configMap', name: 'config', configMap },
           ...(clusterTemplate ? [{ kind: 'configMap' as const, name: 'cluster-template', configMap: CLUSTER_TEMPLATE_CONFIG_MAP }] : []),
           ...secretVolumes,
+          ...(nodeTls?.volumes ?? []),
           ...scratch.map((d) => scratchVolume(d.name)),
+          ...heapDumps.map((h) => h.volume),
         ],
         containers: [{
           name: CONTAINER,
@@ -173,7 +192,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
             { name: 'http', containerPort: AXON_PORTS.http },
             { name: 'internal', containerPort: AXON_PORTS.internal },
           ],
-          env: nodeEnv(config, node, tags, resources),
+          env: [...nodeEnv(config, node, tags, resources), ...(nodeTls?.env ?? [])],
           resources,
           probes,
           mounts: [
@@ -181,7 +200,9 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
             { name: 'config', mountPath: AXON_PATHS.config, readOnly: true },
             ...(clusterTemplate ? [{ name: 'cluster-template', mountPath: AXON_PATHS.clusterTemplate, readOnly: true }] : []),
             ...secretMounts,
+            ...(nodeTls?.mounts ?? []),
             ...scratch,
+            ...heapDumps.map((h) => h.mount),
           ],
         }],
         scheduling: {
@@ -206,27 +227,100 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   });
 
   const clientService: ServiceModel = {
-    meta: { name: 'axonserver-grpc', labels: labels.full(clusterStable), wave: WAVE.services },
+    meta: { name: CLIENT_SERVICE, labels: labels.full(clusterStable), wave: WAVE.services },
     selector: { ...clusterSelector, [LABEL_SERVES_CLIENTS]: 'true' },
     ports: servicePorts(['grpc']),
   };
   const uiService: ServiceModel = {
-    meta: { name: 'axonserver-ui', labels: labels.full(clusterStable), wave: WAVE.services },
-    selector: clusterSelector,
+    meta: { name: UI_SERVICE, labels: labels.full(clusterStable), wave: WAVE.services },
+    // Only _admin members serve the UI and the admin REST API.
+    selector: { ...clusterSelector, [LABEL_ADMIN_NODE]: 'true' },
     ports: servicePorts(['http']),
     // The UI keeps a session per node; with access control a new node means a new login.
     sessionAffinity: 'ClientIP',
   };
 
-  const networkPolicy = config.networkPolicy.enabled
+  const networkPolicy: NetworkPolicyModel | undefined = config.networkPolicy.enabled
     ? {
       meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config },
       podSelector: clusterSelector,
-      internalPorts: [AXON_PORTS.internal],
-      clientPorts: [AXON_PORTS.grpc, AXON_PORTS.http],
-      allowedNamespaces: [...new Set(config.networkPolicy.allowedNamespaces)].sort(),
+      rules: [
+        { ports: [AXON_PORTS.internal], from: [clusterPeers], why: 'node-to-node traffic, between the nodes only' },
+        {
+          ports: [AXON_PORTS.grpc],
+          from: [{ podLabels: {} }, ...[...new Set(config.networkPolicy.allowedNamespaces)].sort().map((ns) => ({ namespace: ns, podLabels: {} }))],
+          why: 'client gRPC: the apps of the namespace and networkPolicy.allowedNamespaces',
+        },
+        {
+          ports: [AXON_PORTS.http],
+          from: [
+            clusterPeers,
+            { podLabels: { [LABEL_API_CLIENT]: 'true' } },
+            ...scrapersOf(input.monitoring),
+            ...config.ui.allowedFrom.map((p) => ({ namespace: p.namespace, podLabels: p.podLabels })),
+          ],
+          why: 'HTTP (UI, REST API, actuator): the nodes, axon-deploy\'s Jobs, Prometheus and ui.allowedFrom',
+        },
+      ],
     }
     : undefined;
+  const httpPort = { name: UI_SERVICE, port: AXON_PORTS.http };
+  const uiIngress: IngressModel | undefined = config.ui.ingress
+    ? {
+      meta: { name: UI_SERVICE, labels: labels.full(clusterStable), wave: WAVE.services },
+      host: config.ui.ingress.host,
+      className: config.ui.ingress.className,
+      tlsSecretName: config.ui.ingress.tlsSecretName,
+      annotations: config.ui.ingress.annotations,
+      service: httpPort,
+    }
+    : undefined;
+  const uiRoute: HttpRouteModel | undefined = config.ui.httpRoute
+    ? {
+      meta: { name: UI_SERVICE, labels: labels.full(clusterStable), wave: WAVE.services },
+      parentRefs: config.ui.httpRoute.parentRefs,
+      hostnames: config.ui.httpRoute.hostnames,
+      service: httpPort,
+    }
+    : undefined;
+  if (uiIngress) names.claim('Ingress', UI_SERVICE, at('ui', 'ingress'));
+  if (uiRoute) names.claim('HTTPRoute', UI_SERVICE, at('ui', 'httpRoute'));
+
+  const certificates = nodes.flatMap((n) => {
+    const stable = labels.stable(AXON_SERVER, n.name, COMPONENT);
+    const cert = tls?.certificate(n.name, (name) => ({ name, labels: labels.full(stable), wave: WAVE.config }), labels.full(stable));
+    if (cert) names.claim('Certificate', cert.meta.name, at('tls', 'certManager'));
+    return cert ? [cert] : [];
+  });
+  const monitorStable = labels.stable(AXON_SERVER, AXON_SERVER, 'metrics');
+  const serverMonitor = input.monitoring.enabled
+    ? podMonitor(input.monitoring, {
+      name: AXON_SERVER, labels: labels.full(monitorStable), wave: WAVE.config, selector: clusterSelector, port: 'http', path: '/actuator/prometheus',
+    }, tls ? { client: tls.client, serverName: `${UI_SERVICE}.${namespace}.svc` } : undefined)
+    : undefined;
+  if (serverMonitor) names.claim('PodMonitor', AXON_SERVER, at(), 'the Axon Server PodMonitor');
+
+  const adminUrls = nodeInfo.filter((n) => n.admin).map((n) => httpUrl(tls?.client, `${n.node.name}.${domain}`, AXON_PORTS.http));
+  const backup = backupOf({
+    config, namespace, nodes: nodes.map((n) => ({ name: n.name, claims: n.claims })), adminUrls, jobs: input.jobs, systemToken, tls: tls?.client,
+    labels: labels.full(labels.stable(AXON_SERVER, BACKUP_NAME, 'backup')), wave: WAVE.config, issues,
+  });
+  if (backup) {
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob']) names.claim(kind, BACKUP_NAME, at('backup'));
+    names.claim('ConfigMap', backup.script.meta.name, at('backup'));
+  }
+  const contexts = new Set(groups.filter((g) => g.name !== ADMIN_GROUP).flatMap((g) => g.contexts));
+  const registered = registration({
+    config, apps: input.apps, contexts, jobs: input.jobs, systemToken, tls: tls?.client,
+    url: httpUrl(tls?.client, `${UI_SERVICE}.${domain}`, AXON_PORTS.http),
+    labels: labels.full(labels.stable(GATE_NAME, 'axonserver-register', 'registration')),
+    scriptLabels: labels.full(labels.stable(GATE_NAME, 'axonserver-register', 'registration')),
+    wave: WAVE.registration, issues, secrets,
+  });
+  if (registered) {
+    names.claim('Job', registered.job.meta.name, at('registration'));
+    names.claim('ConfigMap', registered.script.meta.name, at('registration'));
+  }
 
   const storageClasses = config.storageClasses.map((sc, i) => {
     names.claim('StorageClass', sc.name, at('storageClasses', i, 'name'));
@@ -254,9 +348,17 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     pdb: { meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config }, selector: clusterSelector, maxUnavailable: 1 },
     networkPolicy,
     storageClasses,
+    tls: tls?.client,
+    certificates,
+    podMonitor: serverMonitor,
+    uiIngress,
+    uiRoute,
+    backup,
+    registration: registered?.job,
+    registrationScript: registered?.script,
   };
 
-  function nodeGate(nodeName: string, fqdn: string, roles: readonly { group: string }[], nodeWave: number, gateScriptModel: ConfigFilesModel): JobModel {
+  function nodeGate(nodeName: string, fqdn: string, roles: readonly { group: string }[], nodeWave: number, gateScriptModel: ConfigFilesModel, clientTls?: AxonServerClientTls): JobModel {
     const gateLabels = labels.full(labels.stable(GATE_NAME, `${nodeName}-gate`, GATE_COMPONENT));
     const nodeGroups = roles.map((r) => r.group);
     return gateJob({
@@ -267,10 +369,11 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       settings: input.jobs,
       timeoutSeconds: config.rolloutGate.timeoutSeconds,
       token: systemToken,
+      tls: clientTls,
       env: [
         { name: 'GATE_MODE', value: 'node' },
         { name: 'GATE_DESCRIPTION', value: `${nodeName} is back in ${nodeGroups.join(', ')}` },
-        { name: 'AXONSERVER_URL', value: `http://${fqdn}:${AXON_PORTS.http}` },
+        { name: 'AXONSERVER_URL', value: httpUrl(clientTls, fqdn, AXON_PORTS.http) },
         { name: 'GATE_NODE', value: nodeName },
         { name: 'GATE_GROUPS', value: nodeGroups.join(',') },
         { name: 'GATE_MAX_LAG', value: String(config.rolloutGate.maxLagEntries) },
@@ -282,6 +385,9 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
 /** Labels of the gate Jobs' pods (the NetworkPolicy lets them reach the nodes' HTTP port). */
 export const GATE_NAME = 'axon-deploy-gate';
 export const GATE_COMPONENT = 'rollout-gate';
+
+export const CLIENT_SERVICE = 'axonserver-grpc';
+export const UI_SERVICE = 'axonserver-ui';
 
 /** Axon Server's advice: probe /actuator/info, never /actuator/health (it fails on every node when one node is unwell). */
 const AXON_PROBE_PATH = '/actuator/info';
@@ -353,7 +459,8 @@ function nodeEnv(config: AxonServerConfig, node: NodeConfig, tags: readonly (rea
     env.push({ name: 'AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN', secret: { name: ac.internalTokenSecret, key: ac.internalTokenKey } });
   }
   if (config.license) env.push({ name: 'AXONIQ_LICENSE', value: `${AXON_PATHS.licenseSecret}/${LICENSE_FILE}` });
-  env.push({ name: 'JAVA_TOOL_OPTIONS', value: config.jvm.toolOptions ?? heapOptions(resources.limits.memory, config.jvm.heapPercent) });
+  const heapDump = config.jvm.heapDumpOnOutOfMemory ? ` -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=${AXON_PATHS.heapDumps}` : '';
+  env.push({ name: 'JAVA_TOOL_OPTIONS', value: `${config.jvm.toolOptions ?? heapOptions(resources.limits.memory, config.jvm.heapPercent)}${heapDump}` });
   return env;
 }
 
@@ -379,7 +486,12 @@ const MANAGED_PROPERTIES: Readonly<Record<string, string>> = {
   'axoniq.axonserver.event.storage': 'nodes[].volumes.events',
   'axoniq.axonserver.snapshot.storage': 'nodes[].volumes.events',
   'axoniq.axonserver.controldb-path': 'nodes[].volumes.data',
+  'axoniq.axonserver.controldb-backup-location': 'nodes[].volumes.data (backups)',
   'axoniq.axonserver.pid-file-location': 'nodes[].volumes.data',
+  'axoniq.axonserver.plugin-package-directory': 'nodes[].volumes.plugins',
+  'axoniq.axonserver.plugin-cache-directory': 'nodes[].volumes.plugins',
+  'management.endpoints.web.exposure.include': 'actuator.exposure',
+  'management.endpoint.health.show-details': 'actuator.healthDetails',
   'axoniq.axonserver.replication.log-storage-folder': 'nodes[].volumes.log',
   'axoniq.axonserver.enterprise.license-directory': 'license',
   'axoniq.axonserver.accesscontrol.enabled': 'accessControl.enabled',
@@ -392,11 +504,19 @@ const MANAGED_PREFIXES: Readonly<Record<string, string>> = {
   'axoniq.axonserver.autocluster.': 'replicationGroups (Axon Server refuses autocluster together with a cluster template)',
   'axoniq.axonserver.cluster-template.': 'replicationGroups',
   'axoniq.axonserver.tags.': 'nodes[].tags and nodes[].zone',
+  'axoniq.axonserver.ssl.': 'tls',
+  'server.ssl.': 'tls.http',
 };
 const relaxed = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 const MANAGED_RELAXED = new Map(Object.entries(MANAGED_PROPERTIES).map(([k, v]) => [relaxed(k), v]));
 
-function configFiles(config: AxonServerConfig, domain: string, sourceFile: string, issues: Issues): [string, string][] {
+/**
+ * The properties common to every node. Every path a running server writes to is set to a
+ * volume (the root filesystem is read-only); defaults and names from Axon Server's
+ * MessagingPlatformConfiguration and the reference guide's configuration list, all relative
+ * to the working directory /axonserver otherwise.
+ */
+function configFiles(config: AxonServerConfig, domain: string, sourceFile: string, issues: Issues, tls: ClusterTls | undefined): [string, string][] {
   const props = new Map<string, string>([
     ['axoniq.axonserver.port', String(AXON_PORTS.grpc)],
     ['axoniq.axonserver.internal-port', String(AXON_PORTS.internal)],
@@ -406,7 +526,17 @@ function configFiles(config: AxonServerConfig, domain: string, sourceFile: strin
     ['axoniq.axonserver.event.storage', AXON_PATHS.events],
     ['axoniq.axonserver.snapshot.storage', AXON_PATHS.events],
     ['axoniq.axonserver.controldb-path', AXON_PATHS.data],
+    // POST /v1/backup/createControlDbBackup writes controldb<millis>.zip here (default "."): on
+    // the data volume, so the backup's snapshot of that volume holds it.
+    ['axoniq.axonserver.controldb-backup-location', AXON_PATHS.data],
     ['axoniq.axonserver.pid-file-location', AXON_PATHS.data],
+    // Uploaded plugins and their unpacked cache (defaults plugins/bundles, plugins/cache): the
+    // plugins volume, or an emptyDir without one.
+    ['axoniq.axonserver.plugin-package-directory', `${AXON_PATHS.plugins}/bundles`],
+    ['axoniq.axonserver.plugin-cache-directory', `${AXON_PATHS.plugins}/cache`],
+    // Axon Server exposes env, loggers and metrics too, without a token: expose what is used.
+    ['management.endpoints.web.exposure.include', [...new Set(config.actuator.exposure)].join(',')],
+    ['management.endpoint.health.show-details', config.actuator.healthDetails],
     ['axoniq.axonserver.replication.log-storage-folder', AXON_PATHS.log],
     ['axoniq.axonserver.accesscontrol.enabled', String(config.accessControl.enabled)],
   ]);
@@ -419,6 +549,7 @@ function configFiles(config: AxonServerConfig, domain: string, sourceFile: strin
   } else {
     props.set('axoniq.axonserver.standalone', 'true');
   }
+  for (const [key, value] of tls?.properties ?? []) props.set(key, value);
   for (const [key, value] of Object.entries(config.properties)) {
     const path = at('properties', key);
     const managedBy = MANAGED_RELAXED.get(relaxed(key))
@@ -613,6 +744,26 @@ function checkAccessControl(config: AxonServerConfig, issues: Issues): void {
     for (const key of ['systemTokenSecret', 'internalTokenSecret'] as const) {
       if (ac[key]) issues.warn(at('accessControl', key), 'not used while accessControl.enabled is false');
     }
+  }
+}
+
+/** Exposure that cannot work: Prometheus without the endpoint, a UI route nobody may reach. */
+function checkExposure(config: AxonServerConfig, monitoring: MonitoringConfig, issues: Issues): void {
+  if (monitoring.enabled && !config.actuator.exposure.includes('prometheus')) {
+    issues.error(at('actuator', 'exposure'), 'monitoring is enabled, so Prometheus scrapes /actuator/prometheus: add prometheus to the exposed endpoints');
+  }
+  if (monitoring.enabled && config.networkPolicy.enabled && monitoring.scrapers.length === 0) {
+    issues.warn(['monitoring', 'scrapers'], 'the NetworkPolicy lets nothing outside the cluster\'s Jobs reach 8024: name the Prometheus pods here (e.g. { namespace: monitoring, podLabels: { app.kubernetes.io/name: prometheus } })');
+  }
+  for (const key of Object.keys(config.ui.ingress?.annotations ?? {})) {
+    if (key.startsWith('argocd.argoproj.io/')) issues.error(at('ui', 'ingress', 'annotations', key), 'Argo CD annotations (sync waves, options, hooks) are set by axon-deploy; remove it');
+  }
+  const route = config.ui.ingress ? 'ui.ingress' : config.ui.httpRoute ? 'ui.httpRoute' : undefined;
+  if (route && config.networkPolicy.enabled && config.ui.allowedFrom.length === 0) {
+    issues.warn(at(...route.split('.')), 'the NetworkPolicy keeps the ingress controller or gateway away from 8024: add its pods to ui.allowedFrom');
+  }
+  if (config.ui.httpRoute && config.tls.enabled && config.tls.http) {
+    issues.warn(at('ui', 'httpRoute'), 'the UI speaks HTTPS (tls.http): the Gateway needs a BackendTLSPolicy for axonserver-ui (not rendered by axon-deploy) to connect to it');
   }
 }
 

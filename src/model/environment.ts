@@ -30,10 +30,11 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
   const secrets = new SecretRegistry();
   const axonServer = buildAxonServer({
     config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets, jobs: config.jobs,
+    apps: config.apps, monitoring: config.monitoring,
   });
   const ac = config.axonServer.accessControl;
   const { apps, ...appSupport } = buildApps({
-    apps: config.apps, axonServer, namespace: config.namespace, labels, issues, names, secrets, jobs: config.jobs,
+    apps: config.apps, axonServer, namespace: config.namespace, labels, issues, names, secrets, jobs: config.jobs, monitoring: config.monitoring,
     systemToken: ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
   });
   const argocd = config.argocd ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues) : undefined;

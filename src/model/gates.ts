@@ -1,20 +1,23 @@
 /**
- * Gate Jobs: Argo CD Sync hooks that run the gate script (src/gates/script.ts) between two sync
- * waves and let the sync go on only when Axon Server reports that the step before is done.
- * Shared here: the script's ConfigMap (one per Application, content-named so a new tool version
- * is a new revision) and the pod every gate runs in — restricted, no Kubernetes API rights, the
- * system token mounted read-only when access control is on.
+ * Jobs that call Axon Server's REST API: the gates (Argo CD Sync hooks that run the gate script,
+ * src/jobs/gate.ts, between two sync waves and let the sync go on only when Axon Server reports
+ * that the step before is done), the registration and the backup runs. They share the pod:
+ * restricted, the script from a content-named ConfigMap (one per Application, so a new tool
+ * version is a new revision), the system token mounted read-only when access control is on, the
+ * CA bundle when Axon Server speaks TLS, no Kubernetes API rights unless a ServiceAccount is
+ * given, and the label that lets them through the NetworkPolicy to 8024.
  */
 import type { JobsConfig } from '../config/schema';
-import { GATE_SCRIPT, GATE_SCRIPT_FILE } from '../gates/script';
+import { LABEL_API_CLIENT } from '../domain/keys';
 import { GATE_HOOK } from '../domain/waves';
+import { GATE_SCRIPT, GATE_SCRIPT_FILE } from '../jobs/gate';
 import { checksumOf } from './axon-config';
 import { secretFileVolume } from './pods';
-import type { ConfigFilesModel, EnvVar, JobModel, Labels, PodVolume, SecretRef, VolumeMount } from './types';
+import { CA_FILE, CLIENT_CA_DIR, clientCaMount } from './tls';
+import type { AxonServerClientTls, ConfigFilesModel, EnvVar, HookModel, JobModel, Labels, PodVolume, SecretRef, VolumeMount } from './types';
 
-
-const SCRIPT_DIR = '/gate';
-const TOKEN_DIR = '/gate-token';
+const SCRIPT_DIR = '/scripts';
+const TOKEN_DIR = '/axonserver-token';
 const TOKEN_FILE = 'token';
 
 /** The gate script as a content-named ConfigMap, `<prefix>-<hash>`, in the config wave. */
@@ -22,6 +25,77 @@ export function gateScript(prefix: string, labels: Labels, wave: number): Config
   const files: [string, string][] = [[GATE_SCRIPT_FILE, GATE_SCRIPT]];
   const checksum = checksumOf(files);
   return { meta: { name: `${prefix}-${checksum.slice(0, 10)}`, labels, wave, pruneLast: true }, files, checksum };
+}
+
+export interface ApiClientJobInput {
+  readonly name: string;
+  readonly labels: Labels;
+  /** Wave and hook of the Job object (absent for a CronJob's template). */
+  readonly meta: { readonly wave: number; readonly hook?: HookModel };
+  readonly script: ConfigFilesModel;
+  /** The script's file in the ConfigMap. */
+  readonly file: string;
+  readonly settings: JobsConfig;
+  readonly env: readonly EnvVar[];
+  readonly timeoutSeconds: number;
+  /** The token sent to Axon Server (the system token) when access control is on. */
+  readonly token?: SecretRef;
+  /** Axon Server's TLS: the CA to trust. */
+  readonly tls?: AxonServerClientTls;
+  readonly volumes?: readonly PodVolume[];
+  readonly mounts?: readonly VolumeMount[];
+  /** A ServiceAccount whose token the pod gets (only for calls to the Kubernetes API). */
+  readonly serviceAccount?: string;
+  readonly backoffLimit?: number;
+}
+
+export function apiClientJob(input: ApiClientJobInput): JobModel {
+  const ca = clientCaMount(input.tls);
+  const labels = { ...input.labels, [LABEL_API_CLIENT]: 'true' };
+  const volumes: PodVolume[] = [
+    { kind: 'configMap', name: 'script', configMap: input.script.meta.name, defaultMode: 0o444 },
+    ...(input.token ? [secretFileVolume('token', input.token.name, input.token.key, TOKEN_FILE)] : []),
+    ...ca.volumes,
+    ...(input.volumes ?? []),
+  ];
+  const mounts: VolumeMount[] = [
+    { name: 'script', mountPath: SCRIPT_DIR, readOnly: true },
+    ...(input.token ? [{ name: 'token', mountPath: TOKEN_DIR, readOnly: true }] : []),
+    ...ca.mounts,
+    ...(input.mounts ?? []),
+  ];
+  return {
+    meta: { name: input.name, labels, wave: input.meta.wave, hook: input.meta.hook },
+    backoffLimit: input.backoffLimit ?? 0,
+    // The script retries until its own timeout; this bounds a pod that cannot even start.
+    activeDeadlineSeconds: input.timeoutSeconds + 300,
+    pod: {
+      labels,
+      annotations: {},
+      // fsGroup: the mounted token file (mode 0440) belongs to the pod's group.
+      user: { runAsUser: input.settings.gateRunAsUser, runAsGroup: input.settings.gateRunAsUser, fsGroup: input.settings.gateRunAsUser },
+      imagePullSecrets: input.settings.imagePullSecrets,
+      serviceAccount: input.serviceAccount,
+      restartPolicy: 'Never',
+      volumes,
+      containers: [{
+        name: 'job',
+        image: input.settings.gateImage,
+        imagePullPolicy: 'IfNotPresent',
+        // The image's entrypoint is node (distroless nodejs; the official node image runs a file argument with node).
+        args: [`${SCRIPT_DIR}/${input.file}`],
+        ports: [],
+        env: [
+          ...input.env,
+          { name: 'GATE_TIMEOUT_SECONDS', value: String(input.timeoutSeconds) },
+          ...(input.token ? [{ name: 'GATE_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` }] : []),
+          ...(input.tls ? [{ name: 'AXONSERVER_CA_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` }] : []),
+        ],
+        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+        mounts,
+      }],
+    },
+  };
 }
 
 export interface GateJobInput {
@@ -34,47 +108,11 @@ export interface GateJobInput {
   /** GATE_MODE and the mode's variables. */
   readonly env: readonly EnvVar[];
   readonly timeoutSeconds: number;
-  /** The token sent to Axon Server (the system token) when access control is on. */
   readonly token?: SecretRef;
+  readonly tls?: AxonServerClientTls;
 }
 
+/** A gate: a Sync hook between two waves. */
 export function gateJob(input: GateJobInput): JobModel {
-  const volumes: PodVolume[] = [
-    { kind: 'configMap', name: 'gate', configMap: input.script.meta.name, defaultMode: 0o444 },
-    ...(input.token ? [secretFileVolume('token', input.token.name, input.token.key, TOKEN_FILE)] : []),
-  ];
-  const mounts: VolumeMount[] = [
-    { name: 'gate', mountPath: SCRIPT_DIR, readOnly: true },
-    ...(input.token ? [{ name: 'token', mountPath: TOKEN_DIR, readOnly: true }] : []),
-  ];
-  return {
-    meta: { name: input.name, labels: input.labels, wave: input.wave, hook: GATE_HOOK },
-    backoffLimit: 0,
-    // The script retries until its own timeout; this bounds a pod that cannot even start.
-    activeDeadlineSeconds: input.timeoutSeconds + 300,
-    pod: {
-      labels: input.labels,
-      annotations: {},
-      // fsGroup: the mounted token file (mode 0440) belongs to the pod's group.
-      user: { runAsUser: input.settings.gateRunAsUser, runAsGroup: input.settings.gateRunAsUser, fsGroup: input.settings.gateRunAsUser },
-      imagePullSecrets: input.settings.imagePullSecrets,
-      restartPolicy: 'Never',
-      volumes,
-      containers: [{
-        name: 'gate',
-        image: input.settings.gateImage,
-        imagePullPolicy: 'IfNotPresent',
-        // The image's entrypoint is node (distroless nodejs; the official node image runs a file argument with node).
-        args: [`${SCRIPT_DIR}/${GATE_SCRIPT_FILE}`],
-        ports: [],
-        env: [
-          ...input.env,
-          { name: 'GATE_TIMEOUT_SECONDS', value: String(input.timeoutSeconds) },
-          ...(input.token ? [{ name: 'GATE_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` }] : []),
-        ],
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-        mounts,
-      }],
-    },
-  };
+  return apiClientJob({ ...input, meta: { wave: input.wave, hook: GATE_HOOK }, file: GATE_SCRIPT_FILE });
 }

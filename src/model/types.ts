@@ -89,6 +89,8 @@ export type PodVolume =
     readonly defaultMode?: number;
     /** The pod starts without it; the files appear when the ConfigMap does. */
     readonly optional?: boolean;
+    /** Key -> file name; all keys when absent. */
+    readonly items?: readonly { readonly key: string; readonly path: string }[];
   }
   | {
     readonly kind: 'secret';
@@ -147,6 +149,8 @@ export interface PodModel {
   /** Non-root user and group; `fsGroup` when the pod writes to persistent volumes. */
   readonly user: { readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup?: number };
   readonly imagePullSecrets: readonly string[];
+  /** A ServiceAccount whose token the pod gets (only pods that call the Kubernetes API); absent: no token. */
+  readonly serviceAccount?: string;
   readonly terminationGracePeriodSeconds?: number;
   readonly restartPolicy?: 'Always' | 'Never' | 'OnFailure';
   readonly volumes: readonly PodVolume[];
@@ -244,14 +248,97 @@ export interface ConfigFilesModel {
   readonly checksum?: string;
 }
 
+/** Pods allowed in: those with `podLabels` (all when empty) in `namespace` (absent: the policy's own). */
+export interface PeerModel {
+  readonly namespace?: string;
+  readonly podLabels: Labels;
+}
+
 export interface NetworkPolicyModel {
   readonly meta: ObjectMeta;
   readonly podSelector: Labels;
-  /** Ports only the cluster's own nodes may reach. */
-  readonly internalPorts: readonly number[];
-  /** Ports the namespace itself and `allowedNamespaces` may reach. */
-  readonly clientPorts: readonly number[];
-  readonly allowedNamespaces: readonly string[];
+  /** Ingress rules: each port may be reached from the rule's peers only. */
+  readonly rules: readonly { readonly ports: readonly number[]; readonly from: readonly PeerModel[]; readonly why: string }[];
+}
+
+/** A cert-manager Certificate. */
+export interface CertificateModel {
+  readonly meta: ObjectMeta;
+  readonly secretName: string;
+  /** Labels cert-manager puts on the Secret. */
+  readonly secretLabels: Labels;
+  readonly dnsNames: readonly string[];
+  readonly issuer: { readonly kind: string; readonly name: string; readonly group: string };
+  readonly duration: string;
+  readonly renewBefore: string;
+  readonly algorithm: 'RSA' | 'ECDSA';
+  readonly usages: readonly string[];
+  /** A PKCS12 keystore.p12 in the Secret too, encrypted with this password. */
+  readonly keystorePassword?: SecretRef;
+}
+
+/** Where a PEM CA bundle comes from. */
+export interface CaBundleRef {
+  readonly kind: 'ConfigMap' | 'Secret';
+  readonly name: string;
+  readonly key: string;
+}
+
+/** How clients reach Axon Server: plain, or TLS with a CA bundle to trust. */
+export interface AxonServerClientTls {
+  readonly ca: CaBundleRef;
+  /** Also HTTPS on 8024 (UI, REST API, actuator). */
+  readonly http: boolean;
+}
+
+/** A Prometheus Operator PodMonitor. */
+export interface PodMonitorModel {
+  readonly meta: ObjectMeta;
+  readonly selector: Labels;
+  readonly port: string;
+  readonly path: string;
+  readonly interval: string;
+  /** HTTPS, trusting this CA, checking this server name. */
+  readonly tls?: { readonly ca: CaBundleRef; readonly serverName: string };
+}
+
+export interface IngressModel {
+  readonly meta: ObjectMeta;
+  readonly host: string;
+  readonly className?: string;
+  readonly tlsSecretName?: string;
+  readonly annotations: Labels;
+  readonly service: { readonly name: string; readonly port: number };
+}
+
+export interface HttpRouteModel {
+  readonly meta: ObjectMeta;
+  readonly parentRefs: readonly { readonly name: string; readonly namespace?: string; readonly sectionName?: string }[];
+  readonly hostnames: readonly string[];
+  readonly service: { readonly name: string; readonly port: number };
+}
+
+export interface RoleModel {
+  readonly meta: ObjectMeta;
+  readonly rules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[];
+}
+
+export interface CronJobModel {
+  readonly meta: ObjectMeta;
+  readonly schedule: string;
+  readonly timeZone: string;
+  readonly job: Omit<JobModel, 'meta'>;
+}
+
+/** Scheduled backups: the script, its identity with the rights it needs, the CronJob. */
+export interface BackupModel {
+  readonly script: ConfigFilesModel;
+  readonly serviceAccount: ObjectMeta;
+  readonly role: RoleModel;
+  readonly roleBinding: ObjectMeta;
+  readonly cronJob: CronJobModel;
+  /** Per node, the claims snapshotted: `<volume>-<node>-0`. */
+  readonly claims: readonly { readonly node: string; readonly volume: string; readonly pvc: string }[];
 }
 
 export interface AxonServerModel {
@@ -275,6 +362,18 @@ export interface AxonServerModel {
   readonly pdb: PodDisruptionBudgetModel;
   readonly networkPolicy?: NetworkPolicyModel;
   readonly storageClasses: readonly StorageClassModel[];
+  /** TLS: how clients (apps, Jobs, Prometheus) reach the nodes; absent: plain. */
+  readonly tls?: AxonServerClientTls;
+  /** One cert-manager Certificate per node. */
+  readonly certificates: readonly CertificateModel[];
+  readonly podMonitor?: PodMonitorModel;
+  readonly uiIngress?: IngressModel;
+  readonly uiRoute?: HttpRouteModel;
+  readonly backup?: BackupModel;
+  /** The Job that registers apps and users, after the last node. */
+  readonly registration?: JobModel;
+  /** The registration script, when there is a registration Job. */
+  readonly registrationScript?: ConfigFilesModel;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +448,10 @@ export interface AppModel {
   /** Jobs that create the running colours' databases when missing. */
   readonly databaseJobs: readonly JobModel[];
   readonly cleanupJobs: readonly CleanupJobModel[];
+  /** Scrapes the app's metrics (monitoring.apps). */
+  readonly podMonitor?: PodMonitorModel;
+  /** Roles registered for the app's token in its context. */
+  readonly axonServerRoles: readonly string[];
 }
 
 /** The apps of an environment and what their Jobs share. */

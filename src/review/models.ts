@@ -54,6 +54,28 @@ export function accessControlChanges(base: EnvironmentModel, head: EnvironmentMo
   }
 }
 
+/**
+ * TLS on or off: every node and every client must switch together (Axon Server's ssl.enabled
+ * covers client and node-to-node traffic at once), which a rolling sync cannot do.
+ */
+export function tlsChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
+  const was = base.axonServer.tls;
+  const now = head.axonServer.tls;
+  if (!was === !now && (was?.http ?? false) === (now?.http ?? false)) return;
+  const what = !was && now ? 'turns TLS on' : was && !now ? 'turns TLS off' : now?.http ? 'turns HTTPS on for 8024' : 'turns HTTPS off for 8024';
+  add('blocker', 'tls-toggle', 'axonserver/tls', `${what} in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart`, [
+    `${!now ? 'Turning TLS off sends tokens and events in clear text; acknowledge it only for a throwaway environment. ' : ''}Switch all at once, in a maintenance window: (1) in the same change set axonServer.rolloutGate.enabled: false (a gate would wait for a quorum that forms only when every node is back); (2) suspend automated sync of both Applications; (3) merge, scale every node to 0 (\`kubectl -n ${head.namespace} scale statefulset -l app.kubernetes.io/name=axonserver --replicas=0\`) and sync the Axon Server Application; (4) when every node is back in its groups, sync the apps Application (their pods restart with the new setting); (5) turn the gates back on and resume automated sync. With cert-manager the Certificates come first (wave 0), so the Secrets exist before any node starts.`,
+  ]);
+}
+
+/** An environment without scheduled backups: said when it appears or when backups are turned off. */
+export function backupChanges(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
+  if (head.axonServer.backup || (base && !base.axonServer.backup)) return;
+  add('warning', 'no-backup', 'axonserver/backup', base ? 'turns the scheduled backups of Axon Server off' : `${head.name} has no scheduled backup of Axon Server`, [
+    'Without backups a lost volume, a bad upgrade or an operator mistake loses events for good (replication does not help against the last two). Set axonServer.backup (a CronJob: control-DB backups through the REST API, then VolumeSnapshots of every node); acknowledge for an environment you can rebuild.',
+  ]);
+}
+
 /** Secrets the head references that the base did not: they must exist before the sync. */
 export function newSecrets(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
   const had = new Set((base?.secrets ?? []).flatMap((s) => s.keys.map((k) => `${s.name}\0${k}`)));
@@ -85,9 +107,9 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
     const b = baseApps.get(name);
     if (!b) {
       // A new app: nothing live to protect, but Axon Server must know its token.
-      if (h.token) {
+      if (h.token && !head.axonServer.registration) {
         add('warning', 'app-token', `app/${name}`, `new app ${name} connects with the token in Secret ${h.token.name}: register it with Axon Server`, [
-          `Axon Server accepts only registered application tokens (the cluster template holds none: it is a ConfigMap). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r USE_CONTEXT@${h.context} -T "$(kubectl -n ${head.namespace} get secret ${h.token.name} -o jsonpath='{.data.${h.token.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
+          `Axon Server accepts only registered application tokens, and this environment has no registration Job (axonServer.registration needs access control and enterprise). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r ${h.axonServerRoles.map((r) => `${r}@${h.context}`).join(',')} -T "$(kubectl -n ${head.namespace} get secret ${h.token.name} -o jsonpath='{.data.${h.token.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
         ]);
       }
       continue;

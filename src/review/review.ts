@@ -6,7 +6,7 @@
 import { formatDiagnostic } from '../config/diagnostics';
 import type { KubeObject } from '../synth/render';
 import { Add, EnvReview, Finding } from './findings';
-import { accessControlChanges, environmentMoves, environmentRemoved, groupChanges, newSecrets, releaseChanges } from './models';
+import { accessControlChanges, backupChanges, environmentMoves, environmentRemoved, groupChanges, newSecrets, releaseChanges, tlsChanges } from './models';
 import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
 import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
 
@@ -56,10 +56,14 @@ function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: Env
   if (base?.model && head?.model) {
     environmentMoves(env, base.model, head.model, add);
     accessControlChanges(base.model, head.model, add);
+    tlsChanges(base.model, head.model, add);
     releases = releaseChanges(base.model, head.model, add);
     groupChanges(base.model, head.model, add);
   }
-  if (head?.model) newSecrets(base?.model, head.model, add);
+  if (head?.model) {
+    newSecrets(base?.model, head.model, add);
+    if (!base || base.model) backupChanges(base?.model, head.model, add);
+  }
   const topology = head?.topology !== undefined && head.topology !== base?.topology ? head.topology : undefined;
   return { env, releases, changes, restarts, findings, topology };
 }

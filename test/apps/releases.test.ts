@@ -55,6 +55,8 @@ describe('blue/green in prod', () => {
       AXON_AXONSERVER_CONTEXT: 'orders',
       AXON_AXONSERVER_TOKEN: secret('order-service-axon-token', 'token'),
       AXON_AXONSERVER_COMPONENT_NAME: 'order-service-green',
+      AXON_AXONSERVER_SSL_ENABLED: 'true',
+      AXON_AXONSERVER_CERT_FILE: '/etc/axon-deploy/axonserver-ca/ca.crt',
       DEPLOYMENT_COLOR: 'green',
       DEPLOYMENT_RELEASE_DIR: '/etc/axon-deploy/release',
       DEPLOYMENT_VERSION: '1.5.0',

@@ -139,6 +139,7 @@ describe('editions, secrets, shutdown and probes', () => {
     expect(errors((c) => { c.axonServer.edition = 'standard'; })).toEqual(sorted([
       'axonServer.license: standard edition takes no licence: remove it, or use edition: enterprise',
       'axonServer.nodes: standard edition runs exactly one node, got 5: for a cluster use edition: enterprise (with a licence)',
+      'axonServer.registration.users: standard edition has no user or application API: register users in its UI, or use edition: enterprise',
       'axonServer.replicationGroups: standard edition has no replication groups or roles (one standalone node with the "default" context): remove them, or use edition: enterprise',
       'apps[0].context: a standard edition server has only the "default" context, got "orders"',
       'apps[1].context: a standard edition server has only the "default" context, got "orders"',

@@ -106,7 +106,8 @@ describe('probes and shutdown', () => {
 
   it('probes /actuator/info on the HTTP port, never /actuator/health', () => {
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
-      expect(probe.httpGet).toEqual({ path: '/actuator/info', port: 'http', scheme: 'HTTP' });
+      // HTTPS: prod speaks TLS on 8024 too (the kubelet does not verify the certificate).
+      expect(probe.httpGet).toEqual({ path: '/actuator/info', port: 'http', scheme: 'HTTPS' });
     }
     expect(JSON.stringify(prod)).not.toContain('/actuator/health"');
   });
@@ -233,7 +234,9 @@ describe('security', () => {
       allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
     });
     const emptyDirs = spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name);
-    expect(emptyDirs).toEqual(['plugins', 'tmp']);
+    expect(emptyDirs).toEqual(['plugins', 'tmp', 'heapdumps']);
+    // Heap dumps need room for the whole heap: as large as the memory limit.
+    expect(spec.volumes).toContainEqual({ name: 'heapdumps', emptyDir: { sizeLimit: '8Gi' } });
     expect(spec.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } });
     const mounts = container({ spec: { template: { spec } } }).volumeMounts;
     expect(mounts).toContainEqual({ name: 'plugins', mountPath: '/axonserver/plugins' });
@@ -242,24 +245,40 @@ describe('security', () => {
   it('uses a plugins volume, not an emptyDir, when the node has one', () => {
     const text = prodWith((c) => { c.axonServer.nodes[0].volumes.plugins = { size: '1Gi' }; });
     const s = find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1').spec;
-    expect(s.template.spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name)).toEqual(['tmp']);
+    expect(s.template.spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name)).toEqual(['tmp', 'heapdumps']);
     expect(s.volumeClaimTemplates.map((t: any) => t.metadata.name)).toContain('plugins');
   });
 
-  it('allows 8224 only from the cluster\'s nodes, 8124 and 8024 from the namespace and listed namespaces', () => {
-    const text = prodWith((c) => { c.axonServer.networkPolicy = { allowedNamespaces: ['monitoring'] }; });
+  it('allows 8224 only between nodes, 8124 from the namespace and listed namespaces, 8024 only from nodes, axon-deploy\'s Jobs, Prometheus and ui.allowedFrom', () => {
+    const text = prodWith((c) => {
+      c.axonServer.networkPolicy = { allowedNamespaces: ['payments'] };
+      c.axonServer.ui = { allowedFrom: [{ namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }] };
+      c.monitoring = { enabled: true, scrapers: [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }] };
+    });
     const np = find(synthText('prod', text).objects, 'NetworkPolicy', 'axonserver');
     const nodes = { matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' } };
+    const namespace = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
     expect(np.spec.podSelector).toEqual(nodes);
     expect(np.spec.policyTypes).toEqual(['Ingress']);
     expect(np.spec.ingress).toEqual([
       { from: [{ podSelector: nodes }], ports: [{ port: 8224, protocol: 'TCP' }] },
-      { from: [{ podSelector: {} }], ports: [{ port: 8124, protocol: 'TCP' }, { port: 8024, protocol: 'TCP' }] },
+      { from: [{ podSelector: {} }, { namespaceSelector: namespace('payments'), podSelector: {} }], ports: [{ port: 8124, protocol: 'TCP' }] },
       {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],
-        ports: [{ port: 8124, protocol: 'TCP' }, { port: 8024, protocol: 'TCP' }],
+        from: [
+          { podSelector: nodes },
+          { podSelector: { matchLabels: { 'axon-deploy.io/axonserver-api': 'true' } } },
+          { namespaceSelector: namespace('monitoring'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } },
+          { namespaceSelector: namespace('ingress-nginx'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } },
+        ],
+        ports: [{ port: 8024, protocol: 'TCP' }],
       },
     ]);
+  });
+
+  it('labels every pod that calls the REST API so that the NetworkPolicy lets it reach 8024', () => {
+    for (const job of prod.filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-gate')) as any[]) {
+      expect(job.spec.template.metadata.labels['axon-deploy.io/axonserver-api']).toBe('true');
+    }
   });
 
   it('can leave NetworkPolicies out', () => {
@@ -292,6 +311,10 @@ describe('cluster-wide objects', () => {
     expect(serving).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
     const ui = find(prod, 'Service', 'axonserver-ui');
     expect(ui.spec.sessionAffinity).toBe('ClientIP');
+    // Only _admin members serve the UI and the admin API.
+    expect(ui.spec.selector).toEqual({ 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server', 'axon-deploy.io/admin-node': 'true' });
+    const admins = NODES.filter((n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/admin-node'] === 'true');
+    expect(admins).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
     expect(ui.spec.ports).toEqual([{ name: 'http', port: 8024, targetPort: 'http', protocol: 'TCP' }]);
   });
 });
@@ -300,7 +323,7 @@ describe('resources and JVM', () => {
   it('takes requests and limits from config and sizes the heap from the memory limit', () => {
     const c = container(find(prod, 'StatefulSet', 'axonserver-1'));
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '8Gi' }, limits: { memory: '8Gi' } });
-    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-Xms4096m -Xmx4096m');
+    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-Xms4096m -Xmx4096m -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/axonserver/heapdumps');
   });
 
   it('computes the heap as a percentage of the limit', () => {
@@ -308,9 +331,13 @@ describe('resources and JVM', () => {
     expect(heapOptions('3G', 60)).toBe('-Xms1716m -Xmx1716m');
   });
 
-  it('lets JAVA_TOOL_OPTIONS be overridden', () => {
+  it('lets the heap settings be overridden, keeping the heap dump on OutOfMemoryError unless it is turned off', () => {
     const text = prodWith((c) => { c.axonServer.jvm = { toolOptions: '-XX:MaxRAMPercentage=60' }; });
     const c = container(find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1'));
-    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60');
+    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60 -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/axonserver/heapdumps');
+    const off = synthText('prod', prodWith((x) => { x.axonServer.jvm = { toolOptions: '-XX:MaxRAMPercentage=60', heapDumpOnOutOfMemory: false }; })).objects;
+    const sts = find(off, 'StatefulSet', 'axonserver-1');
+    expect(envOf(container(sts)).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60');
+    expect(sts.spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('heapdumps');
   });
 });

@@ -57,6 +57,7 @@ describe('sync waves', () => {
       'Deployment/notification-service', 'Deployment/order-service-blue', 'Deployment/order-service-green',
       'Job/order-service-blue-database', 'Job/order-service-gate', 'Job/order-service-green-database',
       'PodDisruptionBudget/notification-service', 'PodDisruptionBudget/order-service',
+      'PodMonitor/notification-service', 'PodMonitor/order-service',
       'Service/notification-service', 'Service/order-service', 'Service/order-service-preview',
     ]);
     expect(parts['axon-server'].some((o) => o.kind === 'Deployment')).toBe(false);
@@ -162,8 +163,11 @@ describe('Argo CD Applications', () => {
         { group: 'storage.k8s.io', kind: 'StorageClass', name: 'axon-fast' },
       ],
       namespaceResourceWhitelist: [
-        { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' },
-        { group: 'batch', kind: 'Job' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' }, { group: 'policy', kind: 'PodDisruptionBudget' },
+        { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' },
+        { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' },
+        { group: 'batch', kind: 'CronJob' }, { group: 'batch', kind: 'Job' }, { group: 'cert-manager.io', kind: 'Certificate' },
+        { group: 'monitoring.coreos.com', kind: 'PodMonitor' }, { group: 'networking.k8s.io', kind: 'Ingress' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+        { group: 'policy', kind: 'PodDisruptionBudget' }, { group: 'rbac.authorization.k8s.io', kind: 'Role' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
       ],
     });
     const kinds = new Set(fixture('prod').objects.map((o) => o.kind));

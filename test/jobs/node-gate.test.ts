@@ -72,7 +72,7 @@ it('sends the system token from its file, and fails at once when it is refused',
   expect(ok.code).toBe(0);
   const refused = await runGate(gateEnv(server.url, { GATE_TIMEOUT_SECONDS: '30' }));
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toBe('gate node failed: /v1/public/me: HTTP 401 Invalid token: the token was refused; check the Secret the gate mounts (the system token, with ADMIN rights)\n');
+  expect(refused.stderr).toBe('gate node failed: /v1/public/me: HTTP 401 Invalid token: the token was refused; check the Secret the Job mounts (the system token, with ADMIN rights)\n');
 });
 
 it('keeps trying an unreachable node until its timeout', async () => {

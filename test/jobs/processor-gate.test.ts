@@ -78,7 +78,7 @@ it('fails at once on 401 (a refused token), sending the token it was given', asy
   const r = await gate('Invalid token', { GATE_TOKEN_FILE: path.join(dir, 'token'), GATE_TIMEOUT_SECONDS: '30' }, 401);
   expect(server!.tokens).toEqual(['system-token']);
   expect(r.code).toBe(1);
-  expect(r.stderr).toBe('gate processors failed: /v1/components/order-service-green/processors?context=orders: HTTP 401 Invalid token: the token was refused; check the Secret the gate mounts (the system token, with ADMIN rights)\n');
+  expect(r.stderr).toBe('gate processors failed: /v1/components/order-service-green/processors?context=orders: HTTP 401 Invalid token: the token was refused; check the Secret the Job mounts (the system token, with ADMIN rights)\n');
 });
 
 it('fails after its timeout when Axon Server is unreachable', async () => {

@@ -32,6 +32,7 @@ describe('Axon Server nodes', () => {
       { name: 'cluster-template', mountPath: '/axonserver/cluster-template', readOnly: true },
       { name: 'license', mountPath: '/axonserver/secrets/license', readOnly: true },
       { name: 'plugins', mountPath: '/axonserver/plugins' }, { name: 'tmp', mountPath: '/tmp' },
+      { name: 'heapdumps', mountPath: '/axonserver/heapdumps' },
     ]);
     expect(c.probes!.liveness).toMatchObject({ path: '/actuator/info', port: 'http', scheme: 'HTTP' });
   });
@@ -115,7 +116,7 @@ describe('Axon Server nodes', () => {
     expect(env).toEqual({
       GATE_MODE: 'node', GATE_DESCRIPTION: 'axonserver-2 is back in _admin, orders',
       AXONSERVER_URL: 'http://axonserver-2.orders-test.svc.cluster.local:8024', GATE_NODE: 'axonserver-2', GATE_GROUPS: '_admin,orders',
-      GATE_MAX_LAG: '100', GATE_TIMEOUT_SECONDS: '900', GATE_TOKEN_FILE: '/gate-token/token',
+      GATE_MAX_LAG: '100', GATE_TIMEOUT_SECONDS: '900', GATE_TOKEN_FILE: '/axonserver-token/token',
     });
     expect(gate.pod.volumes).toContainEqual({ kind: 'secret', name: 'token', secretName: 'system', items: [{ key: 'token', path: 'token' }], defaultMode: 0o440 });
     expect(secured.axonServer.gateScript!.meta.name).toMatch(/^axonserver-gate-[0-9a-f]{10}$/);
@@ -180,7 +181,8 @@ describe('Secrets the environment needs', () => {
       { name: 'db', keys: ['password', 'username'], usedBy: ['orders (read-model database)'] },
       { name: 'internal', keys: ['token'], usedBy: ['the Axon Server internal token'] },
       { name: 'mail', keys: ['password'], usedBy: ['orders (env)'] },
-      { name: 'orders-token', keys: ['token'], usedBy: ['orders (Axon Server token)'] },
+      // Read by the app, and by the registration Job that registers it.
+      { name: 'orders-token', keys: ['token'], usedBy: ['orders (Axon Server token)', 'orders (registration)'] },
       { name: 'system', keys: ['token'], usedBy: ['the Axon Server system token'] },
     ]);
   });

@@ -292,13 +292,27 @@ describe('security downgrades are blockers', () => {
     ]);
   });
 
+  it('turning TLS (or HTTPS on 8024) on or off in place, with the all-at-once procedure', () => {
+    const plain = prodSnapshot((c) => { (c.axonServer as any).tls = { enabled: false }; });
+    expect(lines(review(base, plain), 'blocker')).toEqual([
+      'tls-toggle axonserver/tls: turns TLS off in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart',
+    ]);
+    const on = review(plain, base);
+    expect(lines(on, 'blocker')).toEqual([
+      'tls-toggle axonserver/tls: turns TLS on in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart',
+    ]);
+    expect(findingsOf(on, 'tls-toggle')[0].details[0]).toMatch(/rolloutGate\.enabled: false.*scale statefulset -l app\.kubernetes\.io\/name=axonserver --replicas=0/);
+    const noHttps = prodSnapshot((c) => { (c.axonServer as any).tls.http = false; delete (c.axonServer as any).tls.keystorePasswordSecret; });
+    expect(lines(review(base, noHttps), 'blocker').map((l) => l.split(':')[0])).toEqual(['tls-toggle axonserver/tls']);
+  });
+
   it('removing or widening a NetworkPolicy', () => {
     expect(lines(review(base, prodSnapshot((c) => { c.axonServer.networkPolicy = { enabled: false }; })), 'blocker')).toEqual([
       'network-policy-weakened networkpolicy/axonserver: removes NetworkPolicy axonserver: every pod in the cluster can then reach the pods it protected',
     ]);
     const widened = review(base, prodSnapshot((c) => { c.axonServer.networkPolicy = { allowedNamespaces: ['monitoring'] }; }));
     expect(lines(widened, 'blocker')).toEqual([
-      'network-policy-weakened networkpolicy/axonserver: widens NetworkPolicy axonserver: admits {"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}},"podSelector":{}} to port 8124; {"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}},"podSelector":{}} to port 8024',
+      'network-policy-weakened networkpolicy/axonserver: widens NetworkPolicy axonserver: admits {"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}},"podSelector":{}} to port 8124',
     ]);
     // narrowing is not a downgrade
     expect(lines(review(prodSnapshot((c) => { c.axonServer.networkPolicy = { allowedNamespaces: ['monitoring'] }; }), base), 'blocker')).toEqual([]);
@@ -333,15 +347,25 @@ describe('removing an environment', () => {
 });
 
 describe('warnings', () => {
-  it('a new app with a token: register it with Axon Server', () => {
-    const r = review(base, prodSnapshot((c) => {
-      c.apps.push({ name: 'billing', image: 'registry.example.com/orders/billing', context: 'orders', tokenSecret: 'billing-token', release: { strategy: 'rolling', version: '1.0.0' } });
-    }));
+  it('backups turned off', () => {
+    const r = review(base, prodSnapshot((c) => { (c.axonServer as any).backup = { enabled: false }; }));
+    expect(lines(r, 'warning')).toEqual(['no-backup axonserver/backup: turns the scheduled backups of Axon Server off']);
+  });
+
+
+  it('a new app with a token: registered by the registration Job, or a warning with the command when there is none', () => {
+    const billing = { name: 'billing', image: 'registry.example.com/orders/billing', context: 'orders', tokenSecret: 'billing-token', release: { strategy: 'rolling', version: '1.0.0' } };
+    const registered = review(base, prodSnapshot((c) => { c.apps.push(billing); }));
+    expect(lines(registered, 'warning')).toEqual([
+      'new-secret secret/billing-token: reads Secret billing-token (key token), for billing (Axon Server token); billing (registration): create it in orders-prod before the sync',
+    ]);
+    const noRegistration = (c: ProdConfig) => { c.axonServer.registration = { enabled: false }; };
+    const r = review(prodSnapshot(noRegistration), prodSnapshot((c) => { noRegistration(c); c.apps.push({ ...billing, axonServerRoles: ['READ_EVENTS', 'PUBLISH_EVENTS'] }); }));
     expect(lines(r, 'warning')).toEqual([
       'app-token app/billing: new app billing connects with the token in Secret billing-token: register it with Axon Server',
       'new-secret secret/billing-token: reads Secret billing-token (key token), for billing (Axon Server token): create it in orders-prod before the sync',
     ]);
-    expect(findingsOf(r, 'app-token')[0].details[0]).toContain('register-application -a billing -r USE_CONTEXT@orders');
+    expect(findingsOf(r, 'app-token')[0].details[0]).toContain('register-application -a billing -r PUBLISH_EVENTS@orders,READ_EVENTS@orders');
   });
 
   it('role and replication-group changes, with the CLI commands that apply them', () => {

@@ -10,7 +10,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { Kubectl } from '../../src/validate/api-server';
 import { validateOnServer } from '../../src/validate/server-validation';
 import { writeTree } from '../../src/synth/output';
-import { FIXTURE_ENVIRONMENTS, fixtureTree, tempDir } from '../helpers';
+import { cli, FIXTURE_ENVIRONMENTS, fixtureProject, fixtureTree, tempDir } from '../helpers';
 
 const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
 const kubectlBinary = process.env.AXON_DEPLOY_TEST_KUBECTL;
@@ -76,5 +76,18 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     fs.writeFileSync(path.join(dir, 'legacy', 'kustomization.yaml'), stringify({ resources: ['endpoints.yaml'] }));
     const { problems } = validateOnServer(kubectl(), dir, dir);
     expect(problems).toEqual([expect.stringMatching(/^legacy\/endpoints\.yaml: Endpoints\/old: server: deprecated API: Warning: v1 Endpoints is deprecated/)]);
+  });
+
+  it('accepts the claims a restore renders from a backup run\'s VolumeSnapshots', async () => {
+    const project = fixtureProject();
+    const r = await cli(['restore', 'prod', '--run', '20261201t020000z'], project);
+    expect(r.status).toBe(0);
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'restore'));
+    fs.writeFileSync(path.join(dir, 'restore', 'claims.yaml'), r.stdout);
+    fs.writeFileSync(path.join(dir, 'restore', 'kustomization.yaml'), stringify({ resources: ['claims.yaml'] }));
+    const result = validateOnServer(kubectl(), dir, dir);
+    expect(result.problems).toEqual([]);
+    expect(result.objects).toBe(15);
   });
 });

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../src/cli/main';
+import { parseAllDocuments } from 'yaml';
 import { environmentJsonSchema } from '../../src/config/json-schema';
 import { readTree } from '../../src/synth/output';
 import { CLI_ARGS, cli, fixtureProject, fixtureTree, ROOT, tempDir, writeFiles } from '../helpers';
@@ -48,7 +49,7 @@ describe('help, version and usage errors', () => {
   });
 
   it.each([
-    [['deploy'], 'axon-deploy: unknown command "deploy"; commands: init, synth, review, validate, schema'],
+    [['deploy'], 'axon-deploy: unknown command "deploy"; commands: init, synth, review, validate, restore, schema'],
     [['synth', '--colour'], 'axon-deploy synth: unknown option --colour'],
     [['synth', '--out'], 'axon-deploy synth: --out needs a value'],
     [['synth', 'prod'], 'axon-deploy synth: synth takes no arguments, got prod'],
@@ -67,7 +68,7 @@ describe('synth', () => {
     const dir = fixtureProject();
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('dist/prod: 38 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-internal-token');
+    expect(r.stdout).toContain('dist/prod: 54 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-admin-password, axonserver-internal-token');
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(Object.fromEntries(fixtureTree()));
   });
@@ -265,5 +266,38 @@ describe('validate', () => {
     r = await cli(['validate', '--out', 'nowhere'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no directory nowhere: run axon-deploy synth first');
+  });
+});
+
+describe('restore', () => {
+  it('prints, for the nodes asked, the claims their StatefulSets adopt, each from the run\'s VolumeSnapshot', async () => {
+    const project = fixtureProject();
+    const r = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-2', '--node', 'axonserver-archive-1'], project);
+    expect(r.status).toBe(0);
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+    expect(docs.map((d) => `${d.metadata.name} <- ${d.spec.dataSource.name} ${d.spec.resources.requests.storage} ${d.spec.storageClassName}`)).toEqual([
+      'events-axonserver-2-0 <- events-axonserver-2-0-20261201t020000z 500Gi axon-fast',
+      'data-axonserver-2-0 <- data-axonserver-2-0-20261201t020000z 10Gi axon-fast',
+      'log-axonserver-2-0 <- log-axonserver-2-0-20261201t020000z 20Gi axon-fast',
+      'events-axonserver-archive-1-0 <- events-axonserver-archive-1-0-20261201t020000z 4Ti axon-archive',
+      'data-axonserver-archive-1-0 <- data-axonserver-archive-1-0-20261201t020000z 10Gi axon-fast',
+      'log-axonserver-archive-1-0 <- log-axonserver-archive-1-0-20261201t020000z 20Gi axon-fast',
+    ]);
+    expect(docs[0].spec.dataSource).toEqual({ apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'events-axonserver-2-0-20261201t020000z' });
+    expect(docs[0].metadata.namespace).toBe('orders-prod');
+    expect(docs[0].metadata.annotations).toBeUndefined();
+    expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+  });
+
+  it('refuses an unknown environment, node or run id (exit 2), and writes to --output when asked', async () => {
+    const project = fixtureProject();
+    expect((await cli(['restore', 'qa', '--run', '20261201t020000z'], project)).stderr).toContain('no environment qa; environments: dev, prod, staging');
+    const node = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-9'], project);
+    expect([node.status, node.stderr.split('\n')[0]]).toEqual([2, 'axon-deploy restore: no node axonserver-9 in prod; nodes: axonserver-1, axonserver-2, axonserver-3, axonserver-archive-1, axonserver-archive-2']);
+    const run = await cli(['restore', 'prod', '--run', 'yesterday'], project);
+    expect([run.status, run.stderr.split('\n')[0]]).toEqual([2, 'axon-deploy restore: --run "yesterday" is not a backup run: expected its UTC start time like 20261201t020000z']);
+    const out = await cli(['restore', 'dev', '--run', '20261201t020000z', '--output', 'restore.yaml'], project);
+    expect(out.status).toBe(0);
+    expect(fs.readFileSync(path.join(project, 'restore.yaml'), 'utf8')).toContain('kind: PersistentVolumeClaim');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * axon-deploy validate: checks every manifest of the output directory against the Kubernetes
- * 1.27 and Argo CD schemas (unknown fields are errors), the Pod Security Standards "restricted"
+ * 1.27 schemas and the CRDs of Argo CD, cert-manager, the Prometheus Operator, CSI snapshots and the Gateway API (unknown fields are errors), the Pod Security Standards "restricted"
  * profile, and for secret material; with --server also on a real API server (strict server-side
  * dry-run under enforced "restricted", deprecated APIs reported).
  */
@@ -13,7 +13,7 @@ import { Command, flag, stringOption, UsageError } from '../args';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check the manifests against the Kubernetes and Argo CD schemas, the restricted pod security profile, and for secrets; with --server on a real API server',
+  summary: 'check the manifests against the Kubernetes schemas and the CRDs it emits, the restricted pod security profile, and for secrets; with --server on a real API server',
   options: [
     { name: 'out', type: 'string', value: '<dir>', default: 'dist', description: 'Directory of the manifests to check.' },
     { name: 'server', type: 'boolean', description: 'Also apply every environment with a strict server-side dry-run to a kube-apiserver started from KUBEBUILDER_ASSETS, in namespaces that enforce the restricted profile; any error or warning (Pod Security, deprecated API) is a problem.' },
@@ -59,7 +59,7 @@ export const validateCommand: Command = {
       io.stderr(`\n${all.length} problem${all.length === 1 ? '' : 's'} in ${dir}/\n`);
       return 1;
     }
-    io.stdout(`${objects} objects in ${files} files under ${dir}/ match the Kubernetes 1.27 and Argo CD schemas, the restricted pod security profile, and hold no secrets\n`);
+    io.stdout(`${objects} objects in ${files} files under ${dir}/ match the Kubernetes 1.27 schemas and the CRDs, the restricted pod security profile, and hold no secrets\n`);
     return 0;
   },
 };

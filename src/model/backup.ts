@@ -1,0 +1,78 @@
+/**
+ * Scheduled backups (axonServer.backup): a CronJob runs src/jobs/backup.ts, which backs up the
+ * control DB of every _admin node through the REST API, then takes a CSI VolumeSnapshot of each
+ * node's claims and keeps the newest runs. Its ServiceAccount may only create, read, list and
+ * delete VolumeSnapshots in the environment's namespace: no cluster-wide rights.
+ */
+import type { AxonServerConfig, JobsConfig } from '../config/schema';
+import { BACKUP_SCRIPT, BACKUP_SCRIPT_FILE } from '../jobs/backup';
+import { checksumOf } from './axon-config';
+import { apiClientJob } from './gates';
+import type { Issues } from './issues';
+import type { AxonServerClientTls, BackupModel, ClaimModel, Labels, SecretRef } from './types';
+
+export const BACKUP_NAME = 'axonserver-backup';
+
+export interface BackupInput {
+  readonly config: AxonServerConfig;
+  readonly namespace: string;
+  readonly nodes: readonly { readonly name: string; readonly claims: readonly ClaimModel[] }[];
+  /** Base URLs of the _admin nodes' HTTP port. */
+  readonly adminUrls: readonly string[];
+  readonly jobs: JobsConfig;
+  readonly systemToken?: SecretRef;
+  readonly tls?: AxonServerClientTls;
+  readonly labels: Labels;
+  readonly wave: number;
+  readonly issues: Issues;
+}
+
+/** The claim a StatefulSet creates for a volume of a node's single pod: `<volume>-<node>-0`. */
+export const claimOf = (node: string, volume: string): string => `${volume}-${node}-0`;
+
+export function backupOf(input: BackupInput): BackupModel | undefined {
+  const b = input.config.backup;
+  if (!b.enabled) return undefined;
+  const claims = input.nodes.flatMap((n) => b.volumes
+    .filter((v) => n.claims.some((c) => c.name === v))
+    .map((volume) => ({ node: n.name, volume, pvc: claimOf(n.name, volume) })));
+  const files: [string, string][] = [[BACKUP_SCRIPT_FILE, BACKUP_SCRIPT]];
+  const checksum = checksumOf(files);
+  const meta = (name: string) => ({ name, labels: input.labels, wave: input.wave });
+  const script = { meta: { ...meta(`${BACKUP_NAME}-${checksum.slice(0, 10)}`), pruneLast: true }, files, checksum };
+  // The labels every snapshot of this cluster carries (the run, node and volume are added per snapshot).
+  const snapshotLabels = input.labels;
+  const job = apiClientJob({
+    name: BACKUP_NAME,
+    labels: input.labels,
+    meta: { wave: input.wave },
+    script,
+    file: BACKUP_SCRIPT_FILE,
+    settings: input.jobs,
+    timeoutSeconds: b.timeoutSeconds,
+    token: input.systemToken,
+    tls: input.tls,
+    serviceAccount: BACKUP_NAME,
+    backoffLimit: 1,
+    env: [
+      { name: 'AXONSERVER_URLS', value: input.adminUrls.join(',') },
+      { name: 'BACKUP_CLAIMS', value: claims.map((c) => `${c.node}/${c.volume}/${c.pvc}`).join(',') },
+      { name: 'BACKUP_NAMESPACE', value: input.namespace },
+      { name: 'BACKUP_KEEP', value: String(b.keep) },
+      ...(b.volumeSnapshotClass ? [{ name: 'BACKUP_SNAPSHOT_CLASS', value: b.volumeSnapshotClass }] : []),
+      { name: 'BACKUP_LABELS', value: JSON.stringify(snapshotLabels) },
+    ],
+  });
+  const { meta: _jobMeta, ...jobSpec } = job;
+  return {
+    script,
+    serviceAccount: meta(BACKUP_NAME),
+    role: {
+      meta: meta(BACKUP_NAME),
+      rules: [{ apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ['create', 'delete', 'get', 'list'] }],
+    },
+    roleBinding: meta(BACKUP_NAME),
+    cronJob: { meta: meta(BACKUP_NAME), schedule: b.schedule, timeZone: b.timeZone, job: jobSpec },
+    claims,
+  };
+}
