@@ -9,7 +9,21 @@ import { positionIssues } from './config/positions';
 import { checkAcrossEnvironments } from './model/cross-environment';
 import { buildEnvironment } from './model/environment';
 import type { EnvironmentModel } from './model/types';
-import type { RenderInput } from './synth/render';
+import type { ModelIssue } from './model/types';
+import { PatchError } from './synth/patches';
+import { RenderInput, synthesizeParts } from './synth/render';
+
+/** Renders an environment with patches once, so a patch that does not apply is a config error with its position. */
+function checkPatches(model: EnvironmentModel): ModelIssue | undefined {
+  if (model.patches.length === 0) return undefined;
+  try {
+    synthesizeParts(model);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof PatchError)) throw err;
+    return { severity: 'error', path: ['patches', err.index, 'patch'], message: err.message };
+  }
+}
 
 /** Loads, validates and models every environment of `configDir` (relative to `cwd`); returns the models or all the problems. */
 export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[]; diagnostics: Diagnostic[] } {
@@ -20,7 +34,9 @@ export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[
   for (const env of loaded.environments) {
     const result = buildEnvironment(env.config, env.file);
     diagnostics.push(...positionIssues(env.source, result.issues));
-    if (result.model) {
+    const patchProblem = result.model ? checkPatches(result.model) : undefined;
+    if (patchProblem) diagnostics.push(...positionIssues(env.source, [patchProblem]));
+    else if (result.model) {
       inputs.push({ model: result.model, sourceFile: env.file });
       models.push(result.model);
     }

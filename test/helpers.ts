@@ -87,11 +87,13 @@ export type ProdConfig = {
     [key: string]: unknown;
     name: string;
     release: {
-      strategy: string; colors?: Record<string, { version: string; phase: string; replicas?: number }>; version?: string;
+      strategy: string; colors?: Record<string, { version: string; phase: string; replicas?: number; digest?: string }>; version?: string;
       adopt?: string; gate?: { enabled?: boolean; timeoutSeconds?: number };
     };
     env?: Record<string, string>;
     readModel?: Record<string, unknown>;
+    autoscaling?: Record<string, unknown>;
+    expose?: Record<string, unknown>;
     sideEffects?: { processingGroups: string[]; tokenStore?: Record<string, unknown> };
   }[];
 };

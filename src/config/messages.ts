@@ -149,7 +149,12 @@ function messageFor(issue: Issue, found: string | undefined, hint: string | unde
       const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
       if (issue.origin === 'array') return withFound(`expected ${word} ${bound} ${bound === 1 ? 'entry' : 'entries'}`);
-      if (issue.origin === 'string') return withFound(issue.code === 'too_small' ? 'expected a non-empty string' : `expected at most ${bound} characters`);
+      if (issue.origin === 'string') {
+        // A schema's own message ("expected a reason of at least 10 characters: …") says more.
+        if (issue.message.startsWith('expected ')) return withFound(issue.message);
+        if (issue.code === 'too_small') return withFound(bound <= 1 ? 'expected a non-empty string' : `expected at least ${bound} characters`);
+        return withFound(`expected at most ${bound} characters`);
+      }
       return withFound(`expected ${word} ${bound}`);
     }
     case 'invalid_format':

@@ -87,6 +87,65 @@ const resources = (defaults: { cpu: string; memory: string }) =>
 export const VOLUME_NAMES = ['events', 'data', 'log', 'plugins', 'exts'] as const;
 export type VolumeName = (typeof VOLUME_NAMES)[number];
 
+const tolerationSchema = z.strictObject({
+  key: z.string().optional().describe('Taint key.'),
+  operator: z.enum(['Exists', 'Equal']).default('Equal').describe('How the value is compared.'),
+  value: z.string().optional().describe('Taint value (with Equal).'),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect. @default - all effects'),
+  tolerationSeconds: z.int().min(0).optional().describe('For NoExecute: how long the pod stays after the taint appears.'),
+});
+
+const labelSelectorSchema = z.strictObject({
+  matchLabels: labels().optional().describe('Labels the pods must have.'),
+  matchExpressions: z.array(z.strictObject({
+    key: checked(z.string(), labelKeyProblem).describe('Label key.'),
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']).describe('How the values are compared.'),
+    values: z.array(z.string()).optional().describe('Values (In, NotIn).'),
+  })).optional().describe('Set-based requirements.'),
+}).describe('A Kubernetes label selector.');
+
+const nodeSelectorTermSchema = z.strictObject({
+  matchExpressions: z.array(z.strictObject({
+    key: z.string().min(1).describe('Node label key.'),
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']).describe('How the values are compared.'),
+    values: z.array(z.string()).optional().describe('Values.'),
+  })).min(1).describe('Requirements on node labels.'),
+});
+
+const podAffinityTermSchema = z.strictObject({
+  labelSelector: labelSelectorSchema,
+  topologyKey: z.string().min(1).describe('Node label whose value defines the domain, e.g. kubernetes.io/hostname.'),
+  namespaces: z.array(z.string()).optional().describe('Namespaces of the pods. @default - the pod\'s own'),
+});
+
+const podAffinitySchema = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTermSchema).optional().describe('Hard rules.'),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({
+    weight: z.int().min(1).max(100).describe('Weight (1-100).'),
+    podAffinityTerm: podAffinityTermSchema,
+  })).optional().describe('Soft rules.'),
+});
+
+/** The Kubernetes affinity fields, typed (a subset: what placement on pools and beside other pods needs). */
+export const affinitySchema = z.strictObject({
+  nodeAffinity: z.strictObject({
+    requiredDuringSchedulingIgnoredDuringExecution: z.strictObject({ nodeSelectorTerms: z.array(nodeSelectorTermSchema).min(1) }).optional().describe('Hard rules: one of the terms must match.'),
+    preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({
+      weight: z.int().min(1).max(100).describe('Weight (1-100).'),
+      preference: nodeSelectorTermSchema,
+    })).optional().describe('Soft rules.'),
+  }).optional().describe('Which nodes the pods may or prefer to run on.'),
+  podAffinity: podAffinitySchema.optional().describe('Pods to run near.'),
+  podAntiAffinity: podAffinitySchema.optional().describe('Pods to keep away from.'),
+}).describe('Kubernetes affinity (node affinity, pod affinity and anti-affinity).');
+
+const placementFields = {
+  nodeSelector: labels().optional().describe('Node labels the pods require.'),
+  tolerations: z.array(tolerationSchema).optional().describe('Tolerations, e.g. for a dedicated node pool.'),
+  affinity: affinitySchema.optional(),
+  priorityClassName: objectName().optional().describe('PriorityClass of the pods.'),
+};
+
 const volume = (what: string) =>
   z.strictObject({
     size: quantity('storage').describe('Requested size, e.g. 500Gi. Can grow later (PVC expansion), never shrink.'),
@@ -100,6 +159,21 @@ const nodeSchema = z.strictObject({
     .describe('Zone (topology.kubernetes.io/zone) the node must run in; also set as the node tag `zone`. @default - any zone'),
   tags: recordOf(z.string(), (k) => (/^[a-z0-9]+$/.test(k) ? undefined : 'expected a tag name of lowercase letters and digits (it is passed as an environment variable)'))
     .default({}).describe('Axon Server node tags (axoniq.axonserver.tags.*): clients prefer nodes whose tags match theirs.'),
+  resources: z.strictObject({
+    requests: z.strictObject({
+      cpu: quantity('cpu').optional().describe('CPU the scheduler reserves. @default - axonServer.resources'),
+      memory: quantity('memory').optional().describe('Memory the scheduler reserves. @default - axonServer.resources'),
+    }).optional().describe('Requests of this node.'),
+    limits: z.strictObject({
+      cpu: quantity('cpu').optional().describe('CPU limit. @default - axonServer.resources'),
+      memory: quantity('memory').optional().describe('Memory limit (the heap is sized from it). @default - this node\'s memory request when it sets one, else axonServer.resources'),
+    }).optional().describe('Limits of this node.'),
+  }).optional().describe('Requests and limits of this node, each field over axonServer.resources (e.g. a larger archive node).'),
+  jvm: z.strictObject({
+    heapPercent: z.int().min(10).max(90).optional().describe('Heap as a percentage of this node\'s memory limit. @default - axonServer.jvm.heapPercent'),
+    toolOptions: z.string().optional().describe('JVM options replacing the computed heap settings of this node. @default - axonServer.jvm.toolOptions'),
+  }).optional().describe('JVM settings of this node, over axonServer.jvm.'),
+  scheduling: z.strictObject(placementFields).optional().describe('Placement of this node, each field replacing the cluster\'s (nodeSelector, tolerations, affinity, priorityClassName).'),
   volumes: z.strictObject({
     events: volume('Event and snapshot store (/axonserver/events). Required unless the node is MESSAGING_ONLY everywhere, which it then must not have.').optional(),
     data: volume('Control DB and PID file (/axonserver/data).'),
@@ -124,19 +198,14 @@ const storageClassSchema = z.strictObject({
   mountOptions: z.array(z.string()).default([]).describe('Mount options for volumes of this class.'),
 });
 
-const tolerationSchema = z.strictObject({
-  key: z.string().optional().describe('Taint key.'),
-  operator: z.enum(['Exists', 'Equal']).default('Equal').describe('How the value is compared.'),
-  value: z.string().optional().describe('Taint value (with Equal).'),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect. @default - all effects'),
-  tolerationSeconds: z.int().min(0).optional().describe('For NoExecute: how long the pod stays after the taint appears.'),
-});
 
 /** Pods allowed to reach a port: the pods with these labels in a namespace. */
 export const peerSchema = z.strictObject({
   namespace: name(63, 'namespace names are DNS labels').optional().describe('Namespace of the pods. @default - the environment\'s namespace'),
   podLabels: labels().default({}).describe('Labels the pods must have; empty: every pod of the namespace.'),
 });
+
+const jsonPointer = () => z.string().regex(/^(\/([^~/]|~[01])*)*$/, { error: 'expected a JSON pointer like /spec/template/metadata/annotations/example' }).describe('JSON pointer (RFC 6901).');
 
 const duration = (example: string) => z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: `expected a duration like ${example}` }).refine((v) => v !== '', { error: `expected a duration like ${example}` });
 
@@ -218,9 +287,8 @@ export const axonServerSchema = z.strictObject({
   image: checked(z.string(), (v) => {
     const ref = parseImageReference(v);
     if (!ref) return 'expected an image reference like axoniq/axonserver:2025.1.5-jdk-17-nonroot';
-    if (!ref.tag && !ref.digest) return { message: 'expected an image with a tag or digest, like axoniq/axonserver:2025.1.5-jdk-17-nonroot', hint: 'upgrades of a consensus cluster must be deliberate' };
     return undefined;
-  }).describe('Axon Server image, pinned by tag or digest. Use a -nonroot image (uid 1001).'),
+  }).describe('Axon Server image, by tag (axoniq/axonserver:2025.1.5-jdk-17-nonroot) or pinned by digest (…@sha256:…, with or without the tag). Use a -nonroot image (uid 1001): the others run as root. Without a tag or with latest: a warning (a consensus cluster must be upgraded deliberately).'),
   imagePullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent').describe('Image pull policy.'),
   imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling images from a private registry.'),
   license: z.strictObject({
@@ -282,6 +350,7 @@ export const axonServerSchema = z.strictObject({
   nodeSelector: labels().default({}).describe('Node labels the Axon Server pods require.'),
   tolerations: z.array(tolerationSchema).default([]).describe('Tolerations, e.g. for a dedicated node pool.'),
   priorityClassName: objectName().optional().describe('PriorityClass of the Axon Server pods.'),
+  affinity: affinitySchema.optional().describe('Affinity of the Axon Server pods, beside the anti-affinity between nodes (e.g. a node pool by node affinity).'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -291,10 +360,27 @@ const version = () =>
   checked(z.string({ error: (issue) => (issue.input !== undefined ? 'expected a version string' : undefined) }), versionProblem)
     .describe('Version: the image tag, and the app.kubernetes.io/version label. Quote versions that look like numbers ("1.5").');
 
+const digest = () => z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'expected an image digest like sha256:<64 hex digits>' })
+  .describe('Pins the image to this digest (<image>:<version>@<digest>): the version stays the tag and label, the digest decides what runs.');
+
+/** Probe overrides of one colour; each field replaces the app's. */
+const probeOverride = z.strictObject({
+  initialDelaySeconds: seconds(0).optional().describe('Seconds after the container starts before the first probe.'),
+  periodSeconds: seconds(1).optional().describe('Seconds between probes.'),
+  timeoutSeconds: seconds(1).optional().describe('Seconds a probe may take.'),
+  failureThreshold: seconds(1).optional().describe('Consecutive failures before the probe fails.'),
+});
+
 const colorSchema = z.strictObject({
   version: version(),
   phase: z.enum(PHASES).describe('Where this colour is in its life cycle (see the README).'),
-  replicas: z.int().min(1).optional().describe('Replicas while SERVING or INITIALISING. @default - the app\'s replicas'),
+  replicas: z.int().min(1).optional().describe('Replicas while SERVING or INITIALISING (without autoscaling). @default - the app\'s replicas'),
+  digest: digest().optional(),
+  probes: z.strictObject({
+    startup: probeOverride.optional().describe('Startup probe of this colour (e.g. a longer budget for a slow start).'),
+    liveness: probeOverride.optional().describe('Liveness probe of this colour.'),
+    readiness: probeOverride.optional().describe('Readiness probe of this colour.'),
+  }).optional().describe('Probe settings of this colour over the app\'s (part of the colour\'s pod template: set them before it starts, not in the change that promotes it).'),
 });
 
 /** How the pods of one Deployment are replaced (maxUnavailable is always 0: no capacity is lost). */
@@ -324,6 +410,7 @@ const blueGreenSchema = z.strictObject({
 const rollingSchema = z.strictObject({
   strategy: z.literal('rolling').describe('One Deployment updated in place, for apps that need no replay.'),
   version: version(),
+  digest: digest().optional(),
   adopt: z.enum(COLORS).optional().describe('Moving from blueGreen back to rolling: the colour whose processor names (its suffix) and database the rolling Deployment continues with, so nothing replays.'),
   ...podRollout,
 });
@@ -336,6 +423,69 @@ const appProbeDefaults = {
   readiness: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
 };
 
+const hostName = () => checked(z.string(), (v) => (/^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v) ? undefined : 'expected a host name like orders.example.com'));
+
+const exposeSchema = z.strictObject({
+  host: hostName().describe('Host name of the live Service.'),
+  path: z.string().regex(/^\/[^\s]*$/, { error: 'expected an HTTP path starting with /' }).default('/').describe('Path prefix routed to the app.'),
+  previewHost: hostName().optional().describe('Host name of the preview Service (the INITIALISING or STANDING_BY colour), for testing a colour before it goes live.'),
+  ingress: z.strictObject({
+    className: objectName().optional().describe('IngressClass. @default - the cluster\'s default'),
+    annotations: z.record(z.string(), z.string()).default({}).describe('Annotations of the Ingress controller.'),
+    tls: z.strictObject({
+      secretName: objectName().optional().describe('Secret with the certificate (kubernetes.io/tls). @default - <app>-tls'),
+      issuer: z.strictObject({
+        kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer').describe('Issuer kind.'),
+        name: objectName().describe('Issuer name.'),
+        group: z.string().default('cert-manager.io').describe('API group of the issuer.'),
+      }).optional().describe('A cert-manager issuer: a Certificate for host (and previewHost) writes the Secret. Without it, the Secret must exist.'),
+    }).optional().describe('TLS at the Ingress.'),
+  }).optional().describe('Expose through Ingresses (networking.k8s.io/v1): <app> and, with previewHost, <app>-preview.'),
+  httpRoute: z.strictObject({
+    parentRefs: z.array(z.strictObject({
+      name: objectName().describe('Gateway name.'),
+      namespace: name(63, 'namespace names are DNS labels').optional().describe('Gateway namespace. @default - the environment\'s namespace'),
+      sectionName: z.string().optional().describe('Listener of the Gateway.'),
+    })).min(1).describe('Gateways the routes attach to (TLS is the Gateway listener\'s).'),
+  }).optional().describe('Expose through Gateway API HTTPRoutes: <app> and, with previewHost, <app>-preview.'),
+}).describe('Exposure outside the cluster: the live Service on host, the preview Service on previewHost. A promotion stays a selector change: the routes name the Services, never a colour.');
+
+const autoscalingSchema = z.strictObject({
+  minReplicas: z.int().min(1).describe('Replicas of the SERVING colour (or the rolling app) at least.'),
+  maxReplicas: z.int().min(1).describe('Replicas at most.'),
+  cpuUtilization: z.int().min(1).max(1000).optional().describe('Target average CPU use, in percent of the request. @default - 70 when no target is given'),
+  memoryUtilization: z.int().min(1).max(1000).optional().describe('Target average memory use, in percent of the request.'),
+  initialisingMinReplicas: z.int().min(1).optional().describe('Floor of an INITIALISING colour (the one a promotion makes SERVING: keep it able to take the traffic). @default - minReplicas'),
+}).describe('HorizontalPodAutoscalers (autoscaling/v2), one per running colour: SERVING between minReplicas and maxReplicas, INITIALISING from initialisingMinReplicas, STANDING_BY from release.standbyReplicas. The Deployments then carry no replicas.');
+
+const extraVolumeSchema = z.strictObject({
+  name: name(63, 'volume names are DNS labels').describe('Volume name (not one axon-deploy uses: tmp, release, axonserver-ca).'),
+  mountPath: z.string().regex(/^\/[^\s]*$/, { error: 'expected an absolute path' }).describe('Where the app container sees it.'),
+  readOnly: z.boolean().default(true).describe('Mounted read-only.'),
+  configMap: objectName().optional().describe('From a ConfigMap.'),
+  secret: objectName().optional().describe('From a Secret (every key a file).'),
+  emptyDir: z.strictObject({ sizeLimit: quantity('storage').default('1Gi').describe('Size limit.') }).optional().describe('Scratch space, emptied with the pod.'),
+  persistentVolumeClaim: objectName().optional().describe('An existing PersistentVolumeClaim.'),
+}).describe('A volume from exactly one of configMap, secret, emptyDir, persistentVolumeClaim.');
+
+const extraContainerSchema = z.strictObject({
+  name: name(63, 'container names are DNS labels').describe('Container name.'),
+  image: checked(z.string(), (v) => (parseImageReference(v) ? undefined : 'expected an image reference like busybox:1.36 or …@sha256:…')).describe('Image, with a tag or digest.'),
+  command: z.array(z.string()).optional().describe('Replaces the image\'s entrypoint.'),
+  args: z.array(z.string()).optional().describe('Arguments.'),
+  env: recordOf(z.union([
+    z.string(),
+    z.strictObject({ secretName: secretName('the value'), key: z.string().min(1).describe('Key of the value in the Secret.') }),
+  ], { error: 'expected a string or { secretName, key }' }), (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name')).default({}).describe('Environment variables.'),
+  ports: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, { error: 'expected a port name of at most 15 lowercase letters, digits and "-"' }), containerPort: z.int().min(1).max(65535) })).default([]).describe('Ports.'),
+  mounts: z.array(z.strictObject({
+    volume: z.string().min(1).describe('A volume of `volumes`, or tmp.'),
+    mountPath: z.string().regex(/^\/[^\s]*$/, { error: 'expected an absolute path' }).describe('Where the container sees it.'),
+    readOnly: z.boolean().default(true).describe('Mounted read-only.'),
+  })).default([]).describe('Volumes this container mounts (/tmp is always writable).'),
+  resources: resources({ cpu: '50m', memory: '64Mi' }).describe('Requests and limits.'),
+}).describe('An extra container, under the same restricted security context and user as the app.');
+
 export const appSchema = z.strictObject({
   name: name(55, 'the preview Service adds "-preview" to a 63-character name')
     .describe('App name: the Deployments (<name>-blue, <name>-green or <name>), the live Service <name> and preview Service <name>-preview.'),
@@ -347,7 +497,7 @@ export const appSchema = z.strictObject({
   }).describe('Image repository; the tag is the release version.'),
   port: z.int().min(1).max(65535).default(8080).describe('HTTP port of the app (container port `http`, Service port 80).'),
   managementPort: z.int().min(1).max(65535).optional().describe('Port of the actuator endpoints, if not the HTTP port. @default - port'),
-  replicas: z.int().min(1).default(2).describe('Replicas of the live version.'),
+  replicas: z.int().min(1).default(2).describe('Replicas of the live version (without autoscaling).'),
   context: checked(z.string(), (v) => (AXON_NAME.test(v) ? undefined : 'expected a context name')).default('default').describe('Axon Server context the app connects to.'),
   tokenSecret: secretName('the app\'s Axon Server token (required when access control is on)').optional(),
   tokenSecretKey: z.string().default('token').describe('Key of the token in tokenSecret.'),
@@ -400,6 +550,23 @@ export const appSchema = z.strictObject({
     (k) => (ENV_NAME.test(k) ? undefined : 'expected an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)'),
   ).default({}).describe('Extra environment variables: a string, or { secretName, key } to take the value from a Secret. Clashing with an injected variable is an error. A literal that looks like a secret (by its name: …SECRET…, …PASSWORD…, …PASS, …PWD, …TOKEN…, …API_KEY…, …PRIVATE_KEY…; or by its value: well-known key formats, long random strings) is refused; { value, notSecret: "<why>" } writes one that only looks like a secret.'),
   podAnnotations: recordOf(z.string(), labelKeyProblem).default({}).describe('Annotations on the pods (e.g. for scraping).'),
+  expose: exposeSchema.optional(),
+  autoscaling: autoscalingSchema.optional(),
+  scheduling: z.strictObject({
+    ...placementFields,
+    spread: z.strictObject({
+      zones: z.enum(['preferred', 'required', 'off']).default('preferred').describe('Spread the pods of a colour over zones (topology.kubernetes.io/zone): preferred (ScheduleAnyway), required (DoNotSchedule) or off.'),
+      hosts: z.enum(['preferred', 'required', 'off']).default('preferred').describe('Spread them over hosts (kubernetes.io/hostname) likewise.'),
+    }).default({ zones: 'preferred', hosts: 'preferred' }).describe('topologySpreadConstraints of each colour\'s pods (per ReplicaSet revision, with matchLabelKeys pod-template-hash).'),
+  }).default({ spread: { zones: 'preferred', hosts: 'preferred' } }).describe('Where the app\'s pods run.'),
+  envFrom: z.array(z.union([
+    z.strictObject({ configMap: objectName().describe('ConfigMap whose keys become variables.'), prefix: z.string().optional().describe('Prefix of each variable name.') }),
+    z.strictObject({ secret: objectName().describe('Secret whose keys become variables.'), prefix: z.string().optional().describe('Prefix of each variable name.') }),
+  ], { error: 'expected { configMap: <name> } or { secret: <name> }' })).default([])
+    .describe('Variables from every key of ConfigMaps and Secrets (after the injected ones and env, which win on a clash).'),
+  volumes: z.array(extraVolumeSchema).default([]).describe('Extra volumes, mounted into the app container (and into init containers and sidecars that name them).'),
+  initContainers: z.array(extraContainerSchema).default([]).describe('Containers run to completion before the app starts, in order (restricted like the app).'),
+  sidecars: z.array(extraContainerSchema).default([]).describe('Containers running beside the app (restricted like the app).'),
   imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the app image from a private registry.'),
   runAsUser: z.int().min(1).default(1001).describe('User id the app runs as (never root; set it to the image\'s user).'),
   runAsGroup: z.int().min(1).default(1001).describe('Group id the app runs as.'),
@@ -505,6 +672,21 @@ export const environmentSchema = z.strictObject({
   labels: labels().default({}).describe('Extra labels on every object and pod (never in selectors or volume claim templates, which are immutable).'),
   axonServer: axonServerSchema.describe('The Axon Server cluster (or standalone node).'),
   apps: z.array(appSchema).default([]).describe('Axon Framework apps and their releases.'),
+  patches: z.array(z.strictObject({
+    target: z.strictObject({
+      kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { error: 'expected a kind like Deployment' }).describe('Kind of the object.'),
+      name: objectName().describe('Name of the object.'),
+    }).describe('The object in dist/<environment>/ to patch.'),
+    patch: z.array(z.discriminatedUnion('op', [
+      z.strictObject({ op: z.literal('add'), path: jsonPointer(), value: z.unknown() }),
+      z.strictObject({ op: z.literal('replace'), path: jsonPointer(), value: z.unknown() }),
+      z.strictObject({ op: z.literal('test'), path: jsonPointer(), value: z.unknown() }),
+      z.strictObject({ op: z.literal('remove'), path: jsonPointer() }),
+      z.strictObject({ op: z.literal('move'), from: jsonPointer(), path: jsonPointer() }),
+      z.strictObject({ op: z.literal('copy'), from: jsonPointer(), path: jsonPointer() }),
+    ], { error: 'expected a JSON patch operation: op add, remove, replace, move, copy or test' })).min(1).describe('RFC 6902 operations, applied in order.'),
+    why: z.string().min(10, { error: 'expected a reason of at least 10 characters: reviewers read it' }).describe('Why the field is needed (shown in reviews): patches are for what the config cannot say yet.'),
+  })).default([]).describe('JSON patches (RFC 6902) of rendered objects: the escape hatch for a field axon-deploy does not offer. Every patched object still passes validate and the strict server-side dry-run.'),
   monitoring: monitoringSchema.default({ enabled: false, labels: {}, interval: '30s', scrapers: [], apps: true }),
   jobs: jobsSchema.default({ gateImage: DEFAULT_GATE_IMAGE, gateRunAsUser: 65532, postgresImage: DEFAULT_POSTGRES_IMAGE, postgresRunAsUser: 70, imagePullSecrets: [] }),
   argocd: argoCdSchema.optional().describe('Argo CD Applications (the Axon Server cluster and the apps, synced independently) and AppProject of this environment, written to dist/argocd/<environment>.yaml.'),
@@ -517,3 +699,4 @@ export type AppConfig = EnvironmentConfig['apps'][number];
 export type ArgoCdConfig = NonNullable<EnvironmentConfig['argocd']>;
 export type MonitoringConfig = EnvironmentConfig['monitoring'];
 export type PeerConfig = z.output<typeof peerSchema>;
+export type AffinityConfig = z.output<typeof affinitySchema>;

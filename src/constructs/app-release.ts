@@ -3,7 +3,8 @@ import * as k8s from '../../imports/k8s';
 import type { AppModel, DeploymentModel, JobModel } from '../model/types';
 import { ConfigFiles } from './config-files';
 import { objectMeta } from './meta';
-import { PodMonitor } from './observability';
+import { Autoscaler, HttpIngress, HttpRoute, PodMonitor } from './observability';
+import { Certificate } from './security';
 import { podTemplate } from './pod';
 import { PodDisruptionBudget } from './pod-disruption-budget';
 import { Service } from './service';
@@ -31,6 +32,10 @@ export class AppRelease extends Construct {
     for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
     for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
     if (app.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: app.podMonitor });
+    for (const autoscaler of app.autoscalers) new Autoscaler(this, `Autoscaler-${autoscaler.meta.name}`, { autoscaler });
+    for (const ingress of app.exposure.ingresses) new HttpIngress(this, `Ingress-${ingress.meta.name}`, { ingress });
+    for (const route of app.exposure.routes) new HttpRoute(this, `Route-${route.meta.name}`, { route });
+    if (app.exposure.certificate) new Certificate(this, 'Certificate', { certificate: app.exposure.certificate });
   }
 }
 

@@ -1,12 +1,13 @@
 /**
- * How people and Prometheus reach Axon Server and the apps: PodMonitors, and the UI's Ingress or
- * Gateway API HTTPRoute. L1 classes.
+ * How people and Prometheus reach Axon Server and the apps: PodMonitors, Ingresses and Gateway API
+ * HTTPRoutes (of the Axon Server UI and of the apps' live and preview Services), and the apps'
+ * HorizontalPodAutoscalers. L1 classes.
  */
 import { Construct } from 'constructs';
 import * as gw from '../../imports/httproute-gateway.networking.k8s.io';
 import * as k8s from '../../imports/k8s';
 import * as mon from '../../imports/podmonitor-monitoring.coreos.com';
-import type { HttpRouteModel, IngressModel, PodMonitorModel } from '../model/types';
+import type { AutoscalerModel, HttpRouteModel, IngressModel, PodMonitorModel } from '../model/types';
 import { objectMeta } from './meta';
 
 export class PodMonitor extends Construct {
@@ -36,7 +37,8 @@ export class PodMonitor extends Construct {
   }
 }
 
-export class UiIngress extends Construct {
+/** An Ingress of one host and path prefix to one Service, with TLS at the ingress when a Secret is given. */
+export class HttpIngress extends Construct {
   constructor(scope: Construct, id: string, props: { readonly ingress: IngressModel }) {
     super(scope, id);
     const i = props.ingress;
@@ -48,14 +50,15 @@ export class UiIngress extends Construct {
         tls: i.tlsSecretName ? [{ hosts: [i.host], secretName: i.tlsSecretName }] : undefined,
         rules: [{
           host: i.host,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: i.service.name, port: { number: i.service.port } } } }] },
+          http: { paths: [{ path: i.path, pathType: 'Prefix', backend: { service: { name: i.service.name, port: { number: i.service.port } } } }] },
         }],
       },
     });
   }
 }
 
-export class UiRoute extends Construct {
+/** A Gateway API HTTPRoute of its host names (and a path prefix) to one Service. */
+export class HttpRoute extends Construct {
   constructor(scope: Construct, id: string, props: { readonly route: HttpRouteModel }) {
     super(scope, id);
     const r = props.route;
@@ -64,7 +67,30 @@ export class UiRoute extends Construct {
       spec: {
         parentRefs: r.parentRefs.map((p) => ({ name: p.name, namespace: p.namespace, sectionName: p.sectionName })),
         hostnames: r.hostnames.length > 0 ? [...r.hostnames] : undefined,
-        rules: [{ backendRefs: [{ name: r.service.name, port: r.service.port }] }],
+        rules: [{
+          matches: r.path ? [{ path: { type: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: r.path } }] : undefined,
+          backendRefs: [{ name: r.service.name, port: r.service.port }],
+        }],
+      },
+    });
+  }
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) of one Deployment, on average utilisation of the requests. */
+export class Autoscaler extends Construct {
+  constructor(scope: Construct, id: string, props: { readonly autoscaler: AutoscalerModel }) {
+    super(scope, id);
+    const a = props.autoscaler;
+    const target = (name: 'cpu' | 'memory', percent: number | undefined): k8s.MetricSpecV2[] => (percent === undefined ? [] : [{
+      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization: percent } },
+    }]);
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+      metadata: objectMeta(a.meta),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: a.deployment },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [...target('cpu', a.cpu), ...target('memory', a.memory)],
       },
     });
   }

@@ -54,6 +54,9 @@ function container(c: ContainerModel): k8s.Container {
     args: c.args ? [...c.args] : undefined,
     ports: c.ports.length > 0 ? c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
     env: c.env.length > 0 ? envVars(c.env) : undefined,
+    envFrom: c.envFrom && c.envFrom.length > 0
+      ? c.envFrom.map((e) => (e.kind === 'secret' ? { secretRef: { name: e.name }, prefix: e.prefix } : { configMapRef: { name: e.name }, prefix: e.prefix }))
+      : undefined,
     resources: resources(c.resources),
     ...(c.probes ? containerProbes(c.probes) : {}),
     // Keep serving while Services and load balancers stop routing to this pod; then SIGTERM
@@ -81,29 +84,74 @@ function volume(v: PodVolume): k8s.Volume {
       name: v.name,
       secret: { secretName: v.secretName, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode },
     };
+    case 'persistentVolumeClaim': return { name: v.name, persistentVolumeClaim: { claimName: v.claimName, readOnly: v.readOnly } };
   }
 }
 
-function scheduling(s: SchedulingModel | undefined): Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations' | 'priorityClassName' | 'affinity'> {
+function scheduling(s: SchedulingModel | undefined): Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations' | 'priorityClassName' | 'affinity' | 'topologySpreadConstraints'> {
   if (!s) return {};
   const anti = s.antiAffinity;
+  const user = s.affinity;
   const term: k8s.PodAffinityTerm | undefined = anti ? { labelSelector: { matchLabels: { ...anti.selector } }, topologyKey: NODE_HOST_LABEL } : undefined;
   const affinity: k8s.Affinity = {
-    nodeAffinity: s.zone === undefined ? undefined : {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [{ matchExpressions: [{ key: NODE_ZONE_LABEL, operator: 'In', values: [s.zone] }] }],
-      },
-    },
-    podAntiAffinity: !anti || !term ? undefined : anti.required
-      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
-      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+    nodeAffinity: nodeAffinity(s.zone, user?.nodeAffinity),
+    podAffinity: user?.podAffinity as k8s.PodAffinity | undefined,
+    podAntiAffinity: podAntiAffinity(anti?.required, term, user?.podAntiAffinity as k8s.PodAntiAffinity | undefined),
   };
   return {
     nodeSelector: Object.keys(s.nodeSelector).length > 0 ? { ...s.nodeSelector } : undefined,
     tolerations: s.tolerations.length > 0 ? s.tolerations.map((t) => ({ ...t })) : undefined,
     priorityClassName: s.priorityClassName,
-    affinity: affinity.nodeAffinity || affinity.podAntiAffinity ? affinity : undefined,
+    affinity: affinity.nodeAffinity || affinity.podAffinity || affinity.podAntiAffinity ? affinity : undefined,
+    topologySpreadConstraints: spread(s.spread),
   };
+}
+
+/** The zone requirement ANDed into every required term of the user's node affinity (terms are ORed). */
+function nodeAffinity(zone: string | undefined, user: NonNullable<SchedulingModel['affinity']>['nodeAffinity']): k8s.NodeAffinity | undefined {
+  const zoneExpression = zone === undefined ? undefined : { key: NODE_ZONE_LABEL, operator: 'In', values: [zone] };
+  const userTerms = user?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms = userTerms
+    ? userTerms.map((t) => ({ matchExpressions: [...(zoneExpression ? [zoneExpression] : []), ...t.matchExpressions.map((e) => ({ ...e }))] }))
+    : zoneExpression ? [{ matchExpressions: [zoneExpression] }] : undefined;
+  const preferred = user?.preferredDuringSchedulingIgnoredDuringExecution;
+  if (!terms && !preferred) return undefined;
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: terms ? { nodeSelectorTerms: terms } : undefined,
+    preferredDuringSchedulingIgnoredDuringExecution: preferred as k8s.PreferredSchedulingTerm[] | undefined,
+  };
+}
+
+/** The anti-affinity between Axon Server nodes, beside the user's own terms. */
+function podAntiAffinity(required: boolean | undefined, term: k8s.PodAffinityTerm | undefined, user: k8s.PodAntiAffinity | undefined): k8s.PodAntiAffinity | undefined {
+  if (!term) return user;
+  const own: k8s.PodAntiAffinity = required
+    ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+    : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
+  if (!user) return own;
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: [...(own.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(user.requiredDuringSchedulingIgnoredDuringExecution ?? [])],
+    preferredDuringSchedulingIgnoredDuringExecution: [...(own.preferredDuringSchedulingIgnoredDuringExecution ?? []), ...(user.preferredDuringSchedulingIgnoredDuringExecution ?? [])],
+  };
+}
+
+/**
+ * Pods of one colour spread over zones and hosts, counted per ReplicaSet revision
+ * (matchLabelKeys: pod-template-hash, on by default since Kubernetes 1.27), so a rolling update
+ * does not skew against the pods it replaces.
+ */
+function spread(s: SchedulingModel['spread']): k8s.TopologySpreadConstraint[] | undefined {
+  if (!s) return undefined;
+  const constraints = ([[NODE_ZONE_LABEL, s.zones], [NODE_HOST_LABEL, s.hosts]] as const)
+    .filter(([, mode]) => mode !== 'off')
+    .map(([topologyKey, mode]): k8s.TopologySpreadConstraint => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable: mode === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
+      labelSelector: { matchLabels: { ...s.selector } },
+      matchLabelKeys: ['pod-template-hash'],
+    }));
+  return constraints.length > 0 ? constraints : undefined;
 }
 
 export function httpProbe(p: HttpProbe): k8s.Probe {

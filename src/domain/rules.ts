@@ -38,6 +38,7 @@ export const REVIEW_RULES = {
   'roles-changed': { summary: 'replication groups or roles change (the cluster template applies only once)', blocks: false },
   'voters-removed': { summary: 'more than one voter removed from a replication group at once', blocks: true },
   'tls-toggle': { summary: 'TLS (or HTTPS on 8024) turned on or off in place: every node and client must switch together', blocks: true },
+  'json-patch': { summary: 'a JSON patch of a rendered object is added or changed (shown with its reason)', blocks: false },
   'no-backup': { summary: 'an environment whose Axon Server has no scheduled backup (new, or backups turned off)', blocks: false },
   'access-control-off': { summary: 'Axon Server access control turned off', blocks: true },
   'network-policy-weakened': { summary: 'a NetworkPolicy removed or widened (who reaches Axon Server\'s ports)', blocks: true },

@@ -11,11 +11,12 @@
 import type { ConfigPath } from '../config/diagnostics';
 import type { AppConfig, JobsConfig, MonitoringConfig } from '../config/schema';
 import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../domain/keys';
-import { Color, COLORS, isRunning } from '../domain/phases';
+import { Color, COLORS, isRunning, Phase } from '../domain/phases';
 import { ADMIN_GROUP, servesClients } from '../domain/roles';
 import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, WAVE } from '../domain/waves';
 import { AXON_PORTS } from './axon-config';
 import { AXON_SERVER, GATE_COMPONENT, GATE_NAME, UI_SERVICE } from './axon-server';
+import { appScheduling, autoscalerOf, checkReplicas, checkVersion, exposureOf, imageOf, podExtras } from './app-extras';
 import { podMonitor } from './monitoring';
 import { CA_FILE, CLIENT_CA_DIR, clientCaMount, httpUrl } from './tls';
 import { postgresServer, psqlJob, PsqlStep, sqlScripts } from './database-jobs';
@@ -28,7 +29,7 @@ import { resolveResources } from './resources';
 import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
-  AppModel, AppsModel, AxonServerModel, CleanupJobModel, ColorModel, ConfigFilesModel, ContainerModel, DeploymentModel, EnvVar,
+  AppModel, AppsModel, AutoscalerModel, AxonServerModel, CleanupJobModel, ColorModel, ConfigFilesModel, ContainerModel, DeploymentModel, EnvVar,
   JobModel, Labels, PodModel, Probes, SecretRef, ServiceModel,
 } from './types';
 
@@ -109,6 +110,8 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   const sideEffects = checkSideEffects(app, path, issues);
   const mgmtPort = app.managementPort ?? app.port;
   const probes = appProbes(app, mgmtPort);
+  const extras = podExtras(app, path, issues, secrets);
+  checkReplicas(app, path, issues);
   const resources = resolveResources(app.resources, [...path, 'resources'], issues);
   if (app.terminationGracePeriodSeconds < app.preStopSleepSeconds + 10) {
     issues.error([...path, 'terminationGracePeriodSeconds'],
@@ -119,17 +122,23 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   const blueGreen = app.release.strategy === 'blueGreen';
   const releaseConfig = blueGreen ? `${app.name}-release` : undefined;
   const ca = clientCaMount(input.axonServer.tls);
-  /** The pod of a Deployment (with probes and a pre-stop pause) or of a Job (run to completion). */
-  const pod = (podLabels: Labels, vars: EnvVar[], version: string, kind: 'service' | 'job'): PodModel => {
+  /**
+   * The pod of a Deployment (with probes, a pre-stop pause, spread over zones and hosts) or of a
+   * Job (run to completion). Nothing in it depends on the phase.
+   */
+  const pod = (podLabels: Labels, vars: EnvVar[], image: { version: string; digest?: string }, kind: 'service' | 'job', run?: {
+    selector: Labels; probes?: ProbeOverrides;
+  }): PodModel => {
     const container: ContainerModel = {
       name: app.name,
-      image: `${app.image}:${version}`,
+      image: imageOf(app, image.version, image.digest),
       imagePullPolicy: 'IfNotPresent',
       ports,
       env: vars,
+      envFrom: extras.envFrom,
       resources,
-      mounts: [TMP_MOUNT, ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : []), ...ca.mounts],
-      ...(kind === 'service' ? { probes, preStopSleepSeconds: app.preStopSleepSeconds } : {}),
+      mounts: [TMP_MOUNT, ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : []), ...ca.mounts, ...extras.mounts],
+      ...(kind === 'service' ? { probes: withOverrides(probes, run?.probes), preStopSleepSeconds: app.preStopSleepSeconds } : {}),
     };
     return {
       labels: podLabels,
@@ -139,9 +148,16 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       ...(kind === 'service' ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds } : { restartPolicy: 'Never' as const }),
       // The release files: mounted whole (never with subPath) so that Kubernetes updates them in
       // place; optional, because on a first install the ConfigMap comes in a later wave.
-      volumes: [TMP_VOLUME, ...(releaseConfig ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }] : []), ...ca.volumes],
-      containers: [container],
+      volumes: [TMP_VOLUME, ...(releaseConfig ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }] : []), ...ca.volumes, ...extras.volumes],
+      initContainers: extras.initContainers,
+      containers: kind === 'service' ? [container, ...extras.sidecars] : [container],
+      scheduling: run ? appScheduling(app, run.selector) : undefined,
     };
+  };
+  const autoscaler = (deployment: string, phase: Phase, standbyReplicas: number) => {
+    const hpa = autoscalerOf(app, deployment, phase, standbyReplicas, { name: deployment, labels: labels.full(labels.stable(app.name, deployment, COMPONENT)), wave: deploymentWave(phase) });
+    if (hpa) names.claim('HorizontalPodAutoscaler', deployment, [...path, 'autoscaling']);
+    return hpa;
   };
   const databaseJob = (name: string, jobLabels: Labels, database: string): JobModel | undefined => {
     if (!app.readModel?.manage || !support.sqlScripts) return undefined;
@@ -163,6 +179,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     name: app.name, context: app.context, token, sideEffects, hasReadModel: app.readModel !== undefined,
     podMonitor: monitor, axonServerRoles: [...new Set(app.axonServerRoles)].sort(),
   };
+  const exposureInput = { app, path, labels, names, issues, secrets, component: COMPONENT, wave0: WAVE.config };
 
   if (app.release.strategy === 'rolling') {
     const release = app.release;
@@ -172,13 +189,16 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     const storage = storageOf(app, release.adopt, release.adopt);
     const stable = labels.stable(app.name, app.name, COMPONENT);
     const selector: Labels = { [LABEL_NAME]: app.name, [LABEL_INSTANCE]: app.name };
+    checkVersion(release.version, [...path, 'release', 'version'], issues);
+    const hpa = autoscaler(app.name, 'SERVING', 1);
     const deployment: DeploymentModel = {
       meta: { name: app.name, labels: labels.full(stable, { [LABEL_VERSION]: release.version }), wave: WAVE.serving },
       phase: 'SERVING',
       version: release.version,
-      replicas: app.replicas,
+      replicas: hpa ? undefined : app.replicas,
+      floor: hpa?.minReplicas ?? app.replicas,
       selector,
-      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, release.version, storage), release.version, 'service'),
+      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, release.version, storage), release, 'service', { selector }),
       maxSurge: release.maxSurge,
       minReadySeconds: release.minReadySeconds,
     };
@@ -195,6 +215,8 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       pdb: { meta: { name: app.name, labels: labels.full(stable), wave: WAVE.config }, selector, maxUnavailable: 1 },
       databaseJobs: create ? [create] : [],
       cleanupJobs: [],
+      autoscalers: hpa ? [hpa] : [],
+      exposure: exposureOf({ ...exposureInput, waves: { live: WAVE.liveService, preview: WAVE.notServing } }),
     };
   }
 
@@ -210,7 +232,9 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   const deployments: DeploymentModel[] = [];
   const cleanupJobs: CleanupJobModel[] = [];
   const databaseJobs: JobModel[] = [];
+  const autoscalers: AutoscalerModel[] = [];
   for (const c of colors) {
+    checkVersion(c.version, [...colorPath(c.color), 'version'], issues);
     const { color, version, phase } = c;
     const declared = release.colors[color];
     const name = `${app.name}-${color}`;
@@ -220,14 +244,19 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     if (isRunning(phase)) {
       names.claim('Deployment', name, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, name, COMPONENT);
+      const hpa = autoscaler(name, phase, release.standbyReplicas);
+      if (hpa) autoscalers.push(hpa);
+      const fixed = phase === 'STANDING_BY' ? release.standbyReplicas : declared.replicas ?? app.replicas;
       deployments.push({
         meta: { name, labels: labels.full(stable, { ...podMore, [LABEL_PHASE]: phase }), wave: deploymentWave(phase) },
         color,
         phase,
         version,
-        replicas: phase === 'STANDING_BY' ? release.standbyReplicas : declared.replicas ?? app.replicas,
+        // With an autoscaler the replica count is its: Argo CD must not reset it on every sync.
+        replicas: hpa ? undefined : fixed,
+        floor: hpa?.minReplicas ?? fixed,
         selector: colorSelector(color),
-        pod: pod(labels.full(stable, podMore), env.build(color, version, storage), version, 'service'),
+        pod: pod(labels.full(stable, podMore), env.build(color, version, storage), declared, 'service', { selector: colorSelector(color), probes: declared.probes }),
         maxSurge: release.maxSurge,
         minReadySeconds: release.minReadySeconds,
       });
@@ -251,7 +280,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
         : {
           // Without a database axon-deploy manages, the app's image runs in cleanup mode.
           meta: { name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
-          pod: pod(jobLabels, [...env.build(color, version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }], version, 'job'),
+          pod: pod(jobLabels, [...env.build(color, version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }], declared, 'job'),
           ...cleanup,
         };
       cleanupJobs.push({ ...job, color, version });
@@ -290,6 +319,8 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     gate,
     databaseJobs,
     cleanupJobs,
+    autoscalers,
+    exposure: exposureOf({ ...exposureInput, waves: { live: WAVE.liveService, preview: WAVE.notServing }, preview: previewTarget ? `${app.name}-preview` : undefined }),
   };
 }
 
@@ -465,6 +496,18 @@ function checkColors(app: AppConfig, path: ConfigPath, issues: Issues): void {
   if (running.length > 0 && blue.phase !== 'SERVING' && green.phase !== 'SERVING') {
     issues.warn(colorsPath, `no colour is SERVING while ${running.join(' and ')} ${running.length === 1 ? 'is' : 'are'} running: nothing is live and the live Service ${app.name} is not created`);
   }
+}
+
+/** A colour's probe settings over the app's. */
+type ProbeOverrides = NonNullable<Extract<AppConfig['release'], { strategy: 'blueGreen' }>['colors']['blue']['probes']>;
+
+function withOverrides(probes: Probes, overrides: ProbeOverrides | undefined): Probes {
+  if (!overrides) return probes;
+  return {
+    startup: { ...probes.startup, ...overrides.startup },
+    liveness: { ...probes.liveness, ...overrides.liveness },
+    readiness: { ...probes.readiness, ...overrides.readiness },
+  };
 }
 
 function appProbes(app: AppConfig, mgmtPort: number): Probes {

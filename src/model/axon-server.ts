@@ -69,7 +69,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const domain = `${namespace}.svc.cluster.local`;
   const image = parseImageReference(config.image);
   const version = image?.tag;
-  const resources = resolveResources(config.resources, at('resources'), issues);
+  checkImage(config.image, image, issues);
   const clusterStable = labels.stable(AXON_SERVER, AXON_SERVER, COMPONENT);
   const clusterSelector: Labels = { [LABEL_NAME]: AXON_SERVER, [LABEL_COMPONENT]: COMPONENT };
   const versionLabel: Labels = version ? { [LABEL_VERSION]: version } : {};
@@ -144,6 +144,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     const tags = nodeTags(node, index, issues);
     const claims = claimsOf(node);
     const scratch = scratchDirsOf(node);
+    const resources = nodeResources(config, node, index, issues);
     const nodeTls = tls?.nodePod(node.name);
     // Heap dumps need room for the whole heap: an emptyDir as large as the memory limit.
     const heapDumps = config.jvm.heapDumpOnOutOfMemory ? [{ volume: scratchVolume('heapdumps', resources.limits.memory), mount: { name: 'heapdumps', mountPath: AXON_PATHS.heapDumps } }] : [];
@@ -206,9 +207,11 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
           ],
         }],
         scheduling: {
-          nodeSelector: config.nodeSelector,
-          tolerations: config.tolerations,
-          priorityClassName: config.priorityClassName,
+          // The node's own placement, field by field over the cluster's.
+          nodeSelector: node.scheduling?.nodeSelector ?? config.nodeSelector,
+          tolerations: node.scheduling?.tolerations ?? config.tolerations,
+          priorityClassName: node.scheduling?.priorityClassName ?? config.priorityClassName,
+          affinity: node.scheduling?.affinity ?? config.affinity,
           zone: node.zone,
           // Two nodes on one host would fail together.
           antiAffinity: { selector: clusterSelector, required: config.podAntiAffinity === 'required' },
@@ -269,6 +272,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     ? {
       meta: { name: UI_SERVICE, labels: labels.full(clusterStable), wave: WAVE.services },
       host: config.ui.ingress.host,
+      path: '/',
       className: config.ui.ingress.className,
       tlsSecretName: config.ui.ingress.tlsSecretName,
       annotations: config.ui.ingress.annotations,
@@ -447,6 +451,36 @@ function nodeTags(node: NodeConfig, index: number, issues: Issues): [string, str
   return [...tags.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
+/** A node's requests and limits: its own fields over the cluster's; the memory limit follows a node's own request. */
+function nodeResources(config: AxonServerConfig, node: NodeConfig, index: number, issues: Issues): Resources {
+  const own = node.resources;
+  const base = config.resources;
+  const merged = {
+    requests: { cpu: own?.requests?.cpu ?? base.requests.cpu, memory: own?.requests?.memory ?? base.requests.memory },
+    limits: {
+      cpu: own?.limits?.cpu ?? base.limits.cpu,
+      memory: own?.limits?.memory ?? (own?.requests?.memory !== undefined ? undefined : base.limits.memory),
+    },
+  };
+  return resolveResources(merged, own ? at('nodes', index, 'resources') : at('resources'), issues);
+}
+
+/**
+ * Images that make a consensus cluster drift or break the restricted profile: no tag (the
+ * registry's latest), latest, or not a -nonroot variant (those run as root).
+ */
+function checkImage(value: string, ref: ReturnType<typeof parseImageReference>, issues: Issues): void {
+  if (!ref) return;
+  if (!ref.tag && !ref.digest) {
+    issues.warn(at('image'), `${value} has no tag, so it is the registry's latest: every restarted node may run another version; pin a version (and its digest)`);
+  } else if (ref.tag === 'latest') {
+    issues.warn(at('image'), `${value}: latest is a moving tag: every restarted node may run another version; pin a version (and its digest)`);
+  }
+  if (ref.tag && !ref.tag.endsWith('-nonroot')) {
+    issues.warn(at('image'), `${value} is not a -nonroot image: it runs as root, which the restricted Pod Security profile and runAsNonRoot refuse (the pods do not start); use the matching -nonroot tag`);
+  }
+}
+
 function nodeEnv(config: AxonServerConfig, node: NodeConfig, tags: readonly (readonly [string, string])[], resources: Resources): EnvVar[] {
   const env: EnvVar[] = [
     { name: 'AXONIQ_AXONSERVER_NAME', value: node.name },
@@ -460,7 +494,9 @@ function nodeEnv(config: AxonServerConfig, node: NodeConfig, tags: readonly (rea
   }
   if (config.license) env.push({ name: 'AXONIQ_LICENSE', value: `${AXON_PATHS.licenseSecret}/${LICENSE_FILE}` });
   const heapDump = config.jvm.heapDumpOnOutOfMemory ? ` -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=${AXON_PATHS.heapDumps}` : '';
-  env.push({ name: 'JAVA_TOOL_OPTIONS', value: `${config.jvm.toolOptions ?? heapOptions(resources.limits.memory, config.jvm.heapPercent)}${heapDump}` });
+  const toolOptions = node.jvm?.toolOptions ?? (node.jvm?.heapPercent === undefined ? config.jvm.toolOptions : undefined);
+  const heap = toolOptions ?? heapOptions(resources.limits.memory, node.jvm?.heapPercent ?? config.jvm.heapPercent);
+  env.push({ name: 'JAVA_TOOL_OPTIONS', value: `${heap}${heapDump}` });
   return env;
 }
 

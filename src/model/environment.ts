@@ -11,7 +11,7 @@ import { RESERVED_LABEL_PREFIXES } from '../domain/keys';
 import { LabelScheme } from './labels';
 import { NameRegistry } from './names';
 import { SecretRegistry } from './secrets';
-import type { EnvironmentModel, ModelIssue } from './types';
+import type { EnvironmentModel, ModelIssue, PatchModel } from './types';
 
 export interface BuildResult {
   /** Present when there are no errors (warnings allowed). */
@@ -38,8 +38,15 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
     systemToken: ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
   });
   const argocd = config.argocd ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues) : undefined;
+  const patches = config.patches.map((p, index): PatchModel => {
+    if (!names.has(p.target.kind, p.target.name)) {
+      const same = names.namesOf(p.target.kind);
+      issues.error(['patches', index, 'target'], `no ${p.target.kind} named "${p.target.name}" is rendered for ${config.environment}; ${same.length > 0 ? `${p.target.kind}s: ${same.join(', ')}` : `no object of kind ${p.target.kind} is`}`);
+    }
+    return { target: p.target, ops: p.patch as PatchModel['ops'], why: p.why, index };
+  });
   const model: EnvironmentModel = {
-    name: config.environment, namespace: config.namespace, axonServer, apps, appSupport, argocd, secrets: secrets.list(),
+    name: config.environment, namespace: config.namespace, axonServer, apps, appSupport, argocd, secrets: secrets.list(), patches,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
 }

@@ -27,4 +27,14 @@ export class NameRegistry {
     }
     this.owners.set(key, owner ?? `named by ${formatPath(path)}`);
   }
+
+  /** Whether an object of this kind and name is rendered. */
+  has(kind: string, name: string): boolean {
+    return this.owners.has(`${kind}/${name}`);
+  }
+
+  /** The names claimed for a kind, sorted. */
+  namesOf(kind: string): string[] {
+    return [...this.owners.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.slice(kind.length + 1)).sort();
+  }
 }

@@ -18,6 +18,9 @@ import type { Issues } from './issues';
 import type { SecretRegistry } from './secrets';
 import type { AxonServerClientTls, CaBundleRef, CertificateModel, EnvVar, Labels, ObjectMeta, PodVolume, VolumeMount } from './types';
 
+/** cert-manager usages of a server certificate with an RSA key (ECDSA keys have no key encipherment). */
+export const CERTIFICATE_USAGES_RSA: readonly string[] = ['server auth', 'digital signature', 'key encipherment'];
+
 /** The Secret a node reads its certificate, key, CA and keystore from. */
 export const tlsSecretOf = (node: string): string => `${node}-tls`;
 

@@ -5,7 +5,7 @@
  * selectors, ports, user ids, mounts, environment variables, sync waves and checks live here;
  * the constructs only translate the model into Kubernetes objects.
  */
-import type { VolumeName } from '../config/schema';
+import type { AffinityConfig, VolumeName } from '../config/schema';
 import type { ConfigPath, Severity } from '../config/diagnostics';
 import type { Color, Phase } from '../domain/phases';
 import type { Role } from '../domain/roles';
@@ -99,7 +99,8 @@ export type PodVolume =
     /** Key -> file name; all keys when absent. */
     readonly items?: readonly { readonly key: string; readonly path: string }[];
     readonly defaultMode: number;
-  };
+  }
+  | { readonly kind: 'persistentVolumeClaim'; readonly name: string; readonly claimName: string; readonly readOnly: boolean };
 
 export interface VolumeMount {
   readonly name: string;
@@ -116,6 +117,8 @@ export interface ContainerModel {
   readonly args?: readonly string[];
   readonly ports: readonly ContainerPort[];
   readonly env: readonly EnvVar[];
+  /** Variables from every key of ConfigMaps and Secrets. */
+  readonly envFrom?: readonly { readonly kind: 'configMap' | 'secret'; readonly name: string; readonly prefix?: string }[];
   readonly resources: Resources;
   readonly probes?: Probes;
   readonly mounts: readonly VolumeMount[];
@@ -140,6 +143,14 @@ export interface SchedulingModel {
   readonly zone?: string;
   /** Pods this pod keeps away from, per host. */
   readonly antiAffinity?: { readonly selector: Labels; readonly required: boolean };
+  /** The user's affinity, combined with the zone and the anti-affinity above. */
+  readonly affinity?: AffinityConfig;
+  /** Spread of the pods matching `selector` over zones and hosts (per ReplicaSet revision). */
+  readonly spread?: {
+    readonly selector: Labels;
+    readonly zones: 'preferred' | 'required' | 'off';
+    readonly hosts: 'preferred' | 'required' | 'off';
+  };
 }
 
 /** A pod template: identity, security, volumes, containers and scheduling. */
@@ -291,6 +302,26 @@ export interface AxonServerClientTls {
   readonly http: boolean;
 }
 
+/** A HorizontalPodAutoscaler (autoscaling/v2) of one Deployment. */
+export interface AutoscalerModel {
+  readonly meta: ObjectMeta;
+  readonly deployment: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Average utilisation targets, in percent of the requests. */
+  readonly cpu?: number;
+  readonly memory?: number;
+}
+
+/** A JSON patch (RFC 6902) of one rendered object, from the config's `patches`. */
+export interface PatchModel {
+  readonly target: { readonly kind: string; readonly name: string };
+  readonly ops: readonly Readonly<Record<string, unknown>>[];
+  readonly why: string;
+  /** Where it is declared, for errors found when it is applied. */
+  readonly index: number;
+}
+
 /** A Prometheus Operator PodMonitor. */
 export interface PodMonitorModel {
   readonly meta: ObjectMeta;
@@ -305,6 +336,8 @@ export interface PodMonitorModel {
 export interface IngressModel {
   readonly meta: ObjectMeta;
   readonly host: string;
+  /** Path prefix. */
+  readonly path: string;
   readonly className?: string;
   readonly tlsSecretName?: string;
   readonly annotations: Labels;
@@ -315,6 +348,8 @@ export interface HttpRouteModel {
   readonly meta: ObjectMeta;
   readonly parentRefs: readonly { readonly name: string; readonly namespace?: string; readonly sectionName?: string }[];
   readonly hostnames: readonly string[];
+  /** Path prefix; absent: every path. */
+  readonly path?: string;
   readonly service: { readonly name: string; readonly port: number };
 }
 
@@ -384,7 +419,10 @@ export interface DeploymentModel {
   readonly color?: Color;
   readonly phase: Phase;
   readonly version: string;
-  readonly replicas: number;
+  /** Absent when a HorizontalPodAutoscaler owns the replica count. */
+  readonly replicas?: number;
+  /** The replica count it starts from and the autoscaler keeps it at or above. */
+  readonly floor: number;
   readonly selector: Labels;
   readonly pod: PodModel;
   readonly maxSurge: number | string;
@@ -450,6 +488,14 @@ export interface AppModel {
   readonly cleanupJobs: readonly CleanupJobModel[];
   /** Scrapes the app's metrics (monitoring.apps). */
   readonly podMonitor?: PodMonitorModel;
+  /** One per running colour (or the rolling Deployment) with autoscaling. */
+  readonly autoscalers: readonly AutoscalerModel[];
+  /** Exposure of the live and the preview Service outside the cluster. */
+  readonly exposure: {
+    readonly ingresses: readonly IngressModel[];
+    readonly routes: readonly HttpRouteModel[];
+    readonly certificate?: CertificateModel;
+  };
   /** Roles registered for the app's token in its context. */
   readonly axonServerRoles: readonly string[];
 }
@@ -515,4 +561,6 @@ export interface EnvironmentModel {
   readonly argocd?: ArgoCdModel;
   /** Every Secret the environment references, sorted by name. */
   readonly secrets: readonly SecretRequirement[];
+  /** JSON patches of rendered objects, applied in order after synthesis. */
+  readonly patches: readonly PatchModel[];
 }

@@ -68,6 +68,18 @@ export function tlsChanges(base: EnvironmentModel, head: EnvironmentModel, add: 
   ]);
 }
 
+/** Patches are the config's escape hatch: each new or changed one is shown with its reason. */
+export function patchChanges(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
+  const had = new Set((base?.patches ?? []).map((p) => JSON.stringify([p.target, p.ops])));
+  for (const p of head.patches) {
+    if (had.has(JSON.stringify([p.target, p.ops]))) continue;
+    add('warning', 'json-patch', `${p.target.kind.toLowerCase()}/${p.target.name}`, `patches ${p.target.kind} ${p.target.name}: ${p.why}`, [
+      '```json', JSON.stringify(p.ops), '```',
+      'A patch changes what axon-deploy renders behind its back: check that the field is right for the live object, and ask for it in axon-deploy if it is lasting.',
+    ]);
+  }
+}
+
 /** An environment without scheduled backups: said when it appears or when backups are turned off. */
 export function backupChanges(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
   if (head.axonServer.backup || (base && !base.axonServer.backup)) return;

@@ -6,7 +6,7 @@
 import { formatDiagnostic } from '../config/diagnostics';
 import type { KubeObject } from '../synth/render';
 import { Add, EnvReview, Finding } from './findings';
-import { accessControlChanges, backupChanges, environmentMoves, environmentRemoved, groupChanges, newSecrets, releaseChanges, tlsChanges } from './models';
+import { accessControlChanges, backupChanges, patchChanges, environmentMoves, environmentRemoved, groupChanges, newSecrets, releaseChanges, tlsChanges } from './models';
 import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
 import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
 
@@ -62,7 +62,10 @@ function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: Env
   }
   if (head?.model) {
     newSecrets(base?.model, head.model, add);
-    if (!base || base.model) backupChanges(base?.model, head.model, add);
+    if (!base || base.model) {
+      backupChanges(base?.model, head.model, add);
+      patchChanges(base?.model, head.model, add);
+    }
   }
   const topology = head?.topology !== undefined && head.topology !== base?.topology ? head.topology : undefined;
   return { env, releases, changes, restarts, findings, topology };

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { AppsChart, ArgoCdChart, AxonServerChart, ClusterScopedChart } from '../charts/environment';
 import type { EnvironmentModel, OutputPart } from '../model/types';
 import { renderTopology } from '../topology/mermaid';
+import { applyPatches } from './patches';
 
 /** Relative path in dist/ -> file content. */
 export type OutputTree = ReadonlyMap<string, string>;
@@ -87,11 +88,11 @@ function uniqueKinds(objects: readonly KubeObject[]): { group: string; kind: str
 export function synthesizeParts(model: EnvironmentModel): Record<OutputPart, KubeObject[]> {
   const app = new App();
   return {
-    'axon-server': [
+    'axon-server': applyPatches(model, [
       ...chartObjects(new AxonServerChart(app, `${model.name}-axon-server`, { model })),
       ...chartObjects(new ClusterScopedChart(app, `${model.name}-cluster`, { model })),
-    ],
-    apps: chartObjects(new AppsChart(app, `${model.name}-apps`, { model })),
+    ]),
+    apps: applyPatches(model, chartObjects(new AppsChart(app, `${model.name}-apps`, { model }))),
   };
 }
 

@@ -15,12 +15,14 @@ describe('blue/green in prod', () => {
   it('runs order-service-blue (SERVING, 1.4.2) and order-service-green (INITIALISING, 1.5.0)', () => {
     const blue = find(prod, 'Deployment', 'order-service-blue');
     const green = find(prod, 'Deployment', 'order-service-green');
-    expect(container(blue).image).toBe('registry.example.com/orders/order-service:1.4.2');
-    expect(container(green).image).toBe('registry.example.com/orders/order-service:1.5.0');
+    // Pinned by digest, the version still the tag.
+    expect(container(blue).image).toMatch(/^registry\.example\.com\/orders\/order-service:1\.4\.2@sha256:[0-9a-f]{64}$/);
+    expect(container(green).image).toMatch(/^registry\.example\.com\/orders\/order-service:1\.5\.0@sha256:[0-9a-f]{64}$/);
     expect(blue.metadata.labels).toMatchObject({ 'app.kubernetes.io/version': '1.4.2', 'axon-deploy.io/color': 'blue', 'axon-deploy.io/phase': 'SERVING' });
     expect(green.metadata.labels).toMatchObject({ 'app.kubernetes.io/version': '1.5.0', 'axon-deploy.io/color': 'green', 'axon-deploy.io/phase': 'INITIALISING' });
-    expect(blue.spec.replicas).toBe(3);
-    expect(green.spec.replicas).toBe(3);
+    // Autoscaled: the count is the autoscaler's, from a floor of 3 for both.
+    expect([blue.spec.replicas, green.spec.replicas]).toEqual([undefined, undefined]);
+    expect(['blue', 'green'].map((c) => find(prod, 'HorizontalPodAutoscaler', `order-service-${c}`).spec.minReplicas)).toEqual([3, 3]);
   });
 
   it('selects pods by app name and colour only: never version or phase', () => {
@@ -146,7 +148,11 @@ describe('every phase', () => {
   it('STANDING_BY keeps the colour running at standbyReplicas, behind the preview Service when nothing initialises', () => {
     const objects = withColors('STANDING_BY', 'SERVING');
     const blue = find(objects, 'Deployment', 'order-service-blue');
-    expect(blue.spec.replicas).toBe(1);
+    // The autoscaler owns the count: its floor is standbyReplicas.
+    expect(blue.spec.replicas).toBeUndefined();
+    expect(find(objects, 'HorizontalPodAutoscaler', 'order-service-blue').spec.minReplicas).toBe(1);
+    const fixed = find(synthText('prod', prodWith((c) => { delete c.apps[0].autoscaling; c.apps[0].release.colors = { blue: { version: '1.4.2', phase: 'STANDING_BY' }, green: { version: '1.5.0', phase: 'SERVING' } }; })).objects, 'Deployment', 'order-service-blue');
+    expect(fixed.spec.replicas).toBe(1);
     expect(blue.metadata.labels['axon-deploy.io/phase']).toBe('STANDING_BY');
     expect(find(objects, 'Service', 'order-service-preview').spec.selector['axon-deploy.io/color']).toBe('blue');
   });

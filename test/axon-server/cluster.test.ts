@@ -290,7 +290,8 @@ describe('security', () => {
 describe('cluster-wide objects', () => {
   it('has one PodDisruptionBudget over all nodes with maxUnavailable 1', () => {
     const pdb = find(prod, 'PodDisruptionBudget', 'axonserver');
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' } } });
+    // unhealthyPodEvictionPolicy comes from the fixture's JSON patch.
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' } } });
   });
 
   it('creates the StorageClasses, cluster-scoped, with Retain, expansion and WaitForFirstConsumer', () => {

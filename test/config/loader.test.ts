@@ -54,7 +54,7 @@ describe('error messages', () => {
   it('reports a misspelt key at the key, with the closest valid key', () => {
     const { lines } = diagnose({ 'dev.yaml': DEV.replace('    - name: axonserver\n', '    - name: axonserver\n      zonne: europe-west4-a\n') });
     expect(lines).toEqual([
-      'config/dev.yaml:8:7 axonServer.nodes[0].zonne: unknown key "zonne" (did you mean "zone"?); allowed here: name, zone, tags, volumes',
+      'config/dev.yaml:8:7 axonServer.nodes[0].zonne: unknown key "zonne" (did you mean "zone"?); allowed here: name, zone, tags, resources, jvm, scheduling, volumes',
     ]);
   });
 

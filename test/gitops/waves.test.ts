@@ -51,10 +51,13 @@ describe('sync waves', () => {
   it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
     const parts = synthesizeParts(fixture('prod').model);
     expect(parts.apps.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Certificate/order-service-tls',
       expect.stringMatching(/^ConfigMap\/app-database-sql-[0-9a-f]{10}$/),
       expect.stringMatching(/^ConfigMap\/app-gate-[0-9a-f]{10}$/),
       'ConfigMap/order-service-release',
       'Deployment/notification-service', 'Deployment/order-service-blue', 'Deployment/order-service-green',
+      'HorizontalPodAutoscaler/order-service-blue', 'HorizontalPodAutoscaler/order-service-green',
+      'Ingress/order-service', 'Ingress/order-service-preview',
       'Job/order-service-blue-database', 'Job/order-service-gate', 'Job/order-service-green-database',
       'PodDisruptionBudget/notification-service', 'PodDisruptionBudget/order-service',
       'PodMonitor/notification-service', 'PodMonitor/order-service',
@@ -164,7 +167,7 @@ describe('Argo CD Applications', () => {
       ],
       namespaceResourceWhitelist: [
         { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' },
-        { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' },
+        { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' }, { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
         { group: 'batch', kind: 'CronJob' }, { group: 'batch', kind: 'Job' }, { group: 'cert-manager.io', kind: 'Certificate' },
         { group: 'monitoring.coreos.com', kind: 'PodMonitor' }, { group: 'networking.k8s.io', kind: 'Ingress' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
         { group: 'policy', kind: 'PodDisruptionBudget' }, { group: 'rbac.authorization.k8s.io', kind: 'Role' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },

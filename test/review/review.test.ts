@@ -42,8 +42,11 @@ const review = (base: Snapshot, head: Snapshot) => reviewSnapshots(base, head).f
 const lines = (r: EnvReview, severity: 'blocker' | 'warning') =>
   r.findings.filter((f) => f.severity === severity).map((f) => `${f.rule} ${f.object}: ${f.message}`);
 const findingsOf = (r: EnvReview, rule: string) => r.findings.filter((f) => f.rule === rule);
+/** Sets the colours of order-service; a colour keeps its digest while its version stays. */
 const colors = (blue: [string, string], green: [string, string]) => (c: ProdConfig) => {
-  c.apps[0].release.colors = { blue: { version: blue[1], phase: blue[0] }, green: { version: green[1], phase: green[0] } };
+  const before = c.apps[0].release.colors!;
+  const color = (name: string, [phase, version]: [string, string]) => ({ ...(before[name].version === version ? before[name] : {}), version, phase });
+  c.apps[0].release.colors = { blue: color('blue', blue), green: color('green', green) };
 };
 
 const base = prodSnapshot();
@@ -347,6 +350,12 @@ describe('removing an environment', () => {
 });
 
 describe('warnings', () => {
+  it('a new or changed JSON patch, with its reason', () => {
+    const r = review(base, prodSnapshot((c) => { (c as any).patches[0].patch[0].value = 'IfHealthyBudget'; }));
+    expect(lines(r, 'warning')).toEqual(['json-patch poddisruptionbudget/axonserver: patches PodDisruptionBudget axonserver: a node that never became ready must not block a node drain']);
+    expect(findingsOf(r, 'json-patch')[0].details[1]).toBe('[{"op":"add","path":"/spec/unhealthyPodEvictionPolicy","value":"IfHealthyBudget"}]');
+  });
+
   it('backups turned off', () => {
     const r = review(base, prodSnapshot((c) => { (c.axonServer as any).backup = { enabled: false }; }));
     expect(lines(r, 'warning')).toEqual(['no-backup axonserver/backup: turns the scheduled backups of Axon Server off']);
@@ -510,12 +519,12 @@ describe('axon-deploy review on a git repository', () => {
   it('blocks a stale dist/ (config changed, no synth) and names the command to run; it cannot be acknowledged', async () => {
     const dir = await repository();
     const prod = path.join(dir, 'config', 'prod.yaml');
-    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('replicas: 3', 'replicas: 4'));
+    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('maxReplicas: 12', 'maxReplicas: 16'));
     const r = await cli(['review', '--allow', 'stale-dist:prod/dist/prod'], dir);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('- **stale-dist** `dist/prod`: dist/ is not what config/ produces for prod (3 files differ)');
+    expect(r.stdout).toContain('- **stale-dist** `dist/prod`: dist/ is not what config/ produces for prod (2 files differ)');
     expect(r.stdout).toContain('Run `axon-deploy synth` and commit the result.');
-    expect(r.stdout).toContain('- `prod/apps/deployment-order-service-blue.yaml`');
+    expect(r.stdout).toContain('- `prod/apps/horizontalpodautoscaler-order-service-blue.yaml`');
     expect(r.stdout).not.toContain('To do this on purpose, acknowledge it: `--allow stale-dist');
     expect(r.stdout).toContain('> Note: `--allow stale-dist:prod/dist/prod` cannot be acknowledged: fix the change.');
   });
@@ -524,7 +533,7 @@ describe('axon-deploy review on a git repository', () => {
     const dir = await repository();
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { 'axon-deploy': '99.0.0' } }));
     const prod = path.join(dir, 'config', 'prod.yaml');
-    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('replicas: 3', 'replicas: 4'));
+    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('maxReplicas: 12', 'maxReplicas: 16'));
     const r = await cli(['review'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('stale-dist');

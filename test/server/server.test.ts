@@ -10,7 +10,8 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { Kubectl } from '../../src/validate/api-server';
 import { validateOnServer } from '../../src/validate/server-validation';
 import { writeTree } from '../../src/synth/output';
-import { cli, FIXTURE_ENVIRONMENTS, fixtureProject, fixtureTree, tempDir } from '../helpers';
+import { renderOutput } from '../../src/synth/render';
+import { cli, FIXTURE_ENVIRONMENTS, fixtureProject, fixtureTree, prodWith, synthText, tempDir } from '../helpers';
 
 const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
 const kubectlBinary = process.env.AXON_DEPLOY_TEST_KUBECTL;
@@ -89,5 +90,15 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const result = validateOnServer(kubectl(), dir, dir);
     expect(result.problems).toEqual([]);
     expect(result.objects).toBe(15);
+  });
+
+  it('rejects a patch that breaks an object, with the server\'s message', () => {
+    const dir = tempDir();
+    const { model } = synthText('prod', prodWith((c) => {
+      (c as any).patches = [{ target: { kind: 'Deployment', name: 'notification-service' }, patch: [{ op: 'add', path: '/spec/minReadySeconds', value: 'ten' }], why: 'a broken patch, on purpose' }];
+    }));
+    writeTree(dir, renderOutput([{ model, sourceFile: 'config/prod.yaml' }]));
+    const { problems } = validateOnServer(kubectl(), dir, dir);
+    expect(problems).toEqual([expect.stringMatching(/^prod\/apps\/deployment-notification-service\.yaml: Deployment\/notification-service: server: .*spec\.minReadySeconds/)]);
   });
 });

@@ -68,7 +68,7 @@ describe('synth', () => {
     const dir = fixtureProject();
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('dist/prod: 54 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-admin-password, axonserver-internal-token');
+    expect(r.stdout).toContain('dist/prod: 59 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-admin-password, axonserver-internal-token');
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(Object.fromEntries(fixtureTree()));
   });

@@ -1,0 +1,95 @@
+/**
+ * The config's JSON patches (RFC 6902), applied to the rendered objects of an environment: the
+ * escape hatch for a field axon-deploy does not offer. Applied with cdk8s's own JsonPatch (which
+ * uses fast-json-patch), after the objects are synthesized and before they are written, so a
+ * patched object is what validate and the server-side dry-run check. A patch that cannot apply
+ * (a path that does not exist, a failed test) is a configuration error at the patch.
+ */
+import { JsonPatch } from 'cdk8s';
+import type { EnvironmentModel, PatchModel } from '../model/types';
+import type { KubeObject } from './render';
+
+/** A patch that does not apply: where it is declared and why. */
+export class PatchError extends Error {
+  constructor(readonly environment: string, readonly index: number, message: string) {
+    super(message);
+    this.name = 'PatchError';
+  }
+}
+
+function operation(op: Readonly<Record<string, unknown>>): JsonPatch {
+  const path = String(op.path);
+  switch (op.op) {
+    case 'add': return JsonPatch.add(path, op.value);
+    case 'replace': return JsonPatch.replace(path, op.value);
+    case 'test': return JsonPatch.test(path, op.value);
+    case 'remove': return JsonPatch.remove(path);
+    case 'move': return JsonPatch.move(String(op.from), path);
+    case 'copy': return JsonPatch.copy(String(op.from), path);
+    default: throw new Error(`unknown op ${String(op.op)}`);
+  }
+}
+
+/** The objects with every patch of the model applied; throws PatchError for one that does not apply. */
+export function applyPatches(model: EnvironmentModel, objects: readonly KubeObject[]): KubeObject[] {
+  if (model.patches.length === 0) return [...objects];
+  const out = [...objects];
+  for (const patch of model.patches) {
+    const at = out.findIndex((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name);
+    if (at < 0) continue; // in the other part
+    out[at] = applyOne(model.name, patch, out[at]);
+  }
+  return out;
+}
+
+function applyOne(environment: string, patch: PatchModel, obj: KubeObject): KubeObject {
+  let doc: unknown = JSON.parse(JSON.stringify(obj));
+  patch.ops.forEach((op, i) => {
+    const problem = missing(doc, op);
+    if (problem) throw new PatchError(environment, patch.index, `cannot apply to ${patch.target.kind} ${patch.target.name}: operation ${i + 1} (${String(op.op)} ${String(op.path)}): ${problem}`);
+    try {
+      doc = JsonPatch.apply(doc, operation(op));
+    } catch (err) {
+      throw new PatchError(environment, patch.index, `cannot apply to ${patch.target.kind} ${patch.target.name}: operation ${i + 1} (${String(op.op)} ${String(op.path)}): ${(err as Error).message.split('\n')[0]}`);
+    }
+  });
+  const result = doc as KubeObject;
+  if (result.kind !== obj.kind || result.metadata?.name !== obj.metadata.name || result.apiVersion !== obj.apiVersion) {
+    throw new PatchError(environment, patch.index, 'a patch may not change apiVersion, kind or metadata.name (that would be another object: declare it in the config instead)');
+  }
+  return result;
+}
+
+/** RFC 6901: the tokens of a JSON pointer. */
+const tokens = (pointer: string) => pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/** The value at a pointer, or undefined with how far the path exists. */
+function resolve(doc: unknown, pointer: string): { found: boolean; value?: unknown; existing: string } {
+  let value = doc;
+  let existing = '';
+  for (const token of tokens(pointer)) {
+    const container = value as Record<string, unknown> | unknown[] | null;
+    if (container === null || typeof container !== 'object' || !(Array.isArray(container) ? /^\d+$/.test(token) && Number(token) < container.length : token in container)) {
+      return { found: false, existing: existing || '/' };
+    }
+    value = Array.isArray(container) ? container[Number(token)] : container[token];
+    existing += `/${token}`;
+  }
+  return { found: true, value, existing };
+}
+
+/** What an operation needs that the document lacks: RFC 6902 requires the target (or its parent, for add) to exist. */
+function missing(doc: unknown, op: Readonly<Record<string, unknown>>): string | undefined {
+  const path = String(op.path);
+  const parentOf = (p: string) => p.slice(0, p.lastIndexOf('/'));
+  const needs = (pointer: string, what: string) => {
+    const r = resolve(doc, pointer);
+    return r.found ? undefined : `${what} ${pointer || '/'} does not exist (the object has ${r.existing})`;
+  };
+  switch (op.op) {
+    case 'add': return path === '' ? undefined : needs(parentOf(path), 'the parent');
+    case 'move':
+    case 'copy': return needs(String(op.from), 'from') ?? needs(parentOf(path), 'the parent');
+    default: return needs(path, 'the path');
+  }
+}
