@@ -638,7 +638,7 @@ export const monitoringSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
-export const DEFAULT_GATE_IMAGE = 'gcr.io/distroless/nodejs20-debian12:nonroot';
+export const DEFAULT_GATE_IMAGE = 'gcr.io/distroless/nodejs24-debian12:nonroot';
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:17-alpine';
 
 const jobImage = (example: string) => checked(z.string(), (v) => {

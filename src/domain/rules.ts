@@ -37,6 +37,7 @@ export const REVIEW_RULES = {
   'new-secret': { summary: 'the change references a Secret that must exist before the sync', blocks: false },
   'roles-changed': { summary: 'replication groups or roles change (the cluster template applies only once)', blocks: false },
   'voters-removed': { summary: 'more than one voter removed from a replication group at once', blocks: true },
+  'replicas-handover': { summary: 'a live Deployment stops setting replicas (an autoscaler takes over): the sync would scale it to 1 first', blocks: true },
   'tls-toggle': { summary: 'TLS (or HTTPS on 8024) turned on or off in place: every node and client must switch together', blocks: true },
   'json-patch': { summary: 'a JSON patch of a rendered object is added or changed (shown with its reason)', blocks: false },
   'no-backup': { summary: 'an environment whose Axon Server has no scheduled backup (new, or backups turned off)', blocks: false },

@@ -9,8 +9,9 @@
  *      the run (`axon-deploy.io/backup-run`), node and volume; waits until each is readyToUse;
  *   3. only then deletes the snapshots of runs older than the newest BACKUP_KEEP.
  *
- * A failure anywhere fails the run (the CronJob's Job fails, which alerting sees) and deletes
- * nothing. The Kubernetes API is called with the pod's service-account token, whose Role allows
+ * Throttling, server errors and snapshot errors are retried until BACKUP's timeout; a refused
+ * request fails at once. A run that fails deletes nothing, and only complete runs count towards
+ * BACKUP_KEEP. The Kubernetes API is called with the pod's service-account token, whose Role allows
  * only VolumeSnapshots in this namespace.
  *
  *   AXONSERVER_URLS       the _admin nodes, comma-separated base URLs
@@ -40,74 +41,73 @@ const claims = list(env.BACKUP_CLAIMS).map((c) => { const [node, volume, claim] 
 const snapshots = '/apis/snapshot.storage.k8s.io/v1/namespaces/' + encodeURIComponent(namespace) + '/volumesnapshots';
 const run = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
 
-async function kube(method, path, body) {
+async function kube(method, path, body, allowed) {
   const res = await request(kubeUrl + path, {
     method: method, body: body,
     headers: { Authorization: 'Bearer ' + readFile(env.KUBE_TOKEN_FILE || SA + '/token') },
     caFile: env.KUBE_CA_FILE || SA + '/ca.crt',
   });
+  if (allowed && allowed.includes(res.status)) return undefined;
   if (res.status === 401 || res.status === 403) throw new Fatal(method + ' ' + path + ': HTTP ' + res.status + ': the backup ServiceAccount lacks the right (its Role allows VolumeSnapshots only)');
+  // Throttling and server errors pass: retried. Any other refusal is final.
+  if (res.status === 429 || res.status >= 500) throw new Error(method + ' ' + path + ': HTTP ' + res.status + ' ' + res.text.trim().slice(0, 200));
   if (res.status < 200 || res.status > 299) throw new Fatal(method + ' ' + path + ': HTTP ' + res.status + ' ' + res.text.trim().slice(0, 300));
   return parseJson(path, res.text);
 }
 
-async function controlDbBackups() {
+const done = new Set();
+
+/** Every step is idempotent: a retry after a failure goes on where it stopped. */
+async function step() {
   for (const base of list(env.AXONSERVER_URLS)) {
+    if (done.has('controldb ' + base)) continue;
     await axon('/v1/backup/createControlDbBackup', { method: 'POST', raw: true, base: base });
+    done.add('controldb ' + base);
     console.log('control DB backed up on ' + base);
   }
-}
-
-async function snapshotAll() {
   for (const c of claims) {
-    const metadata = { name: c.claim + '-' + run, labels: Object.assign({}, labels, { '${BACKUP_RUN_LABEL}': run, '${BACKUP_NODE_LABEL}': c.node, '${BACKUP_VOLUME_LABEL}': c.volume }) };
+    const name = c.claim + '-' + run;
+    if (done.has('snapshot ' + name)) continue;
+    const metadata = { name: name, labels: Object.assign({}, labels, { '${BACKUP_RUN_LABEL}': run, '${BACKUP_NODE_LABEL}': c.node, '${BACKUP_VOLUME_LABEL}': c.volume }) };
     const spec = { source: { persistentVolumeClaimName: c.claim } };
     if (env.BACKUP_SNAPSHOT_CLASS) spec.volumeSnapshotClassName = env.BACKUP_SNAPSHOT_CLASS;
-    await kube('POST', snapshots, { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: metadata, spec: spec });
-    console.log('snapshot ' + metadata.name + ' of ' + c.claim + ' requested');
+    // 409: created by an attempt whose answer was lost.
+    await kube('POST', snapshots, { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: metadata, spec: spec }, [409]);
+    done.add('snapshot ' + name);
+    console.log('snapshot ' + name + ' of ' + c.claim + ' requested');
   }
-}
-
-/** Waits until every snapshot of this run is readyToUse; a snapshot error is fatal. */
-async function ready() {
   const waiting = [];
   for (const c of claims) {
-    const s = await kube('GET', snapshots + '/' + c.claim + '-' + run);
-    const status = s.status || {};
-    if (status.error && status.error.message) throw new Fatal('snapshot ' + c.claim + '-' + run + ' failed: ' + status.error.message);
-    if (status.readyToUse !== true) waiting.push('snapshot ' + c.claim + '-' + run + ' is not ready yet');
+    const name = c.claim + '-' + run;
+    const status = (await kube('GET', snapshots + '/' + name)).status || {};
+    // The snapshot controller may clear an error and retry: wait, up to the run's timeout.
+    if (status.error && status.error.message) waiting.push('snapshot ' + name + ': ' + status.error.message);
+    else if (status.readyToUse !== true) waiting.push('snapshot ' + name + ' is not ready yet');
   }
-  return waiting;
+  if (waiting.length > 0) return waiting;
+  const kept = await prune();
+  console.log('runs kept: ' + kept.join(', '));
+  return [];
 }
 
-/** Deletes the snapshots of runs older than the newest keep runs (this one included). */
+/**
+ * Keeps the newest BACKUP_KEEP complete runs (every snapshot readyToUse) and whatever is newer;
+ * deletes the snapshots of older runs, complete or not. A failed run never displaces a good one.
+ */
 async function prune() {
   const selector = Object.keys(labels).filter((k) => k === 'app.kubernetes.io/instance' || k === 'app.kubernetes.io/component').map((k) => k + '=' + labels[k]).concat(['${BACKUP_RUN_LABEL}']).join(',');
-  const all = await kube('GET', snapshots + '?labelSelector=' + encodeURIComponent(selector));
-  const runs = [...new Set(all.items.map((s) => s.metadata.labels['${BACKUP_RUN_LABEL}']))].sort().reverse();
-  const old = new Set(runs.slice(keep));
-  for (const s of all.items.filter((x) => old.has(x.metadata.labels['${BACKUP_RUN_LABEL}']))) {
-    await kube('DELETE', snapshots + '/' + encodeURIComponent(s.metadata.name));
-    console.log('deleted ' + s.metadata.name + ' (older than the newest ' + keep + ' runs)');
+  const all = (await kube('GET', snapshots + '?labelSelector=' + encodeURIComponent(selector))).items;
+  const runOf = (s) => s.metadata.labels['${BACKUP_RUN_LABEL}'];
+  const runs = [...new Set(all.map(runOf))].sort().reverse();
+  const complete = runs.filter((r) => all.filter((s) => runOf(s) === r).every((s) => s.status && s.status.readyToUse === true));
+  const kept = complete.slice(0, keep);
+  const oldest = kept[kept.length - 1];
+  for (const s of all.filter((x) => oldest !== undefined && runOf(x) < oldest)) {
+    await kube('DELETE', snapshots + '/' + encodeURIComponent(s.metadata.name), undefined, [404]);
+    console.log('deleted ' + s.metadata.name + ' (older than the newest ' + keep + ' complete runs)');
   }
-  return runs.length - old.size;
+  return runs.filter((r) => oldest === undefined || r >= oldest);
 }
 
-async function main() {
-  try {
-    await controlDbBackups();
-    await snapshotAll();
-  } catch (err) {
-    return finish(1, 'backup ' + run + ' failed: ' + err.message);
-  }
-  await retry('backup ' + run, async () => {
-    const waiting = await ready();
-    if (waiting.length > 0) return waiting;
-    const kept = await prune();
-    console.log(kept + ' runs kept');
-    return [];
-  }, claims.length + ' snapshots ready (run ' + run + ', restore with: axon-deploy restore --run ' + run + ')');
-}
-
-main();
+retry('backup ' + run, step, claims.length + ' snapshots ready (run ' + run + ', restore with: axon-deploy restore --run ' + run + ')');
 `;

@@ -11,7 +11,8 @@
  *   processors  a colour is ready to go live: every streaming event processor its component reports
  *               (GET /v1/components/{component}/processors?context=) has all segments claimed,
  *               caught up, not replaying and not in error. No processors at all means the colour
- *               has not connected yet: that waits too.
+ *               has not connected yet: that waits too. A colour that is already live (the
+ *               release file GATE_RELEASE_FILE names it) passes at once: no switch happens.
  *
  * Field names come from Axon Server's sources: PublicRestController and NodeConfiguration (/me),
  * EventProcessorRestController with its JSON classes GenericProcessor, StreamingProcessor and
@@ -62,6 +63,16 @@ async function checkNode() {
 }
 
 async function checkProcessors() {
+  // Already live before this sync (the release files switch after this gate): nothing switches,
+  // so nothing to wait for — a processor in trouble must not block unrelated changes.
+  if (env.GATE_RELEASE_FILE && env.GATE_COLOR) {
+    let live = '';
+    try { live = readFile(env.GATE_RELEASE_FILE); } catch (err) { /* first sync: no release files yet */ }
+    if (live === env.GATE_COLOR) {
+      console.log(env.GATE_COLOR + ' is already live: no switch in this sync');
+      return [];
+    }
+  }
   const component = env.GATE_COMPONENT;
   const context = env.GATE_CONTEXT;
   // Side-effect processors share their tokens with the live colour, which holds the claims.

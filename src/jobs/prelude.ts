@@ -19,6 +19,10 @@ const env = process.env;
 const timeoutSeconds = Number(env.GATE_TIMEOUT_SECONDS || '900');
 const intervalMs = Number(env.GATE_INTERVAL_SECONDS || '5') * 1000;
 const list = (value) => String(value || '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+// Only finish() ends a run with 0: a run that stops any other way (a request that never
+// completes, an unhandled rejection) fails.
+process.exitCode = 1;
+process.on('unhandledRejection', (err) => finish(1, 'failed: ' + ((err && err.message) || err)));
 
 /** Cannot get better by waiting (a refused token, a bad Secret): fail at once. */
 class Fatal extends Error {}
@@ -40,6 +44,9 @@ function request(url, options) {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      // A response cut off half-way is a failure, never a (partial) answer.
+      res.on('error', (err) => reject(new Error('lost the answer of ' + url + ' (' + (err.code || err.message) + ')')));
+      res.on('close', () => { if (!res.complete) reject(new Error('lost the answer of ' + url + ' (connection closed before the end)')); });
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
     req.on('error', (err) => reject(new Error('cannot reach ' + url + ' (' + (err.code || err.message) + ')')));

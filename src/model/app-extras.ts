@@ -12,6 +12,7 @@ import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
 import { scratchVolume } from './pods';
 import { resolveResources } from './resources';
+import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
   AutoscalerModel, CertificateModel, ContainerModel, EnvVar, HttpRouteModel, IngressModel, Labels, PodVolume, SchedulingModel, VolumeMount,
@@ -61,7 +62,11 @@ export function podExtras(app: AppConfig, path: ConfigPath, issues: Issues, secr
     if (containerNames.has(c.name)) issues.error([...at, 'name'], `container "${c.name}" already exists in the pod (the app's container is named after the app)`);
     containerNames.add(c.name);
     const env = Object.entries(c.env).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]): EnvVar => {
-      if (typeof value === 'string') return { name, value };
+      if (typeof value === 'string') {
+        const why = secretLiteralProblem(name, value);
+        if (why) issues.error([...at, 'env', name], `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }`);
+        return { name, value };
+      }
       secrets.add({ name: value.secretName, key: value.key }, `${app.name} (${c.name})`);
       return { name, secret: { name: value.secretName, key: value.key } };
     });
@@ -123,7 +128,6 @@ export interface ExposureInput {
   readonly waves: { readonly live: number; readonly preview: number };
   /** The preview Service, when one exists now. */
   readonly preview?: string;
-  readonly wave0: number;
 }
 
 /** The Ingresses or HTTPRoutes of the live Service and, with previewHost, the preview Service. */
@@ -132,6 +136,9 @@ export function exposureOf(input: ExposureInput): { ingresses: IngressModel[]; r
   const e = app.expose;
   if (!e) return { ingresses: [], routes: [] };
   const at = [...path, 'expose'];
+  if ((app.managementPort ?? app.port) === app.port) {
+    issues.error([...at, 'host'], `the actuator endpoints (${app.metricsPath}, health, …) answer on the app port, which ${e.host} would publish: set managementPort (e.g. ${app.port + 1}) so that they stay inside the cluster (probes and Prometheus use it)`);
+  }
   if (!e.ingress === !e.httpRoute) {
     issues.error(at, `expected exactly one of ingress and httpRoute, got ${e.ingress ? 'both' : 'neither'}`);
     return { ingresses: [], routes: [] };
@@ -157,7 +164,8 @@ export function exposureOf(input: ExposureInput): { ingresses: IngressModel[]; r
       names.claim('Certificate', secretName, [...at, 'ingress', 'tls']);
       const hosts = [e.host, ...(e.previewHost ? [e.previewHost] : [])];
       certificate = {
-        meta: meta(secretName, input.wave0), secretName, secretLabels: labels.full(labels.stable(app.name, secretName, input.component)),
+        // Last: an issuance that takes a while (ACME) must not hold up the app's own waves.
+        meta: meta(secretName, input.waves.preview), secretName, secretLabels: labels.full(labels.stable(app.name, secretName, input.component)),
         dnsNames: hosts, issuer: ing.tls.issuer, duration: '2160h', renewBefore: '720h', algorithm: 'RSA', usages: CERTIFICATE_USAGES_RSA,
       };
     } else if (secretName) {

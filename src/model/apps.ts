@@ -143,7 +143,8 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     return {
       labels: podLabels,
       annotations: app.podAnnotations,
-      user: { runAsUser: app.runAsUser, runAsGroup: app.runAsGroup },
+      // fsGroup: mounted Secrets (mode 0440) and claims belong to the app's group.
+      user: { runAsUser: app.runAsUser, runAsGroup: app.runAsGroup, fsGroup: app.runAsGroup },
       imagePullSecrets: app.imagePullSecrets,
       ...(kind === 'service' ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds } : { restartPolicy: 'Never' as const }),
       // The release files: mounted whole (never with subPath) so that Kubernetes updates them in
@@ -179,7 +180,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     name: app.name, context: app.context, token, sideEffects, hasReadModel: app.readModel !== undefined,
     podMonitor: monitor, axonServerRoles: [...new Set(app.axonServerRoles)].sort(),
   };
-  const exposureInput = { app, path, labels, names, issues, secrets, component: COMPONENT, wave0: WAVE.config };
+  const exposureInput = { app, path, labels, names, issues, secrets, component: COMPONENT };
 
   if (app.release.strategy === 'rolling') {
     const release = app.release;
@@ -340,6 +341,9 @@ function processorGate(app: AppConfig, color: Color, timeoutSeconds: number, scr
   const { labels } = input;
   const component = `${app.name}-${color}`;
   return gateJob({
+    // The release files as they are before this sync: a colour already live passes at once.
+    volumes: [{ kind: 'configMap', name: 'release', configMap: `${app.name}-release`, optional: true, items: [{ key: 'live', path: 'live' }] }],
+    mounts: [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }],
     name: `${app.name}-gate`,
     labels: labels.full(labels.stable(GATE_NAME, `${app.name}-gate`, GATE_COMPONENT), { [LABEL_COLOR]: color }),
     wave: WAVE.appGate,
@@ -355,6 +359,8 @@ function processorGate(app: AppConfig, color: Color, timeoutSeconds: number, scr
       { name: 'AXONSERVER_URL', value: httpUrl(input.axonServer.tls, `${UI_SERVICE}.${input.namespace}.svc.cluster.local`, AXON_PORTS.http) },
       { name: 'GATE_COMPONENT', value: component },
       { name: 'GATE_CONTEXT', value: app.context },
+      { name: 'GATE_COLOR', value: color },
+      { name: 'GATE_RELEASE_FILE', value: `${RELEASE_DIR}/live` },
       // Processor name = processing group name (Axon Framework's default for a processing group).
       ...(app.sideEffects && app.sideEffects.processingGroups.length > 0
         ? [{ name: 'GATE_IGNORE_PROCESSORS', value: [...new Set(app.sideEffects.processingGroups)].sort().join(',') }] : []),

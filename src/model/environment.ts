@@ -10,6 +10,7 @@ import { Issues } from './issues';
 import { RESERVED_LABEL_PREFIXES } from '../domain/keys';
 import { LabelScheme } from './labels';
 import { NameRegistry } from './names';
+import { secretLiteralProblem } from './secret-literals';
 import { SecretRegistry } from './secrets';
 import type { EnvironmentModel, ModelIssue, PatchModel } from './types';
 
@@ -43,10 +44,35 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
       const same = names.namesOf(p.target.kind);
       issues.error(['patches', index, 'target'], `no ${p.target.kind} named "${p.target.name}" is rendered for ${config.environment}; ${same.length > 0 ? `${p.target.kind}s: ${same.join(', ')}` : `no object of kind ${p.target.kind} is`}`);
     }
+    p.patch.forEach((op, j) => {
+      if ('value' in op) {
+        for (const why of secretsIn(op.value)) {
+          issues.error(['patches', index, 'patch', j, 'value'], `${why}: it would be written in plain text to dist/; reference a Secret instead (e.g. valueFrom.secretKeyRef in an env entry)`);
+        }
+      }
+    });
     return { target: p.target, ops: p.patch as PatchModel['ops'], why: p.why, index };
   });
   const model: EnvironmentModel = {
     name: config.environment, namespace: config.namespace, axonServer, apps, appSupport, argocd, secrets: secrets.list(), patches,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
+}
+
+/**
+ * Literals in a patch value that look like secrets: env entries ({ name, value }) by name and
+ * value, any other string by value.
+ */
+function secretsIn(value: unknown, key = ''): string[] {
+  if (typeof value === 'string') {
+    const why = secretLiteralProblem(key, value);
+    return why ? [`${key ? `${key} ` : 'a value '}looks like a secret (${why})`] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v) => secretsIn(v));
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.name === 'string' && typeof o.value === 'string') return secretsIn(o.value, o.name);
+    return Object.entries(o).flatMap(([, v]) => secretsIn(v));
+  }
+  return [];
 }

@@ -110,6 +110,8 @@ export interface GateJobInput {
   readonly timeoutSeconds: number;
   readonly token?: SecretRef;
   readonly tls?: AxonServerClientTls;
+  readonly volumes?: readonly PodVolume[];
+  readonly mounts?: readonly VolumeMount[];
 }
 
 /** A gate: a Sync hook between two waves. */

@@ -53,9 +53,24 @@ export function objectRules(changes: readonly ObjectChange[], before: Objects, a
       immutableChanges(b, a, object, namespace, add);
       if (a.kind === 'Application') applicationChanges(b, a, add);
       if (podSpecOf(a)) securityChanges(b, a, object, add);
+      if (a.kind === 'Deployment') replicasHandover(b, a, object, namespace, add);
     }
     if (c.kind === 'NetworkPolicy' && b) networkPolicyChanges(b, a, object, add);
   }
+}
+
+/**
+ * A live Deployment whose manifest stops setting replicas (an autoscaler takes over): Argo CD's
+ * apply removes the field it applied before, and Kubernetes defaults it to 1 — the live app drops
+ * to one pod until the autoscaler reacts (Kubernetes documents this for migrating to an HPA).
+ */
+function replicasHandover(b: KubeObject, a: KubeObject, object: string, namespace: string, add: Add): void {
+  const before = get(b, ['spec', 'replicas']);
+  if (before === undefined || get(a, ['spec', 'replicas']) !== undefined) return;
+  const name = a.metadata.name;
+  add('blocker', 'replicas-handover', object, `Deployment ${name} stops setting replicas (${String(before)} now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts`, [
+    `Hand the count over first: \`kubectl -n ${namespace} apply edit-last-applied deployment/${name}\` and delete the \`replicas\` line (the live count stays ${String(before)}), then merge this change (acknowledged) and sync. Argo CD then no longer owns the field, and the autoscaler does.`,
+  ]);
 }
 
 /** Every step of removing a node, in order. */

@@ -6,6 +6,7 @@
  * (a path that does not exist, a failed test) is a configuration error at the patch.
  */
 import { JsonPatch } from 'cdk8s';
+import { ARGOCD_SYNC_OPTIONS, PRUNE_LAST_SYNC_OPTIONS } from '../domain/keys';
 import type { EnvironmentModel, PatchModel } from '../model/types';
 import type { KubeObject } from './render';
 
@@ -30,19 +31,28 @@ function operation(op: Readonly<Record<string, unknown>>): JsonPatch {
   }
 }
 
-/** The objects with every patch of the model applied; throws PatchError for one that does not apply. */
-export function applyPatches(model: EnvironmentModel, objects: readonly KubeObject[]): KubeObject[] {
-  if (model.patches.length === 0) return [...objects];
-  const out = [...objects];
+/**
+ * The objects of all parts with every patch of the model applied; throws PatchError for one that
+ * does not apply, or whose target is not rendered (an object of a phase not reached, e.g. the
+ * preview Service while nothing is previewed).
+ */
+export function applyPatches<P extends string>(model: EnvironmentModel, parts: Record<P, readonly KubeObject[]>): Record<P, KubeObject[]> {
+  const out = Object.fromEntries(Object.entries(parts).map(([part, objects]) => [part, [...(objects as KubeObject[])]])) as Record<P, KubeObject[]>;
   for (const patch of model.patches) {
-    const at = out.findIndex((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name);
-    if (at < 0) continue; // in the other part
-    out[at] = applyOne(model.name, patch, out[at]);
+    const hit = (Object.values(out) as KubeObject[][]).find((objects) => objects.some((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name));
+    if (!hit) {
+      throw new PatchError(model.name, patch.index, `${patch.target.kind} ${patch.target.name} is not rendered in ${model.name} as configured now (an object of a phase that is not reached?): remove the patch or change its target`);
+    }
+    const at = hit.findIndex((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name);
+    hit[at] = applyOne(model.name, patch, hit[at]);
   }
   return out;
 }
 
 function applyOne(environment: string, patch: PatchModel, obj: KubeObject): KubeObject {
+  if (obj.metadata.annotations?.[ARGOCD_SYNC_OPTIONS] === PRUNE_LAST_SYNC_OPTIONS && obj.kind === 'ConfigMap') {
+    throw new PatchError(environment, patch.index, `${obj.kind} ${obj.metadata.name} is a revision named by its content: a patch would change it without a new name, so the pods that mount it would not roll; change the config instead`);
+  }
   let doc: unknown = JSON.parse(JSON.stringify(obj));
   patch.ops.forEach((op, i) => {
     const problem = missing(doc, op);
@@ -54,8 +64,12 @@ function applyOne(environment: string, patch: PatchModel, obj: KubeObject): Kube
     }
   });
   const result = doc as KubeObject;
-  if (result.kind !== obj.kind || result.metadata?.name !== obj.metadata.name || result.apiVersion !== obj.apiVersion) {
-    throw new PatchError(environment, patch.index, 'a patch may not change apiVersion, kind or metadata.name (that would be another object: declare it in the config instead)');
+  if (result.kind !== obj.kind || result.metadata?.name !== obj.metadata.name || result.apiVersion !== obj.apiVersion || result.metadata?.namespace !== obj.metadata.namespace) {
+    throw new PatchError(environment, patch.index, 'a patch may not change apiVersion, kind, metadata.name or metadata.namespace (that would be another object: declare it in the config instead)');
+  }
+  const argo = (o: KubeObject) => JSON.stringify(Object.entries(o.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('argocd.argoproj.io/')).sort());
+  if (argo(result) !== argo(obj)) {
+    throw new PatchError(environment, patch.index, 'a patch may not change the Argo CD annotations (sync waves, hooks, Prune=false protection): they keep the rollout order and the data safe');
   }
   return result;
 }

@@ -87,13 +87,13 @@ function uniqueKinds(objects: readonly KubeObject[]): { group: string; kind: str
 /** The objects of each part of an environment: the Axon Server cluster (with the StorageClasses) and the apps. */
 export function synthesizeParts(model: EnvironmentModel): Record<OutputPart, KubeObject[]> {
   const app = new App();
-  return {
-    'axon-server': applyPatches(model, [
+  return applyPatches(model, {
+    'axon-server': [
       ...chartObjects(new AxonServerChart(app, `${model.name}-axon-server`, { model })),
       ...chartObjects(new ClusterScopedChart(app, `${model.name}-cluster`, { model })),
-    ]),
-    apps: applyPatches(model, chartObjects(new AppsChart(app, `${model.name}-apps`, { model }))),
-  };
+    ],
+    apps: chartObjects(new AppsChart(app, `${model.name}-apps`, { model })),
+  });
 }
 
 /** The Kubernetes objects of one environment (namespaced and cluster-scoped). */

@@ -180,6 +180,12 @@ describe('escape hatches', () => {
     expect(spec.containers[1].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, { name: 'templates', mountPath: '/templates', readOnly: true }]);
   });
 
+  it('refuses a secret-looking literal in a sidecar\'s env', () => {
+    expect(problems((c) => { app(c).sidecars = [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', env: { DB_PASSWORD: 'hunter2hunter2' } }]; })).toEqual([
+      expect.stringMatching(/^apps\[0\]\.sidecars\[0\]\.env\.DB_PASSWORD: DB_PASSWORD looks like a secret/),
+    ]);
+  });
+
   it('checks volume names, sources and references', () => {
     expect(problems((c) => { app(c).volumes = [{ name: 'tmp', mountPath: '/x', emptyDir: {} }]; })).toEqual(['apps[0].volumes[0].name: "tmp" is a volume axon-deploy gives every app pod; choose another name']);
     expect(problems((c) => { app(c).volumes = [{ name: 'x', mountPath: '/x', configMap: 'a', secret: 'b' }]; })).toEqual([
@@ -198,9 +204,22 @@ describe('escape hatches', () => {
       'patches[0].target: no PodDisruptionBudget named "axonserver-x" is rendered for prod; PodDisruptionBudgets: axonserver, notification-service, order-service',
     ]);
     expect(problems((c) => { (c as any).patches[0].patch = [{ op: 'replace', path: '/metadata/name', value: 'other' }]; })).toEqual([
-      'patches[0].patch: a patch may not change apiVersion, kind or metadata.name (that would be another object: declare it in the config instead)',
+      'patches[0].patch: a patch may not change apiVersion, kind, metadata.name or metadata.namespace (that would be another object: declare it in the config instead)',
     ]);
     expect(problems((c) => { (c as any).patches[0].why = 'because'; })).toEqual(['patches[0].why: expected a reason of at least 10 characters: reviewers read it, got "because"']);
+    expect(problems((c) => { (c as any).patches[0].patch = [{ op: 'add', path: '/metadata/annotations/argocd.argoproj.io~1sync-wave', value: '-9' }]; })).toEqual([
+      'patches[0].patch: a patch may not change the Argo CD annotations (sync waves, hooks, Prune=false protection): they keep the rollout order and the data safe',
+    ]);
+    const revision = fixture('prod').objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('axonserver-config-'))!.metadata.name;
+    expect(problems((c) => { (c as any).patches = [{ target: { kind: 'ConfigMap', name: revision }, patch: [{ op: 'add', path: '/data/x', value: 'y' }], why: 'a change to the configuration' }]; })).toEqual([
+      `patches[0].patch: ConfigMap ${revision} is a revision named by its content: a patch would change it without a new name, so the pods that mount it would not roll; change the config instead`,
+    ]);
+    expect(problems((c) => { (c as any).patches = [{ target: { kind: 'Service', name: 'order-service-preview' }, patch: [{ op: 'add', path: '/metadata/labels/x', value: 'y' }], why: 'a label for the mesh' }]; c.apps[0].release.colors!.green.phase = 'OBSOLETE'; })).toEqual([
+      'patches[0].patch: Service order-service-preview is not rendered in prod as configured now (an object of a phase that is not reached?): remove the patch or change its target',
+    ]);
+    expect(problems((c) => { (c as any).patches[0].patch = [{ op: 'add', path: '/metadata/annotations/x', value: { name: 'SMTP_PASSWORD', value: 'hunter2hunter2' } }]; })).toEqual([
+      expect.stringMatching(/^patches\[0\]\.patch\[0\]\.value: SMTP_PASSWORD looks like a secret/),
+    ]);
   });
 });
 

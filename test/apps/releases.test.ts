@@ -75,6 +75,7 @@ describe('blue/green in prod', () => {
       SPRING_DATASOURCE_USERNAME: secret('orders-db-credentials', 'username'),
       SPRING_DATASOURCE_PASSWORD: secret('orders-db-credentials', 'password'),
       JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=75',
+      MANAGEMENT_SERVER_PORT: '8081',
     });
   });
 
@@ -105,14 +106,16 @@ describe('blue/green in prod', () => {
 
   it('probes the Spring Boot health groups', () => {
     const c = container(find(prod, 'Deployment', 'order-service-blue'));
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'http', scheme: 'HTTP' });
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/actuator/health/readiness', port: 'http', scheme: 'HTTP' });
-    expect(c.startupProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'http', scheme: 'HTTP' });
+    // On the management port (order-service sets one: it is exposed outside the cluster).
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'management', scheme: 'HTTP' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/actuator/health/readiness', port: 'management', scheme: 'HTTP' });
+    expect(c.startupProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'management', scheme: 'HTTP' });
   });
 
   it('runs apps under the restricted pod security profile', () => {
     const spec = find(prod, 'Deployment', 'order-service-blue').spec.template.spec;
-    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, seccompProfile: { type: 'RuntimeDefault' } });
+    // fsGroup: mounted Secrets (mode 0440) and claims are readable by the app's group.
+    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
     expect(container({ spec: { template: { spec } } }).securityContext).toEqual({
       allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
     });

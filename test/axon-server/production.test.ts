@@ -104,7 +104,7 @@ describe('metrics', () => {
   it('scrapes each app on its management port', () => {
     const pm = find(prod, 'PodMonitor', 'order-service');
     expect(pm.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'order-service' } });
-    expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/actuator/prometheus', interval: '30s', scheme: 'http' }]);
+    expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'management', path: '/actuator/prometheus', interval: '30s', scheme: 'http' }]);
   });
 
   it('exposes only the actuator endpoints it uses, with health details for alerts', () => {

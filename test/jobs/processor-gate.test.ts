@@ -96,3 +96,32 @@ it('leaves out the side-effect processors, whose segments the live colour holds 
   const only = await gate([sideEffect], { GATE_IGNORE_PROCESSORS: 'order-notifications' });
   expect(only.stderr).toBe('gate processors failed after 1 s: order-service-green reports no event processors besides its side-effect ones in context orders yet (has the colour started and connected? an app without event processors needs no gate: release.gate.enabled: false)\n');
 });
+
+it('passes at once when the colour is already live (no switch in this sync), even with a processor in trouble', async () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'live'), 'green');
+  const r = await gate([processor('orders-view-green', [{ caughtUp: false, replaying: true }])], { GATE_COLOR: 'green', GATE_RELEASE_FILE: path.join(dir, 'live') });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('green is already live: no switch in this sync');
+  fs.writeFileSync(path.join(dir, 'live'), 'blue');
+  const switching = await gate([processor('orders-view-green', [{ caughtUp: false, replaying: true }])], { GATE_COLOR: 'green', GATE_RELEASE_FILE: path.join(dir, 'live') });
+  expect(switching.code).toBe(1);
+  const first = await gate([processor('orders-view-green', [{ caughtUp: true, replaying: false }])], { GATE_COLOR: 'green', GATE_RELEASE_FILE: path.join(dir, 'missing') });
+  expect(first.code).toBe(0);
+});
+
+it('fails when the answer is cut off half-way, never passes on it', async () => {
+  const http = await import('node:http');
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+    res.write('[{"name":"orders-view-green"');
+    setTimeout(() => res.destroy(), 20);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  const r = await runGate({ GATE_MODE: 'processors', AXONSERVER_URL: url, GATE_COMPONENT: 'order-service-green', GATE_CONTEXT: 'orders', GATE_TIMEOUT_SECONDS: '1' });
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^gate processors failed after 1 s: lost the answer of http:\/\/127\.0\.0\.1:\d+\/v1\/components\/order-service-green\/processors\?context=orders/);
+});

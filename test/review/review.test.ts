@@ -295,6 +295,16 @@ describe('security downgrades are blockers', () => {
     ]);
   });
 
+  it('handing the replica count of a live Deployment to an autoscaler', () => {
+    const fixed = prodSnapshot((c) => { delete c.apps[0].autoscaling; });
+    const r = review(fixed, base);
+    expect(lines(r, 'blocker')).toEqual([
+      'replicas-handover deployment/order-service-blue: Deployment order-service-blue stops setting replicas (3 now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts',
+      'replicas-handover deployment/order-service-green: Deployment order-service-green stops setting replicas (3 now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts',
+    ]);
+    expect(findingsOf(r, 'replicas-handover')[0].details[0]).toContain('kubectl -n orders-prod apply edit-last-applied deployment/order-service-blue');
+  });
+
   it('turning TLS (or HTTPS on 8024) on or off in place, with the all-at-once procedure', () => {
     const plain = prodSnapshot((c) => { (c.axonServer as any).tls = { enabled: false }; });
     expect(lines(review(base, plain), 'blocker')).toEqual([
