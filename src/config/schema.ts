@@ -650,7 +650,7 @@ const jobImage = (example: string) => checked(z.string(), (v) => {
 
 export const jobsSchema = z.strictObject({
   gateImage: jobImage(DEFAULT_GATE_IMAGE).default(DEFAULT_GATE_IMAGE)
-    .describe('Image of the gate Jobs (node and processor gates): any image whose entrypoint runs `node <file>` (Node.js 18 or later). Pin it by digest in production.'),
+    .describe('Image of the Jobs that call Axon Server (node and processor gates, registration, backups): any image whose entrypoint runs `node <file>` (Node.js 18 or later; Node.js 20 is past its end of life). Pin it by digest in production.'),
   gateRunAsUser: z.int().min(1).default(65532).describe('User (and group) id of the gate Jobs; 65532 is the distroless nonroot user.'),
   postgresImage: jobImage(DEFAULT_POSTGRES_IMAGE).default(DEFAULT_POSTGRES_IMAGE)
     .describe('Image with psql for the read-model database Jobs (create a colour\'s database, drop it at cleanup). Pin it by digest in production.'),
