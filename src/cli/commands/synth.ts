@@ -49,7 +49,8 @@ export const synthCommand: Command = {
     if (flag(args, 'check')) return check(tree, target, outDir, configDir, io.stdout, io.stderr);
     if (!explicitOut && cdk8sOut) writeTree(target, tree);
     else writeTreeAtomically(target, tree);
-    for (const { model } of inputs) io.stdout(summary(model, tree, outDir));
+    const counts = objectCounts(tree);
+    for (const { model } of inputs) io.stdout(summary(model, counts.get(model.name) ?? 0, outDir));
     return 0;
   },
 };
@@ -65,8 +66,18 @@ function check(tree: OutputTree, target: string, outDir: string, configDir: stri
   return 1;
 }
 
-function summary(model: EnvironmentModel, tree: OutputTree, outDir: string): string {
-  const objects = [...tree.keys()].filter((f) => f.startsWith(`${model.name}/`) && f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml')).length;
+/** Objects per environment: its YAML files except kustomizations (one pass: linear in the files). */
+function objectCounts(tree: OutputTree): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const file of tree.keys()) {
+    if (!file.endsWith('.yaml') || file.endsWith('/kustomization.yaml')) continue;
+    const env = file.slice(0, file.indexOf('/'));
+    counts.set(env, (counts.get(env) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function summary(model: EnvironmentModel, objects: number, outDir: string): string {
   const lines = [`${outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Applications: ${outDir}/argocd/${model.name}.yaml` : ''}`];
   if (model.secrets.length > 0) lines.push(`  needs Secrets in ${model.namespace}: ${model.secrets.map((s) => s.name).join(', ')} (see ${outDir}/${model.name}/TOPOLOGY.md)`);
   return `${lines.join('\n')}\n`;
