@@ -11,6 +11,7 @@ import {
   AXON_NAME, dnsLabelProblem, dnsSubdomainProblem, ENV_NAME, labelKeyProblem, labelValueProblem,
   parseImageReference, Problem, quantityProblem, QuantityKind, versionProblem,
 } from './formats';
+import { ARGOCD_PREFIX } from '../domain/keys';
 import { COLORS, PHASES } from '../domain/phases';
 import { APPLICATION_ROLES, ROLES } from '../domain/roles';
 
@@ -209,14 +210,31 @@ const jsonPointer = () => z.string().regex(/^(\/([^~/]|~[01])*)*$/, { error: 'ex
 
 const duration = (example: string) => z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: `expected a duration like ${example}` }).refine((v) => v !== '', { error: `expected a duration like ${example}` });
 
+const hostName = () => checked(z.string(), (v) => (/^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v) ? undefined : 'expected a host name like orders.example.com'));
+
+/** A cert-manager issuer. */
+const issuerRefSchema = (what: string) => z.strictObject({
+  kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer').describe('Issuer kind.'),
+  name: objectName().describe('Issuer name.'),
+  group: z.string().default('cert-manager.io').describe('API group of the issuer (cert-manager.io, or an external issuer\'s).'),
+}).describe(what);
+
+/** Gateways an HTTPRoute attaches to. */
+const parentRefsSchema = (what: string) => z.array(z.strictObject({
+  name: objectName().describe('Gateway name.'),
+  namespace: name(63, 'namespace names are DNS labels').optional().describe('Gateway namespace. @default - the environment\'s namespace'),
+  sectionName: z.string().optional().describe('Listener of the Gateway.'),
+})).min(1).describe(what);
+
+/** Annotations of an Ingress: the controller's; Argo CD's are axon-deploy's own (waves, options, hooks). */
+const ingressAnnotations = (what: string) => recordOf(z.string(), (k) => (k.startsWith(ARGOCD_PREFIX)
+  ? 'expected an annotation of the Ingress controller: Argo CD annotations (sync waves, options, hooks) are set by axon-deploy'
+  : labelKeyProblem(k))).default({}).describe(what);
+
 const tlsSchema = z.strictObject({
   enabled: z.boolean().default(false).describe('TLS on client gRPC (8124), between nodes (8224) and, with `http`, on HTTP (8024: UI, REST API, actuator). Switching it on or off needs every node and client to switch together (see the README).'),
   certManager: z.strictObject({
-    issuer: z.strictObject({
-      kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer').describe('Issuer kind.'),
-      name: objectName().describe('Issuer name.'),
-      group: z.string().default('cert-manager.io').describe('API group of the issuer (cert-manager.io, or an external issuer\'s).'),
-    }).describe('The cert-manager issuer that signs the node certificates.'),
+    issuer: issuerRefSchema('The cert-manager issuer that signs the node certificates.'),
     duration: duration('2160h').default('2160h').describe('Lifetime of a certificate.'),
     renewBefore: duration('720h').default('720h').describe('How long before expiry cert-manager renews it.'),
     algorithm: z.enum(['RSA', 'ECDSA']).default('RSA').describe('Private key algorithm (RSA 2048 or ECDSA P-256); the key is always PKCS#8, as Axon Server requires.'),
@@ -260,18 +278,14 @@ const registrationSchema = z.strictObject({
 const uiSchema = z.strictObject({
   allowedFrom: z.array(peerSchema).default([]).describe('Who else may reach HTTP 8024 (UI, REST API, actuator): e.g. the ingress controller\'s pods. The rollout Jobs, Prometheus (monitoring.scrapers) and the nodes themselves always may.'),
   ingress: z.strictObject({
-    host: objectName().describe('Host name of the UI.'),
+    host: hostName().describe('Host name of the UI.'),
     className: objectName().optional().describe('IngressClass. @default - the cluster\'s default'),
     tlsSecretName: objectName().optional().describe('Secret with the certificate for the host (TLS at the ingress).'),
-    annotations: z.record(z.string(), z.string()).default({}).describe('Annotations, e.g. for a backend in HTTPS with tls.http (ingress-nginx: nginx.ingress.kubernetes.io/backend-protocol: HTTPS).'),
+    annotations: ingressAnnotations('Annotations, e.g. for a backend in HTTPS with tls.http (ingress-nginx: nginx.ingress.kubernetes.io/backend-protocol: HTTPS).'),
   }).optional().describe('An Ingress for the UI Service.'),
   httpRoute: z.strictObject({
-    parentRefs: z.array(z.strictObject({
-      name: objectName().describe('Gateway name.'),
-      namespace: name(63, 'namespace names are DNS labels').optional().describe('Gateway namespace. @default - the environment\'s namespace'),
-      sectionName: z.string().optional().describe('Listener of the Gateway.'),
-    })).min(1).describe('Gateways the route attaches to.'),
-    hostnames: z.array(objectName()).default([]).describe('Host names the route answers.'),
+    parentRefs: parentRefsSchema('Gateways the route attaches to.'),
+    hostnames: z.array(hostName()).default([]).describe('Host names the route answers.'),
   }).optional().describe('A Gateway API HTTPRoute for the UI Service.'),
 }).describe('The UI Service (only _admin nodes behind it, session affinity) and who reaches it.');
 
@@ -423,30 +437,20 @@ const appProbeDefaults = {
   readiness: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
 };
 
-const hostName = () => checked(z.string(), (v) => (/^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v) ? undefined : 'expected a host name like orders.example.com'));
-
 const exposeSchema = z.strictObject({
   host: hostName().describe('Host name of the live Service.'),
   path: z.string().regex(/^\/[^\s]*$/, { error: 'expected an HTTP path starting with /' }).default('/').describe('Path prefix routed to the app.'),
   previewHost: hostName().optional().describe('Host name of the preview Service (the INITIALISING or STANDING_BY colour), for testing a colour before it goes live.'),
   ingress: z.strictObject({
     className: objectName().optional().describe('IngressClass. @default - the cluster\'s default'),
-    annotations: z.record(z.string(), z.string()).default({}).describe('Annotations of the Ingress controller.'),
+    annotations: ingressAnnotations('Annotations of the Ingress controller.'),
     tls: z.strictObject({
       secretName: objectName().optional().describe('Secret with the certificate (kubernetes.io/tls). @default - <app>-tls'),
-      issuer: z.strictObject({
-        kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer').describe('Issuer kind.'),
-        name: objectName().describe('Issuer name.'),
-        group: z.string().default('cert-manager.io').describe('API group of the issuer.'),
-      }).optional().describe('A cert-manager issuer: a Certificate for host (and previewHost) writes the Secret. Without it, the Secret must exist.'),
+      issuer: issuerRefSchema('A cert-manager issuer: a Certificate for host (and previewHost) writes the Secret. Without it, the Secret must exist.').optional(),
     }).optional().describe('TLS at the Ingress.'),
   }).optional().describe('Expose through Ingresses (networking.k8s.io/v1): <app> and, with previewHost, <app>-preview.'),
   httpRoute: z.strictObject({
-    parentRefs: z.array(z.strictObject({
-      name: objectName().describe('Gateway name.'),
-      namespace: name(63, 'namespace names are DNS labels').optional().describe('Gateway namespace. @default - the environment\'s namespace'),
-      sectionName: z.string().optional().describe('Listener of the Gateway.'),
-    })).min(1).describe('Gateways the routes attach to (TLS is the Gateway listener\'s).'),
+    parentRefs: parentRefsSchema('Gateways the routes attach to (TLS is the Gateway listener\'s).'),
   }).optional().describe('Expose through Gateway API HTTPRoutes: <app> and, with previewHost, <app>-preview.'),
 }).describe('Exposure outside the cluster: the live Service on host, the preview Service on previewHost. A promotion stays a selector change: the routes name the Services, never a colour.');
 

@@ -29,6 +29,8 @@ export const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'axon-deploy.io/']
 export const NODE_ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const NODE_HOST_LABEL = 'kubernetes.io/hostname';
 
+/** Argo CD's annotations (waves, options, hooks): axon-deploy's alone to set. */
+export const ARGOCD_PREFIX = 'argocd.argoproj.io/';
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';

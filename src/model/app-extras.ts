@@ -155,9 +155,6 @@ export function exposureOf(input: ExposureInput): { ingresses: IngressModel[]; r
   const service = (name: string) => ({ name, port: 80 });
   if (e.ingress) {
     const ing = e.ingress;
-    for (const key of Object.keys(ing.annotations)) {
-      if (key.startsWith('argocd.argoproj.io/')) issues.error([...at, 'ingress', 'annotations', key], 'Argo CD annotations (sync waves, options, hooks) are set by axon-deploy; remove it');
-    }
     const secretName = ing.tls ? ing.tls.secretName ?? `${app.name}-tls` : undefined;
     let certificate: CertificateModel | undefined;
     if (ing.tls?.issuer && secretName) {

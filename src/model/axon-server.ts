@@ -248,12 +248,14 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
       meta: { name: AXON_SERVER, labels: labels.full(clusterStable), wave: WAVE.config },
       podSelector: clusterSelector,
       rules: [
-        { ports: [AXON_PORTS.internal], from: [clusterPeers], why: 'node-to-node traffic, between the nodes only' },
+        // Node-to-node traffic: between the nodes only.
+        { ports: [AXON_PORTS.internal], from: [clusterPeers] },
+        // Client gRPC: the apps of the namespace and of networkPolicy.allowedNamespaces.
         {
           ports: [AXON_PORTS.grpc],
           from: [{ podLabels: {} }, ...[...new Set(config.networkPolicy.allowedNamespaces)].sort().map((ns) => ({ namespace: ns, podLabels: {} }))],
-          why: 'client gRPC: the apps of the namespace and networkPolicy.allowedNamespaces',
         },
+        // HTTP (UI, REST API, actuator: no token needed there): the nodes, axon-deploy's Jobs, Prometheus, ui.allowedFrom.
         {
           ports: [AXON_PORTS.http],
           from: [
@@ -262,7 +264,6 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
             ...scrapersOf(input.monitoring),
             ...config.ui.allowedFrom.map((p) => ({ namespace: p.namespace, podLabels: p.podLabels })),
           ],
-          why: 'HTTP (UI, REST API, actuator): the nodes, axon-deploy\'s Jobs, Prometheus and ui.allowedFrom',
         },
       ],
     }
@@ -790,9 +791,6 @@ function checkExposure(config: AxonServerConfig, monitoring: MonitoringConfig, i
   }
   if (monitoring.enabled && config.networkPolicy.enabled && monitoring.scrapers.length === 0) {
     issues.warn(['monitoring', 'scrapers'], 'the NetworkPolicy lets nothing outside the cluster\'s Jobs reach 8024: name the Prometheus pods here (e.g. { namespace: monitoring, podLabels: { app.kubernetes.io/name: prometheus } })');
-  }
-  for (const key of Object.keys(config.ui.ingress?.annotations ?? {})) {
-    if (key.startsWith('argocd.argoproj.io/')) issues.error(at('ui', 'ingress', 'annotations', key), 'Argo CD annotations (sync waves, options, hooks) are set by axon-deploy; remove it');
   }
   const route = config.ui.ingress ? 'ui.ingress' : config.ui.httpRoute ? 'ui.httpRoute' : undefined;
   if (route && config.networkPolicy.enabled && config.ui.allowedFrom.length === 0) {

@@ -40,8 +40,6 @@ export function backupOf(input: BackupInput): BackupModel | undefined {
   const checksum = checksumOf(files);
   const meta = (name: string) => ({ name, labels: input.labels, wave: input.wave });
   const script = { meta: { ...meta(`${BACKUP_NAME}-${checksum.slice(0, 10)}`), pruneLast: true }, files, checksum };
-  // The labels every snapshot of this cluster carries (the run, node and volume are added per snapshot).
-  const snapshotLabels = input.labels;
   const job = apiClientJob({
     name: BACKUP_NAME,
     labels: input.labels,
@@ -60,7 +58,8 @@ export function backupOf(input: BackupInput): BackupModel | undefined {
       { name: 'BACKUP_NAMESPACE', value: input.namespace },
       { name: 'BACKUP_KEEP', value: String(b.keep) },
       ...(b.volumeSnapshotClass ? [{ name: 'BACKUP_SNAPSHOT_CLASS', value: b.volumeSnapshotClass }] : []),
-      { name: 'BACKUP_LABELS', value: JSON.stringify(snapshotLabels) },
+      // Every snapshot carries these (the run, node and volume are added per snapshot).
+      { name: 'BACKUP_LABELS', value: JSON.stringify(input.labels) },
     ],
   });
   const { meta: _jobMeta, ...jobSpec } = job;

@@ -98,21 +98,10 @@ export function apiClientJob(input: ApiClientJobInput): JobModel {
   };
 }
 
-export interface GateJobInput {
-  readonly name: string;
-  readonly labels: Labels;
+export type GateJobInput = Omit<ApiClientJobInput, 'meta' | 'file' | 'serviceAccount' | 'backoffLimit'> & {
   /** The wave the gate runs in (between the step it checks and the next). */
   readonly wave: number;
-  readonly script: ConfigFilesModel;
-  readonly settings: JobsConfig;
-  /** GATE_MODE and the mode's variables. */
-  readonly env: readonly EnvVar[];
-  readonly timeoutSeconds: number;
-  readonly token?: SecretRef;
-  readonly tls?: AxonServerClientTls;
-  readonly volumes?: readonly PodVolume[];
-  readonly mounts?: readonly VolumeMount[];
-}
+};
 
 /** A gate: a Sync hook between two waves. */
 export function gateJob(input: GateJobInput): JobModel {

@@ -269,7 +269,7 @@ export interface NetworkPolicyModel {
   readonly meta: ObjectMeta;
   readonly podSelector: Labels;
   /** Ingress rules: each port may be reached from the rule's peers only. */
-  readonly rules: readonly { readonly ports: readonly number[]; readonly from: readonly PeerModel[]; readonly why: string }[];
+  readonly rules: readonly { readonly ports: readonly number[]; readonly from: readonly PeerModel[] }[];
 }
 
 /** A cert-manager Certificate. */

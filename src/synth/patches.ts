@@ -6,7 +6,7 @@
  * (a path that does not exist, a failed test) is a configuration error at the patch.
  */
 import { JsonPatch } from 'cdk8s';
-import { ARGOCD_SYNC_OPTIONS, PRUNE_LAST_SYNC_OPTIONS } from '../domain/keys';
+import { ARGOCD_PREFIX, ARGOCD_SYNC_OPTIONS, PRUNE_LAST_SYNC_OPTIONS } from '../domain/keys';
 import type { EnvironmentModel, PatchModel } from '../model/types';
 import type { KubeObject } from './render';
 
@@ -67,7 +67,7 @@ function applyOne(environment: string, patch: PatchModel, obj: KubeObject): Kube
   if (result.kind !== obj.kind || result.metadata?.name !== obj.metadata.name || result.apiVersion !== obj.apiVersion || result.metadata?.namespace !== obj.metadata.namespace) {
     throw new PatchError(environment, patch.index, 'a patch may not change apiVersion, kind, metadata.name or metadata.namespace (that would be another object: declare it in the config instead)');
   }
-  const argo = (o: KubeObject) => JSON.stringify(Object.entries(o.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('argocd.argoproj.io/')).sort());
+  const argo = (o: KubeObject) => JSON.stringify(Object.entries(o.metadata?.annotations ?? {}).filter(([k]) => k.startsWith(ARGOCD_PREFIX)).sort());
   if (argo(result) !== argo(obj)) {
     throw new PatchError(environment, patch.index, 'a patch may not change the Argo CD annotations (sync waves, hooks, Prune=false protection): they keep the rollout order and the data safe');
   }

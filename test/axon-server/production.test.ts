@@ -135,7 +135,10 @@ describe('locked-down access', () => {
 
   it('keeps Argo CD\'s annotations its own on the Ingress', () => {
     expect(problems((c) => { (c.axonServer as any).ui.ingress.annotations['argocd.argoproj.io/sync-wave'] = '-5'; })).toEqual([
-      'axonServer.ui.ingress.annotations["argocd.argoproj.io/sync-wave"]: Argo CD annotations (sync waves, options, hooks) are set by axon-deploy; remove it',
+      'axonServer.ui.ingress.annotations["argocd.argoproj.io/sync-wave"]: expected an annotation of the Ingress controller: Argo CD annotations (sync waves, options, hooks) are set by axon-deploy, got "argocd.argoproj.io/sync-wave"',
+    ]);
+    expect(problems((c) => { (c.apps[0] as any).expose.ingress.annotations = { 'argocd.argoproj.io/hook': 'PreSync' }; })).toEqual([
+      'apps[0].expose.ingress.annotations["argocd.argoproj.io/hook"]: expected an annotation of the Ingress controller: Argo CD annotations (sync waves, options, hooks) are set by axon-deploy, got "argocd.argoproj.io/hook"',
     ]);
   });
 
