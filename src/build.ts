@@ -13,15 +13,17 @@ import type { ModelIssue } from './model/types';
 import { PatchError } from './synth/patches';
 import { RenderInput, synthesizeParts } from './synth/render';
 
-/** Renders an environment with patches once, so a patch that does not apply is a config error with its position. */
-function checkPatches(model: EnvironmentModel): ModelIssue | undefined {
-  if (model.patches.length === 0) return undefined;
+/**
+ * Renders an environment with patches once, so a patch that does not apply is a config error
+ * with its position; the objects are kept for the render.
+ */
+function checkPatches(model: EnvironmentModel): { problem?: ModelIssue; parts?: RenderInput['parts'] } {
+  if (model.patches.length === 0) return {};
   try {
-    synthesizeParts(model);
-    return undefined;
+    return { parts: synthesizeParts(model) };
   } catch (err) {
     if (!(err instanceof PatchError)) throw err;
-    return { severity: 'error', path: ['patches', err.index, 'patch'], message: err.message };
+    return { problem: { severity: 'error', path: ['patches', err.index, 'patch'], message: err.message } };
   }
 }
 
@@ -34,10 +36,10 @@ export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[
   for (const env of loaded.environments) {
     const result = buildEnvironment(env.config, env.file);
     diagnostics.push(...positionIssues(env.source, result.issues));
-    const patchProblem = result.model ? checkPatches(result.model) : undefined;
-    if (patchProblem) diagnostics.push(...positionIssues(env.source, [patchProblem]));
+    const patched = result.model ? checkPatches(result.model) : {};
+    if (patched.problem) diagnostics.push(...positionIssues(env.source, [patched.problem]));
     else if (result.model) {
-      inputs.push({ model: result.model, sourceFile: env.file });
+      inputs.push({ model: result.model, sourceFile: env.file, parts: patched.parts });
       models.push(result.model);
     }
   }
