@@ -31,9 +31,15 @@ const CLI = path.join(ROOT, 'lib', 'bin.js');
 
 /** Writes `process.resourceUsage().maxRSS` (KiB) of every Node process to a file at exit. */
 const PRELOAD = path.join(WORK, 'max-rss.cjs');
-fs.writeFileSync(PRELOAD, `process.on('exit', () => require('fs').appendFileSync(process.env.BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'));\n`);
+fs.writeFileSync(
+  PRELOAD,
+  `process.on('exit', () => require('fs').appendFileSync(process.env.BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'));\n`,
+);
 
-interface Measurement { readonly seconds: number; readonly peakMiB: number }
+interface Measurement {
+  readonly seconds: number;
+  readonly peakMiB: number;
+}
 
 function measure(command: string, commandArgs: string[], cwd: string, okStatuses = [0]): Measurement {
   const rssFile = path.join(WORK, `rss-${Date.now()}-${Math.random().toString(36).slice(2)}`);
@@ -43,10 +49,15 @@ function measure(command: string, commandArgs: string[], cwd: string, okStatuses
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim() },
+    env: {
+      ...process.env,
+      BENCH_RSS_FILE: rssFile,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(),
+    },
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (!okStatuses.includes(result.status ?? -1)) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
+  if (!okStatuses.includes(result.status ?? -1))
+    throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
   const peakKiB = Math.max(0, ...fs.readFileSync(rssFile, 'utf8').trim().split('\n').filter(Boolean).map(Number));
   return { seconds, peakMiB: peakKiB / 1024 };
 }
@@ -78,14 +89,23 @@ function generateConfig(envs: number): string {
         license: { secretName: 'axoniq-license' },
         accessControl: { enabled: true, systemTokenSecret: 'system-token', internalTokenSecret: 'internal-token' },
         nodes,
-        replicationGroups: [{ name: 'orders', contexts: ['orders'], roles: Object.fromEntries(nodes.map((n, i) => [n.name, i < 3 ? 'PRIMARY' : 'SECONDARY'])) }],
+        replicationGroups: [
+          {
+            name: 'orders',
+            contexts: ['orders'],
+            roles: Object.fromEntries(nodes.map((n, i) => [n.name, i < 3 ? 'PRIMARY' : 'SECONDARY'])),
+          },
+        ],
       },
       apps: Array.from({ length: 4 }, (_, a) => ({
         name: `service-${a + 1}`,
         image: `registry.example.com/orders/service-${a + 1}`,
         context: 'orders',
         tokenSecret: `service-${a + 1}-token`,
-        release: { strategy: 'blueGreen', colors: { blue: { version: '1.4.2', phase: 'SERVING' }, green: { version: '1.5.0', phase: 'INITIALISING' } } },
+        release: {
+          strategy: 'blueGreen',
+          colors: { blue: { version: '1.4.2', phase: 'SERVING' }, green: { version: '1.5.0', phase: 'INITIALISING' } },
+        },
         readModel: { jdbcUrl: 'jdbc:postgresql://db:5432', database: `service_${a + 1}`, credentialsSecret: 'db' },
       })),
       argocd: { repoURL: 'https://git.example.com/deploy.git', destination: { name: `cluster-${name}` } },
@@ -105,7 +125,13 @@ function promotionRepository(): string {
   git('add', '.');
   git('-c', 'user.email=b@example.com', '-c', 'user.name=b', 'commit', '-qm', 'base');
   const prod = path.join(dir, 'config', 'prod.yaml');
-  fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace(/phase: SERVING/, 'phase: STANDING_BY').replace(/phase: INITIALISING/, 'phase: SERVING'));
+  fs.writeFileSync(
+    prod,
+    fs
+      .readFileSync(prod, 'utf8')
+      .replace(/phase: SERVING/, 'phase: STANDING_BY')
+      .replace(/phase: INITIALISING/, 'phase: SERVING'),
+  );
   execFileSync(process.execPath, [CLI, 'synth'], { cwd: dir, stdio: 'ignore' });
   return dir;
 }
@@ -113,7 +139,12 @@ function promotionRepository(): string {
 /** Inputs that must fail fast and small: [what, file content]. */
 function badInputs(): [string, string | Buffer][] {
   const bomb = ['environment: dev', 'namespace: orders-dev', 'a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 10; i++) bomb.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    bomb.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   bomb.push('axonServer: *a9');
   return [
     ['alias bomb (10 levels × 9 aliases)', `${bomb.join('\n')}\n`],
@@ -122,8 +153,10 @@ function badInputs(): [string, string | Buffer][] {
   ];
 }
 
-const countObjects = (dist: string) => fs.readdirSync(dist, { recursive: true })
-  .filter((f) => String(f).endsWith('.yaml') && !String(f).endsWith('kustomization.yaml')).length;
+const countObjects = (dist: string) =>
+  fs
+    .readdirSync(dist, { recursive: true })
+    .filter((f) => String(f).endsWith('.yaml') && !String(f).endsWith('kustomization.yaml')).length;
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
@@ -143,7 +176,9 @@ function main(): void {
   const scale = [100, 1000].map((envs) => {
     const config = generateConfig(envs);
     const dist = path.join(WORK, `dist-${envs}`);
-    const m = median(envs === 1000 ? 1 : Math.min(RUNS, 3), () => measure(process.execPath, [CLI, 'synth', '--config', config, '--out', dist], ROOT));
+    const m = median(envs === 1000 ? 1 : Math.min(RUNS, 3), () =>
+      measure(process.execPath, [CLI, 'synth', '--config', config, '--out', dist], ROOT),
+    );
     return { envs, ...m, objects: countObjects(dist) };
   });
   const [hundred, thousand] = scale;
@@ -172,7 +207,10 @@ function main(): void {
     `| (a) \`axon-deploy synth\`, bundled environments | ${fmt(synth.seconds)} | ${fmt(synth.peakMiB, 0)} | ${bundledObjects} | ${fmt(bundledObjects / synth.seconds, 0)} |`,
     `| (b) \`axon-deploy synth\` in a git repository of the bundled environments | ${fmt(repoSynth.seconds)} | ${fmt(repoSynth.peakMiB, 0)} | | |`,
     `| (b) \`axon-deploy review\` of a promotion in prod, same repository | ${fmt(review.seconds)} | ${fmt(review.peakMiB, 0)} | | |`,
-    ...scale.map((s) => `| (c) ${s.envs} environments × (5 nodes + 4 blue/green apps) | ${fmt(s.seconds)} | ${fmt(s.peakMiB, 0)} | ${s.objects} | ${fmt(s.objects / s.seconds, 0)} |`),
+    ...scale.map(
+      (s) =>
+        `| (c) ${s.envs} environments × (5 nodes + 4 blue/green apps) | ${fmt(s.seconds)} | ${fmt(s.peakMiB, 0)} | ${s.objects} | ${fmt(s.objects / s.seconds, 0)} |`,
+    ),
     ...(tests ? [`| (d) \`npm test\` | ${fmt(tests.seconds, 1)} | ${fmt(tests.peakMiB, 0)} | | |`] : []),
     ...bad.map((b) => `| (e) bad input, ${b.what}: refused | ${fmt(b.seconds)} | ${fmt(b.peakMiB, 0)} | | |`),
     '',
@@ -183,9 +221,10 @@ function main(): void {
     `| (c) 1000 environments within 10.5 × the time of 100 | ${fmt(ratioC)} × | ${ok(ratioC <= 10.5)} |`,
     ...(tests ? [`| (d) \`npm test\` under 45 s | ${fmt(tests.seconds, 1)} s | ${ok(tests.seconds < 45)} |`] : []),
     '',
-    `All runs (s): baseline ${baseline.all.map((t) => fmt(t)).join(', ')}; (a) ${synth.all.map((t) => fmt(t)).join(', ')}; `
-      + `(b) synth ${repoSynth.all.map((t) => fmt(t)).join(', ')}, review ${review.all.map((t) => fmt(t)).join(', ')}; `
-      + scale.map((s) => `${s.envs} environments ${s.all.map((t) => fmt(t)).join(', ')}`).join('; ') + '.',
+    `All runs (s): baseline ${baseline.all.map((t) => fmt(t)).join(', ')}; (a) ${synth.all.map((t) => fmt(t)).join(', ')}; ` +
+      `(b) synth ${repoSynth.all.map((t) => fmt(t)).join(', ')}, review ${review.all.map((t) => fmt(t)).join(', ')}; ` +
+      scale.map((s) => `${s.envs} environments ${s.all.map((t) => fmt(t)).join(', ')}`).join('; ') +
+      '.',
     '',
   ].join('\n');
   process.stdout.write(`${report}\n`);

@@ -84,7 +84,11 @@ function buildBundle(ifStale) {
 function buildTypes() {
   const { execFileSync } = require('node:child_process');
   fs.rmSync(path.join(LIB, 'types'), { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
 }
 
 module.exports = { buildBundle };

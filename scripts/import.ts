@@ -33,8 +33,10 @@ const dispatch = require(path.join(cliDir, 'lib/import/dispatch.js')) as {
 const ROOT = path.resolve(__dirname, '..');
 const IMPORTS = path.join(ROOT, 'imports');
 const K8S_SOURCE = /^k8s@(\d+\.\d+\.\d+)$/;
-const K8S_SCHEMA_URL = /^https:\/\/raw\.githubusercontent\.com\/cdk8s-team\/cdk8s\/master\/kubernetes-schemas\/v(\d+\.\d+\.\d+)\/_definitions\.json$/;
-const GITHUB_FILE_URL = /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/([^/]+)\/v(\d+\.\d+\.\d+)\/(?:[^/]+\/)*([^/]+\.ya?ml)$/;
+const K8S_SCHEMA_URL =
+  /^https:\/\/raw\.githubusercontent\.com\/cdk8s-team\/cdk8s\/master\/kubernetes-schemas\/v(\d+\.\d+\.\d+)\/_definitions\.json$/;
+const GITHUB_FILE_URL =
+  /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/([^/]+)\/v(\d+\.\d+\.\d+)\/(?:[^/]+\/)*([^/]+\.ya?ml)$/;
 
 class ImportError extends Error {}
 
@@ -44,7 +46,9 @@ function localSchemaFile(schemaDir: string, source: string): string {
   if (k8s) return path.join(schemaDir, `kubernetes-v${k8s[1]}`, '_definitions.json');
   const gh = GITHUB_FILE_URL.exec(source);
   if (gh) return path.join(schemaDir, `${gh[1]}-v${gh[2]}`, gh[3]);
-  throw new ImportError(`no offline copy is known for ${source}: only k8s@<version> and raw.githubusercontent.com/<org>/<repo>/v<version>/…/<file>.yaml are mapped`);
+  throw new ImportError(
+    `no offline copy is known for ${source}: only k8s@<version> and raw.githubusercontent.com/<org>/<repo>/v<version>/…/<file>.yaml are mapped`,
+  );
 }
 
 /** Checks that every source has a readable, parseable local copy; returns the problems. */
@@ -83,9 +87,14 @@ async function main(argv: string[]): Promise<number> {
   const config = parse(readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
   const specs = config.imports.map((i) => cliUtil.parseImports(i));
   const schemaDir = path.resolve(schemaDirArg);
-  const problems = checkSources(schemaDir, specs.map((s) => s.source));
+  const problems = checkSources(
+    schemaDir,
+    specs.map((s) => s.source),
+  );
   if (problems.length > 0) {
-    process.stderr.write(`import: nothing changed; imports/ is as it was:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `import: nothing changed; imports/ is as it was:\n${problems.map((p) => `  ${p}`).join('\n')}\n`,
+    );
     return 1;
   }
 
@@ -111,7 +120,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: Error) => {
-  process.stderr.write(`import failed, imports/ is as it was: ${err.message}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`import failed, imports/ is as it was: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

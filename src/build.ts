@@ -49,4 +49,3 @@ export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[
   }
   return { inputs, diagnostics: sortDiagnostics(diagnostics) };
 }
-

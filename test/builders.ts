@@ -22,7 +22,10 @@ export function node(name: string, extra: Partial<NodeInput> = {}): NodeInput {
 }
 
 /** An enterprise cluster: the given nodes and roles in one replication group `orders`. */
-export function enterprise(roles: Readonly<Record<string, Role>>, extra: Partial<AxonServerInput> = {}): AxonServerInput {
+export function enterprise(
+  roles: Readonly<Record<string, Role>>,
+  extra: Partial<AxonServerInput> = {},
+): AxonServerInput {
   return {
     edition: 'enterprise',
     image: IMAGE,
@@ -39,14 +42,22 @@ export function standard(extra: Partial<AxonServerInput> = {}): AxonServerInput 
 }
 
 /** A blue/green app on context `orders`. */
-export function blueGreen(name: string, blue: [string, string], green: [string, string], extra: Partial<AppInput> = {}): AppInput {
+export function blueGreen(
+  name: string,
+  blue: [string, string],
+  green: [string, string],
+  extra: Partial<AppInput> = {},
+): AppInput {
   return {
     name,
     image: `registry.example.com/orders/${name}`,
     context: 'orders',
     release: {
       strategy: 'blueGreen',
-      colors: { blue: { version: blue[1], phase: blue[0] as never }, green: { version: green[1], phase: green[0] as never } },
+      colors: {
+        blue: { version: blue[1], phase: blue[0] as never },
+        green: { version: green[1], phase: green[0] as never },
+      },
     },
     ...extra,
   };
@@ -54,20 +65,37 @@ export function blueGreen(name: string, blue: [string, string], green: [string, 
 
 /** A rolling app on context `orders`. */
 export function rolling(name: string, version: string, extra: Partial<AppInput> = {}): AppInput {
-  return { name, image: `registry.example.com/orders/${name}`, context: 'orders', release: { strategy: 'rolling', version }, ...extra };
+  return {
+    name,
+    image: `registry.example.com/orders/${name}`,
+    context: 'orders',
+    release: { strategy: 'rolling', version },
+    ...extra,
+  };
 }
 
 /** An environment `test` in namespace `orders-test`. */
-export function environment(axonServer: AxonServerInput, apps: AppInput[] = [], extra: Partial<EnvironmentInput> = {}): EnvironmentInput {
+export function environment(
+  axonServer: AxonServerInput,
+  apps: AppInput[] = [],
+  extra: Partial<EnvironmentInput> = {},
+): EnvironmentInput {
   return { environment: 'test', namespace: 'orders-test', axonServer, apps, ...extra };
 }
 
 /** Validates and models an environment; throws when the input does not even validate. */
-export function modelOf(input: EnvironmentInput): { model?: EnvironmentModel; errors: string[]; warnings: string[]; issues: readonly ModelIssue[] } {
+export function modelOf(input: EnvironmentInput): {
+  model?: EnvironmentModel;
+  errors: string[];
+  warnings: string[];
+  issues: readonly ModelIssue[];
+} {
   const parsed = environmentSchema.safeParse(input);
-  if (!parsed.success) throw new Error(`invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const { model, issues } = buildEnvironment(parsed.data, 'config/test.yaml');
-  const text = (severity: string) => issues.filter((i) => i.severity === severity).map((i) => `${i.path.join('.')}: ${i.message}`);
+  const text = (severity: string) =>
+    issues.filter((i) => i.severity === severity).map((i) => `${i.path.join('.')}: ${i.message}`);
   return { model, errors: text('error'), warnings: text('warning'), issues };
 }
 

@@ -50,7 +50,8 @@ export function diagnose(files: Readonly<Record<string, string>>): { lines: stri
 /** Diagnostics without the file position, for tests about what is said rather than where. */
 export const withoutPosition = (line: string) => line.replace(/^\S+:\d+:\d+ /, '');
 
-export const readConfig = (env: string): Record<string, unknown> => parse(fs.readFileSync(path.join(FIXTURE_CONFIG, `${env}.yaml`), 'utf8'));
+export const readConfig = (env: string): Record<string, unknown> =>
+  parse(fs.readFileSync(path.join(FIXTURE_CONFIG, `${env}.yaml`), 'utf8'));
 
 /** The fixture prod.yaml changed by `edit`, as YAML text (positions shift; assert messages, not lines). */
 export function prodWith(edit: (config: ProdConfig) => void): string {
@@ -69,7 +70,9 @@ export function fixtureProject(files: Readonly<Record<string, string>> = {}): st
 
 /** The output tree the fixture environments produce (as dist/ would hold it). */
 export function fixtureTree(): OutputTree {
-  return renderOutput(FIXTURE_ENVIRONMENTS.map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })));
+  return renderOutput(
+    FIXTURE_ENVIRONMENTS.map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })),
+  );
 }
 
 /** A loose view of prod.yaml for edits in tests. */
@@ -87,8 +90,11 @@ export type ProdConfig = {
     [key: string]: unknown;
     name: string;
     release: {
-      strategy: string; colors?: Record<string, { version: string; phase: string; replicas?: number; digest?: string }>; version?: string;
-      adopt?: string; gate?: { enabled?: boolean; timeoutSeconds?: number };
+      strategy: string;
+      colors?: Record<string, { version: string; phase: string; replicas?: number; digest?: string }>;
+      version?: string;
+      adopt?: string;
+      gate?: { enabled?: boolean; timeoutSeconds?: number };
     };
     env?: Record<string, string>;
     readModel?: Record<string, unknown>;
@@ -122,7 +128,9 @@ export function synthText(env: string, yamlText: string): { model: EnvironmentMo
 export function find<T = any>(objects: readonly KubeObject[], kind: string, name: string): T {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
   if (found.length !== 1) {
-    throw new Error(`expected one ${kind} ${name}, found ${found.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+    throw new Error(
+      `expected one ${kind} ${name}, found ${found.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
+    );
   }
   return found[0] as T;
 }
@@ -136,10 +144,23 @@ export const envOf = (container: { env: { name: string; value?: string; valueFro
   Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 /** Runs the command line in-process; returns its exit status and output. */
-export async function cli(argv: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+export async function cli(
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const status = await runCli(argv, { cwd, env, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  const status = await runCli(argv, {
+    cwd,
+    env,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
   return { status, stdout, stderr };
 }
 

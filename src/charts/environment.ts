@@ -71,7 +71,12 @@ export class ArgoCdChart extends Chart {
   constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
     super(scope, id, { namespace: props.model.namespace });
     const m = props.model;
-    if (m.project.create) new ArgoCdProject(this, 'Project', { model: m, namespaced: props.kinds?.namespaced ?? [], clusterScoped: props.kinds?.clusterScoped ?? [] });
+    if (m.project.create)
+      new ArgoCdProject(this, 'Project', {
+        model: m,
+        namespaced: props.kinds?.namespaced ?? [],
+        clusterScoped: props.kinds?.clusterScoped ?? [],
+      });
     for (const application of m.applications) new ArgoCdApplication(this, application.part, { model: m, application });
   }
 }

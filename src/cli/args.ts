@@ -60,9 +60,16 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs {
-  const options = Object.fromEntries([...command.options, ...COMMON_OPTIONS].map((o) => [o.name, {
-    type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}),
-  }]));
+  const options = Object.fromEntries(
+    [...command.options, ...COMMON_OPTIONS].map((o) => [
+      o.name,
+      {
+        type: o.type,
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+      },
+    ]),
+  );
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -72,11 +79,14 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
   const max = command.maxPositionals ?? 0;
   if (parsed.positionals.length > max) {
     const extra = parsed.positionals.slice(max).join(' ');
-    throw new UsageError(max === 0 ? `${command.name} takes no arguments, got ${extra}` : `too many arguments: ${extra}`);
+    throw new UsageError(
+      max === 0 ? `${command.name} takes no arguments, got ${extra}` : `too many arguments: ${extra}`,
+    );
   }
   for (const o of command.options) {
     const v = (parsed.values as Record<string, unknown>)[o.name];
-    if (o.type === 'string' && (v === '' || (Array.isArray(v) && v.includes('')))) throw new UsageError(`--${o.name} needs a value${o.value ? ` (${o.value})` : ''}`);
+    if (o.type === 'string' && (v === '' || (Array.isArray(v) && v.includes(''))))
+      throw new UsageError(`--${o.name} needs a value${o.value ? ` (${o.value})` : ''}`);
   }
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
 }
@@ -85,9 +95,14 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
 function describeParseError(err: Error & { code?: string }): string {
   const option = /'(-[^'\s]+)/.exec(err.message)?.[1];
   switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${option ?? err.message}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return option && /argument missing/.test(err.message) ? `${option.split(' ')[0]} needs a value` : err.message.split('\n')[0];
-    default: return err.message.split('\n')[0];
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? err.message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return option && /argument missing/.test(err.message)
+        ? `${option.split(' ')[0]} needs a value`
+        : err.message.split('\n')[0];
+    default:
+      return err.message.split('\n')[0];
   }
 }
 
@@ -96,12 +111,18 @@ export function commandHelp(command: Command): string {
   const usage = [
     `axon-deploy ${command.name}`,
     ...(command.positionals ? [command.positionals] : []),
-    ...command.options.map((o) => `[--${o.name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}]${o.multiple ? '...' : ''}`),
+    ...command.options.map(
+      (o) => `[--${o.name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}]${o.multiple ? '...' : ''}`,
+    ),
   ].join(' ');
   const all = [...command.options, ...COMMON_OPTIONS];
-  const left = all.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`);
+  const left = all.map(
+    (o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`,
+  );
   const width = Math.max(...left.map((l) => l.length)) + 2;
-  const rows = all.map((o, i) => `  ${left[i].padEnd(width)}${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`);
+  const rows = all.map(
+    (o, i) => `  ${left[i].padEnd(width)}${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`,
+  );
   return [
     `axon-deploy ${command.name}: ${command.summary}`,
     '',
@@ -109,7 +130,9 @@ export function commandHelp(command: Command): string {
     '',
     'Options:',
     ...rows,
-    ...(command.notes && command.notes.length > 0 ? ['', ...command.notes.flatMap((n, i) => (i === 0 ? [n] : ['', n]))] : []),
+    ...(command.notes && command.notes.length > 0
+      ? ['', ...command.notes.flatMap((n, i) => (i === 0 ? [n] : ['', n]))]
+      : []),
     '',
     'Exit status:',
     ...command.exitCodes.map(([code, what]) => `  ${code}  ${what}`),

@@ -15,7 +15,14 @@ import { validateCommand } from './commands/validate';
 
 export type { CommandIo } from './args';
 
-export const COMMANDS: readonly Command[] = [initCommand, synthCommand, reviewCommand, validateCommand, restoreCommand, schemaCommand];
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  synthCommand,
+  reviewCommand,
+  validateCommand,
+  restoreCommand,
+  schemaCommand,
+];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -54,7 +61,9 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   }
   const command = COMMANDS.find((c) => c.name === first);
   if (!command) {
-    io.stderr(`axon-deploy: unknown command ${JSON.stringify(first)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}\nRun axon-deploy --help for usage.\n`);
+    io.stderr(
+      `axon-deploy: unknown command ${JSON.stringify(first)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}\nRun axon-deploy --help for usage.\n`,
+    );
     return 2;
   }
   try {

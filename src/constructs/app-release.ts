@@ -32,7 +32,8 @@ export class AppRelease extends Construct {
     for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
     for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
     if (app.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: app.podMonitor });
-    for (const autoscaler of app.autoscalers) new Autoscaler(this, `Autoscaler-${autoscaler.meta.name}`, { autoscaler });
+    for (const autoscaler of app.autoscalers)
+      new Autoscaler(this, `Autoscaler-${autoscaler.meta.name}`, { autoscaler });
     for (const ingress of app.exposure.ingresses) new HttpIngress(this, `Ingress-${ingress.meta.name}`, { ingress });
     for (const route of app.exposure.routes) new HttpRoute(this, `Route-${route.meta.name}`, { route });
     if (app.exposure.certificate) new Certificate(this, 'Certificate', { certificate: app.exposure.certificate });
@@ -40,7 +41,8 @@ export class AppRelease extends Construct {
 }
 
 function deployment(d: DeploymentModel): k8s.KubeDeploymentProps {
-  const maxSurge = typeof d.maxSurge === 'number' ? k8s.IntOrString.fromNumber(d.maxSurge) : k8s.IntOrString.fromString(d.maxSurge);
+  const maxSurge =
+    typeof d.maxSurge === 'number' ? k8s.IntOrString.fromNumber(d.maxSurge) : k8s.IntOrString.fromString(d.maxSurge);
   return {
     metadata: objectMeta(d.meta),
     spec: {

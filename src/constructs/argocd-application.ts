@@ -20,7 +20,12 @@ export class ArgoCdApplication extends Construct {
     super(scope, id);
     const { model: m, application: a } = props;
     new Application(this, 'Resource', {
-      metadata: { name: a.name, namespace: m.namespace, labels: { ...m.labels }, annotations: { [ARGOCD_SYNC_WAVE]: String(a.wave) } },
+      metadata: {
+        name: a.name,
+        namespace: m.namespace,
+        labels: { ...m.labels },
+        annotations: { [ARGOCD_SYNC_WAVE]: String(a.wave) },
+      },
       spec: {
         project: m.project.name,
         source: { repoUrl: m.repoURL, targetRevision: m.targetRevision, path: a.path },
@@ -64,7 +69,12 @@ export class ArgoCdProject extends Construct {
     super(scope, id);
     const m = props.model;
     new AppProject(this, 'Resource', {
-      metadata: { name: m.project.name, namespace: m.namespace, labels: { ...m.labels }, annotations: { [ARGOCD_SYNC_WAVE]: String(m.project.wave) } },
+      metadata: {
+        name: m.project.name,
+        namespace: m.namespace,
+        labels: { ...m.labels },
+        annotations: { [ARGOCD_SYNC_WAVE]: String(m.project.wave) },
+      },
       spec: {
         description: `axon-deploy: ${m.applications.map((a) => a.name).join(', ')}`,
         sourceRepos: [m.repoURL],

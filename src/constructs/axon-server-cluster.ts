@@ -29,7 +29,8 @@ export class AxonServerCluster extends Construct {
     new ConfigFiles(this, 'Config', { config: m.config });
     if (m.clusterTemplate) new ConfigFiles(this, 'ClusterTemplate', { config: m.clusterTemplate });
     if (m.gateScript) new ConfigFiles(this, 'GateScript', { config: m.gateScript });
-    for (const certificate of m.certificates) new Certificate(this, `Certificate-${certificate.meta.name}`, { certificate });
+    for (const certificate of m.certificates)
+      new Certificate(this, `Certificate-${certificate.meta.name}`, { certificate });
     for (const node of m.nodes) new AxonServerNode(this, node.name, { node });
     new Service(this, 'ClientService', { service: m.clientService });
     new Service(this, 'UiService', { service: m.uiService });
@@ -40,7 +41,11 @@ export class AxonServerCluster extends Construct {
     if (m.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: m.podMonitor });
     if (m.backup) {
       new ConfigFiles(this, 'BackupScript', { config: m.backup.script });
-      new ServiceAccountWithRole(this, 'BackupIdentity', { serviceAccount: m.backup.serviceAccount, role: m.backup.role, binding: m.backup.roleBinding });
+      new ServiceAccountWithRole(this, 'BackupIdentity', {
+        serviceAccount: m.backup.serviceAccount,
+        role: m.backup.role,
+        binding: m.backup.roleBinding,
+      });
       new k8s.KubeCronJob(this, 'Backup', cronJob(m.backup.cronJob));
     }
     if (m.registrationScript) new ConfigFiles(this, 'RegistrationScript', { config: m.registrationScript });

@@ -60,7 +60,12 @@ class StatefulSetWithTypedClaims extends k8s.KubeStatefulSet {
   public override toJson(): { spec: { volumeClaimTemplates?: object[] } } {
     const json = super.toJson() as { spec: { volumeClaimTemplates?: object[] } };
     const templates = json.spec.volumeClaimTemplates;
-    if (templates) json.spec.volumeClaimTemplates = templates.map((t) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
+    if (templates)
+      json.spec.volumeClaimTemplates = templates.map((t) => ({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        ...t,
+      }));
     return json;
   }
 }

@@ -12,6 +12,9 @@ export interface ConfigFilesProps {
 export class ConfigFiles extends Construct {
   constructor(scope: Construct, id: string, props: ConfigFilesProps) {
     super(scope, id);
-    new k8s.KubeConfigMap(this, 'Resource', { metadata: objectMeta(props.config.meta), data: Object.fromEntries(props.config.files) });
+    new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: objectMeta(props.config.meta),
+      data: Object.fromEntries(props.config.files),
+    });
   }
 }

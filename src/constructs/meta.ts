@@ -4,7 +4,12 @@
  */
 import type * as k8s from '../../imports/k8s';
 import {
-  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_OPTIONS, ARGOCD_SYNC_WAVE, PROTECTED_SYNC_OPTIONS, PRUNE_LAST_SYNC_OPTIONS,
+  ARGOCD_HOOK,
+  ARGOCD_HOOK_DELETE_POLICY,
+  ARGOCD_SYNC_OPTIONS,
+  ARGOCD_SYNC_WAVE,
+  PROTECTED_SYNC_OPTIONS,
+  PRUNE_LAST_SYNC_OPTIONS,
 } from '../domain/keys';
 import type { ObjectMeta } from '../model/types';
 
@@ -15,7 +20,11 @@ export function objectMeta(meta: ObjectMeta): k8s.ObjectMeta {
     annotations: {
       ...(meta.hook ? { [ARGOCD_HOOK]: meta.hook.phase, [ARGOCD_HOOK_DELETE_POLICY]: meta.hook.deletePolicy } : {}),
       [ARGOCD_SYNC_WAVE]: String(meta.wave),
-      ...(meta.protected ? { [ARGOCD_SYNC_OPTIONS]: PROTECTED_SYNC_OPTIONS } : meta.pruneLast ? { [ARGOCD_SYNC_OPTIONS]: PRUNE_LAST_SYNC_OPTIONS } : {}),
+      ...(meta.protected
+        ? { [ARGOCD_SYNC_OPTIONS]: PROTECTED_SYNC_OPTIONS }
+        : meta.pruneLast
+          ? { [ARGOCD_SYNC_OPTIONS]: PRUNE_LAST_SYNC_OPTIONS }
+          : {}),
     },
   };
 }

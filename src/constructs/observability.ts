@@ -19,19 +19,27 @@ export class PodMonitor extends Construct {
       metadata: objectMeta(m.meta),
       spec: {
         selector: { matchLabels: { ...m.selector } },
-        podMetricsEndpoints: [{
-          port: m.port,
-          path: m.path,
-          interval: m.interval,
-          scheme: m.tls ? mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTPS : mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
-          tlsConfig: m.tls && ca
-            ? {
-              ca: ca.kind === 'Secret' ? { secret: { name: ca.name, key: ca.key } } : { configMap: { name: ca.name, key: ca.key } },
-              // Pods are scraped by IP: check the name every node's certificate carries.
-              serverName: m.tls.serverName,
-            }
-            : undefined,
-        }],
+        podMetricsEndpoints: [
+          {
+            port: m.port,
+            path: m.path,
+            interval: m.interval,
+            scheme: m.tls
+              ? mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTPS
+              : mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
+            tlsConfig:
+              m.tls && ca
+                ? {
+                    ca:
+                      ca.kind === 'Secret'
+                        ? { secret: { name: ca.name, key: ca.key } }
+                        : { configMap: { name: ca.name, key: ca.key } },
+                    // Pods are scraped by IP: check the name every node's certificate carries.
+                    serverName: m.tls.serverName,
+                  }
+                : undefined,
+          },
+        ],
       },
     });
   }
@@ -48,10 +56,20 @@ export class HttpIngress extends Construct {
       spec: {
         ingressClassName: i.className,
         tls: i.tlsSecretName ? [{ hosts: [i.host], secretName: i.tlsSecretName }] : undefined,
-        rules: [{
-          host: i.host,
-          http: { paths: [{ path: i.path, pathType: 'Prefix', backend: { service: { name: i.service.name, port: { number: i.service.port } } } }] },
-        }],
+        rules: [
+          {
+            host: i.host,
+            http: {
+              paths: [
+                {
+                  path: i.path,
+                  pathType: 'Prefix',
+                  backend: { service: { name: i.service.name, port: { number: i.service.port } } },
+                },
+              ],
+            },
+          },
+        ],
       },
     });
   }
@@ -67,10 +85,14 @@ export class HttpRoute extends Construct {
       spec: {
         parentRefs: r.parentRefs.map((p) => ({ name: p.name, namespace: p.namespace, sectionName: p.sectionName })),
         hostnames: r.hostnames.length > 0 ? [...r.hostnames] : undefined,
-        rules: [{
-          matches: r.path ? [{ path: { type: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: r.path } }] : undefined,
-          backendRefs: [{ name: r.service.name, port: r.service.port }],
-        }],
+        rules: [
+          {
+            matches: r.path
+              ? [{ path: { type: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: r.path } }]
+              : undefined,
+            backendRefs: [{ name: r.service.name, port: r.service.port }],
+          },
+        ],
       },
     });
   }
@@ -81,9 +103,15 @@ export class Autoscaler extends Construct {
   constructor(scope: Construct, id: string, props: { readonly autoscaler: AutoscalerModel }) {
     super(scope, id);
     const a = props.autoscaler;
-    const target = (name: 'cpu' | 'memory', percent: number | undefined): k8s.MetricSpecV2[] => (percent === undefined ? [] : [{
-      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization: percent } },
-    }]);
+    const target = (name: 'cpu' | 'memory', percent: number | undefined): k8s.MetricSpecV2[] =>
+      percent === undefined
+        ? []
+        : [
+            {
+              type: 'Resource',
+              resource: { name, target: { type: 'Utilization', averageUtilization: percent } },
+            },
+          ];
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: objectMeta(a.meta),
       spec: {

@@ -15,7 +15,10 @@ export class PodDisruptionBudget extends Construct {
     const p = props.pdb;
     new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: objectMeta(p.meta),
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(p.maxUnavailable), selector: { matchLabels: { ...p.selector } } },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(p.maxUnavailable),
+        selector: { matchLabels: { ...p.selector } },
+      },
     });
   }
 }

@@ -6,7 +6,16 @@
  */
 import * as k8s from '../../imports/k8s';
 import { NODE_HOST_LABEL, NODE_ZONE_LABEL } from '../domain/keys';
-import type { ContainerModel, EnvVar, HttpProbe, PodModel, PodVolume, Probes, Resources, SchedulingModel } from '../model/types';
+import type {
+  ContainerModel,
+  EnvVar,
+  HttpProbe,
+  PodModel,
+  PodVolume,
+  Probes,
+  Resources,
+  SchedulingModel,
+} from '../model/types';
 
 export function podTemplate(pod: PodModel): k8s.PodTemplateSpec {
   return {
@@ -52,16 +61,26 @@ function container(c: ContainerModel): k8s.Container {
     imagePullPolicy: c.imagePullPolicy,
     command: c.command ? [...c.command] : undefined,
     args: c.args ? [...c.args] : undefined,
-    ports: c.ports.length > 0 ? c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
+    ports:
+      c.ports.length > 0
+        ? c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' }))
+        : undefined,
     env: c.env.length > 0 ? envVars(c.env) : undefined,
-    envFrom: c.envFrom && c.envFrom.length > 0
-      ? c.envFrom.map((e) => (e.kind === 'secret' ? { secretRef: { name: e.name }, prefix: e.prefix } : { configMapRef: { name: e.name }, prefix: e.prefix }))
-      : undefined,
+    envFrom:
+      c.envFrom && c.envFrom.length > 0
+        ? c.envFrom.map((e) =>
+            e.kind === 'secret'
+              ? { secretRef: { name: e.name }, prefix: e.prefix }
+              : { configMapRef: { name: e.name }, prefix: e.prefix },
+          )
+        : undefined,
     resources: resources(c.resources),
     ...(c.probes ? containerProbes(c.probes) : {}),
     // Keep serving while Services and load balancers stop routing to this pod; then SIGTERM
     // starts the app's graceful shutdown, which finishes in-flight requests.
-    lifecycle: c.preStopSleepSeconds ? { preStop: { exec: { command: ['sleep', String(c.preStopSleepSeconds)] } } } : undefined,
+    lifecycle: c.preStopSleepSeconds
+      ? { preStop: { exec: { command: ['sleep', String(c.preStopSleepSeconds)] } } }
+      : undefined,
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
@@ -69,30 +88,50 @@ function container(c: ContainerModel): k8s.Container {
       readOnlyRootFilesystem: true,
       runAsNonRoot: true,
     },
-    volumeMounts: c.mounts.length > 0 ? c.mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.readOnly })) : undefined,
+    volumeMounts:
+      c.mounts.length > 0
+        ? c.mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.readOnly }))
+        : undefined,
   };
 }
 
 function volume(v: PodVolume): k8s.Volume {
   switch (v.kind) {
-    case 'emptyDir': return { name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit) } };
-    case 'configMap': return {
-      name: v.name,
-      configMap: { name: v.configMap, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode, optional: v.optional },
-    };
-    case 'secret': return {
-      name: v.name,
-      secret: { secretName: v.secretName, items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined, defaultMode: v.defaultMode },
-    };
-    case 'persistentVolumeClaim': return { name: v.name, persistentVolumeClaim: { claimName: v.claimName, readOnly: v.readOnly } };
+    case 'emptyDir':
+      return { name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit) } };
+    case 'configMap':
+      return {
+        name: v.name,
+        configMap: {
+          name: v.configMap,
+          items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined,
+          defaultMode: v.defaultMode,
+          optional: v.optional,
+        },
+      };
+    case 'secret':
+      return {
+        name: v.name,
+        secret: {
+          secretName: v.secretName,
+          items: v.items ? v.items.map((i) => ({ key: i.key, path: i.path })) : undefined,
+          defaultMode: v.defaultMode,
+        },
+      };
+    case 'persistentVolumeClaim':
+      return { name: v.name, persistentVolumeClaim: { claimName: v.claimName, readOnly: v.readOnly } };
   }
 }
 
-function scheduling(s: SchedulingModel | undefined): Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations' | 'priorityClassName' | 'affinity' | 'topologySpreadConstraints'> {
+function scheduling(
+  s: SchedulingModel | undefined,
+): Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations' | 'priorityClassName' | 'affinity' | 'topologySpreadConstraints'> {
   if (!s) return {};
   const anti = s.antiAffinity;
   const user = s.affinity;
-  const term: k8s.PodAffinityTerm | undefined = anti ? { labelSelector: { matchLabels: { ...anti.selector } }, topologyKey: NODE_HOST_LABEL } : undefined;
+  const term: k8s.PodAffinityTerm | undefined = anti
+    ? { labelSelector: { matchLabels: { ...anti.selector } }, topologyKey: NODE_HOST_LABEL }
+    : undefined;
   const affinity: k8s.Affinity = {
     nodeAffinity: nodeAffinity(s.zone, user?.nodeAffinity),
     podAffinity: user?.podAffinity as k8s.PodAffinity | undefined,
@@ -108,12 +147,19 @@ function scheduling(s: SchedulingModel | undefined): Pick<k8s.PodSpec, 'nodeSele
 }
 
 /** The zone requirement ANDed into every required term of the user's node affinity (terms are ORed). */
-function nodeAffinity(zone: string | undefined, user: NonNullable<SchedulingModel['affinity']>['nodeAffinity']): k8s.NodeAffinity | undefined {
+function nodeAffinity(
+  zone: string | undefined,
+  user: NonNullable<SchedulingModel['affinity']>['nodeAffinity'],
+): k8s.NodeAffinity | undefined {
   const zoneExpression = zone === undefined ? undefined : { key: NODE_ZONE_LABEL, operator: 'In', values: [zone] };
   const userTerms = user?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   const terms = userTerms
-    ? userTerms.map((t) => ({ matchExpressions: [...(zoneExpression ? [zoneExpression] : []), ...t.matchExpressions.map((e) => ({ ...e }))] }))
-    : zoneExpression ? [{ matchExpressions: [zoneExpression] }] : undefined;
+    ? userTerms.map((t) => ({
+        matchExpressions: [...(zoneExpression ? [zoneExpression] : []), ...t.matchExpressions.map((e) => ({ ...e }))],
+      }))
+    : zoneExpression
+      ? [{ matchExpressions: [zoneExpression] }]
+      : undefined;
   const preferred = user?.preferredDuringSchedulingIgnoredDuringExecution;
   if (!terms && !preferred) return undefined;
   return {
@@ -123,15 +169,25 @@ function nodeAffinity(zone: string | undefined, user: NonNullable<SchedulingMode
 }
 
 /** The anti-affinity between Axon Server nodes, beside the user's own terms. */
-function podAntiAffinity(required: boolean | undefined, term: k8s.PodAffinityTerm | undefined, user: k8s.PodAntiAffinity | undefined): k8s.PodAntiAffinity | undefined {
+function podAntiAffinity(
+  required: boolean | undefined,
+  term: k8s.PodAffinityTerm | undefined,
+  user: k8s.PodAntiAffinity | undefined,
+): k8s.PodAntiAffinity | undefined {
   if (!term) return user;
   const own: k8s.PodAntiAffinity = required
     ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
     : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
   if (!user) return own;
   return {
-    requiredDuringSchedulingIgnoredDuringExecution: [...(own.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(user.requiredDuringSchedulingIgnoredDuringExecution ?? [])],
-    preferredDuringSchedulingIgnoredDuringExecution: [...(own.preferredDuringSchedulingIgnoredDuringExecution ?? []), ...(user.preferredDuringSchedulingIgnoredDuringExecution ?? [])],
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      ...(own.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+      ...(user.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+    ],
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      ...(own.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+      ...(user.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+    ],
   };
 }
 
@@ -142,7 +198,12 @@ function podAntiAffinity(required: boolean | undefined, term: k8s.PodAffinityTer
  */
 function spread(s: SchedulingModel['spread']): k8s.TopologySpreadConstraint[] | undefined {
   if (!s) return undefined;
-  const constraints = ([[NODE_ZONE_LABEL, s.zones], [NODE_HOST_LABEL, s.hosts]] as const)
+  const constraints = (
+    [
+      [NODE_ZONE_LABEL, s.zones],
+      [NODE_HOST_LABEL, s.hosts],
+    ] as const
+  )
     .filter(([, mode]) => mode !== 'off')
     .map(([topologyKey, mode]): k8s.TopologySpreadConstraint => ({
       maxSkew: 1,
@@ -166,13 +227,19 @@ export function httpProbe(p: HttpProbe): k8s.Probe {
 }
 
 function containerProbes(p: Probes): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
-  return { startupProbe: httpProbe(p.startup), livenessProbe: httpProbe(p.liveness), readinessProbe: httpProbe(p.readiness) };
+  return {
+    startupProbe: httpProbe(p.startup),
+    livenessProbe: httpProbe(p.liveness),
+    readinessProbe: httpProbe(p.readiness),
+  };
 }
 
 function envVars(env: readonly EnvVar[]): k8s.EnvVar[] {
-  return env.map((e) => ('secret' in e
-    ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key } } }
-    : { name: e.name, value: e.value }));
+  return env.map((e) =>
+    'secret' in e
+      ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key } } }
+      : { name: e.name, value: e.value },
+  );
 }
 
 function resources(r: Resources): k8s.ResourceRequirements {

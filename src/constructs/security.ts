@@ -53,7 +53,10 @@ export class Certificate extends Construct {
         duration: c.duration,
         renewBefore: c.renewBefore,
         privateKey: {
-          algorithm: c.algorithm === 'RSA' ? cm.CertificateSpecPrivateKeyAlgorithm.RSA : cm.CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          algorithm:
+            c.algorithm === 'RSA'
+              ? cm.CertificateSpecPrivateKeyAlgorithm.RSA
+              : cm.CertificateSpecPrivateKeyAlgorithm.ECDSA,
           size: c.algorithm === 'RSA' ? 2048 : 256,
           encoding: cm.CertificateSpecPrivateKeyEncoding.PKCS8,
           rotationPolicy: cm.CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
@@ -61,13 +64,13 @@ export class Certificate extends Construct {
         usages: c.usages.map((u) => u as cm.CertificateSpecUsages),
         keystores: c.keystorePassword
           ? {
-            pkcs12: {
-              create: true,
-              passwordSecretRef: { name: c.keystorePassword.name, key: c.keystorePassword.key },
-              // AES-256 and SHA-256 (Java 17 reads it); LegacyRC2, the default, is obsolete.
-              profile: cm.CertificateSpecKeystoresPkcs12Profile.MODERN2023,
-            },
-          }
+              pkcs12: {
+                create: true,
+                passwordSecretRef: { name: c.keystorePassword.name, key: c.keystorePassword.key },
+                // AES-256 and SHA-256 (Java 17 reads it); LegacyRC2, the default, is obsolete.
+                profile: cm.CertificateSpecKeystoresPkcs12Profile.MODERN2023,
+              },
+            }
           : undefined,
       },
     });
@@ -76,12 +79,23 @@ export class Certificate extends Construct {
 
 /** A ServiceAccount with a namespaced Role bound to it: only what the Job calls. */
 export class ServiceAccountWithRole extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly serviceAccount: ObjectMeta; readonly role: RoleModel; readonly binding: ObjectMeta }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly serviceAccount: ObjectMeta; readonly role: RoleModel; readonly binding: ObjectMeta },
+  ) {
     super(scope, id);
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: objectMeta(props.serviceAccount), automountServiceAccountToken: false });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: objectMeta(props.serviceAccount),
+      automountServiceAccountToken: false,
+    });
     new k8s.KubeRole(this, 'Role', {
       metadata: objectMeta(props.role.meta),
-      rules: props.role.rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+      rules: props.role.rules.map((r) => ({
+        apiGroups: [...r.apiGroups],
+        resources: [...r.resources],
+        verbs: [...r.verbs],
+      })),
     });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: objectMeta(props.binding),

@@ -21,7 +21,12 @@ export class Service extends Construct {
         publishNotReadyAddresses: s.publishNotReadyAddresses,
         sessionAffinity: s.sessionAffinity,
         selector: { ...s.selector },
-        ports: s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.targetPort), protocol: 'TCP' })),
+        ports: s.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: k8s.IntOrString.fromString(p.targetPort),
+          protocol: 'TCP',
+        })),
       },
     });
   }

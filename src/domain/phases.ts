@@ -30,7 +30,9 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
 };
 
 /** The life cycle in one line, for messages. */
-export const PHASE_ORDER_TEXT = 'SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP → OBSOLETE, with INITIALISING → CLEANING_UP to abort';
+export const PHASE_ORDER_TEXT =
+  'SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP → OBSOLETE, with INITIALISING → CLEANING_UP to abort';
 
 /** Whether a colour may move from one phase to another in one change. */
-export const isAllowedTransition = (from: Phase, to: Phase): boolean => from === to || ALLOWED_TRANSITIONS[from].includes(to);
+export const isAllowedTransition = (from: Phase, to: Phase): boolean =>
+  from === to || ALLOWED_TRANSITIONS[from].includes(to);

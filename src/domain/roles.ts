@@ -15,8 +15,16 @@ export const ADMIN_GROUP = '_admin';
  * (Enterprise): USE_CONTEXT covers what an Axon Framework app does.
  */
 export const APPLICATION_ROLES = [
-  'USE_CONTEXT', 'READ_EVENTS', 'PUBLISH_EVENTS', 'DISPATCH_COMMANDS', 'DISPATCH_QUERY', 'SUBSCRIBE_COMMAND_HANDLER',
-  'SUBSCRIBE_QUERY_HANDLER', 'MONITOR', 'VIEW_CONFIGURATION', 'CONTEXT_ADMIN',
+  'USE_CONTEXT',
+  'READ_EVENTS',
+  'PUBLISH_EVENTS',
+  'DISPATCH_COMMANDS',
+  'DISPATCH_QUERY',
+  'SUBSCRIBE_COMMAND_HANDLER',
+  'SUBSCRIBE_QUERY_HANDLER',
+  'MONITOR',
+  'VIEW_CONFIGURATION',
+  'CONTEXT_ADMIN',
 ] as const;
 export type ApplicationRole = (typeof APPLICATION_ROLES)[number];
 
@@ -57,5 +65,10 @@ export interface Quorum {
 export function quorumOf(roles: readonly { readonly role: Role }[]): Quorum {
   const primaries = roles.filter((r) => r.role === 'PRIMARY').length;
   const majority = Math.floor(primaries / 2) + 1;
-  return { primaries, majority, tolerates: Math.max(0, primaries - majority), activeBackups: roles.filter((r) => r.role === 'ACTIVE_BACKUP').length };
+  return {
+    primaries,
+    majority,
+    tolerates: Math.max(0, primaries - majority),
+    activeBackups: roles.filter((r) => r.role === 'ACTIVE_BACKUP').length,
+  };
 }

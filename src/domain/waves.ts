@@ -68,12 +68,20 @@ function fnv1a(text: string): number {
  * The wave of each node: the bootstrap node first, then non-voters, then the other voters; in a
  * band each node takes the slot its name hashes to (the next free one if taken, names in order).
  */
-export function nodeWaves(nodes: readonly { readonly name: string; readonly voter: boolean }[], bootstrap: string): Map<string, number> {
+export function nodeWaves(
+  nodes: readonly { readonly name: string; readonly voter: boolean }[],
+  bootstrap: string,
+): Map<string, number> {
   const waves = new Map<string, number>();
   if (nodes.some((n) => n.name === bootstrap)) waves.set(bootstrap, WAVE.bootstrapNode);
-  for (const [band, voter] of [[WAVE.nonVoters, false], [WAVE.voters, true]] as const) {
+  for (const [band, voter] of [
+    [WAVE.nonVoters, false],
+    [WAVE.voters, true],
+  ] as const) {
     const taken = new Set<number>();
-    for (const n of nodes.filter((x) => x.voter === voter && x.name !== bootstrap).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const n of nodes
+      .filter((x) => x.voter === voter && x.name !== bootstrap)
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       let slot = fnv1a(n.name) % NODE_SLOTS;
       while (taken.has(slot)) slot = (slot + 1) % NODE_SLOTS;
       taken.add(slot);
@@ -100,10 +108,26 @@ export interface ReleaseStep {
 /** The order of a promotion or rollback, for documentation and review reports. */
 export const RELEASE_ORDER: readonly ReleaseStep[] = [
   { wave: WAVE.databases, objects: 'databases of the running colours created when missing' },
-  { wave: WAVE.serving, objects: 'Deployment of the colour that is (becoming) SERVING, and rolling Deployments: rolled out and healthy first' },
-  { wave: WAVE.appGate, objects: 'gate: every streaming processor of the SERVING colour caught up and not replaying, or the sync stops here' },
-  { wave: WAVE.liveService, objects: 'live Service <app> switches its selector to the SERVING colour; the release files tell each colour its phase and whether it is live' },
-  { wave: WAVE.notServing, objects: 'Deployments of INITIALISING and STANDING_BY colours (the demoted colour scales down last), preview Service' },
+  {
+    wave: WAVE.serving,
+    objects:
+      'Deployment of the colour that is (becoming) SERVING, and rolling Deployments: rolled out and healthy first',
+  },
+  {
+    wave: WAVE.appGate,
+    objects:
+      'gate: every streaming processor of the SERVING colour caught up and not replaying, or the sync stops here',
+  },
+  {
+    wave: WAVE.liveService,
+    objects:
+      'live Service <app> switches its selector to the SERVING colour; the release files tell each colour its phase and whether it is live',
+  },
+  {
+    wave: WAVE.notServing,
+    objects:
+      'Deployments of INITIALISING and STANDING_BY colours (the demoted colour scales down last), preview Service',
+  },
 ];
 
 /**

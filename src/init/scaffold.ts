@@ -9,7 +9,15 @@ import { dnsLabelProblem } from '../config/formats';
 import { schemaFiles } from '../cli/commands/schema';
 import { PACKAGE_NAME } from '../package-info';
 import {
-  baseConfig, cdk8sConfig, ciWorkflow, codeOwners, environmentConfig, gitignore, readme, reviewWorkflow, TemplateValues,
+  baseConfig,
+  cdk8sConfig,
+  ciWorkflow,
+  codeOwners,
+  environmentConfig,
+  gitignore,
+  readme,
+  reviewWorkflow,
+  TemplateValues,
 } from './templates';
 
 export interface InitOptions {
@@ -23,7 +31,11 @@ export interface InitOptions {
 }
 
 export type InitResult =
-  | { readonly ok: true; readonly written: readonly string[]; readonly packageJson: 'created' | 'extended' | 'unchanged' }
+  | {
+      readonly ok: true;
+      readonly written: readonly string[];
+      readonly packageJson: 'created' | 'extended' | 'unchanged';
+    }
   | { readonly ok: false; readonly problem: string };
 
 /** The npm scripts the repository gets: each one the CLI. */
@@ -56,7 +68,10 @@ export function scaffold(options: InitOptions): InitResult {
   ];
   const inTheWay = files.map(([f]) => f).filter((f) => fs.existsSync(path.join(options.dir, f)));
   if (inTheWay.length > 0) {
-    return { ok: false, problem: `these files exist already and init never overwrites: ${inTheWay.join(', ')}; move them away or init another directory` };
+    return {
+      ok: false,
+      problem: `these files exist already and init never overwrites: ${inTheWay.join(', ')}; move them away or init another directory`,
+    };
   }
   const manifest = packageJson(options);
   if ('problem' in manifest) return { ok: false, problem: manifest.problem };
@@ -72,10 +87,17 @@ export function scaffold(options: InitOptions): InitResult {
  * A new package.json, or an existing one extended: missing scripts added, the tool added as a
  * devDependency unless the package already depends on it. Nothing it has is changed.
  */
-function packageJson(options: InitOptions): { content?: string; state: 'created' | 'extended' | 'unchanged' } | { problem: string } {
+function packageJson(
+  options: InitOptions,
+): { content?: string; state: 'created' | 'extended' | 'unchanged' } | { problem: string } {
   const file = path.join(options.dir, 'package.json');
   if (!fs.existsSync(file)) {
-    const name = path.basename(path.resolve(options.dir)).toLowerCase().replace(/[^a-z0-9-._]+/g, '-').replace(/^[-._]+/, '') || 'deployment';
+    const name =
+      path
+        .basename(path.resolve(options.dir))
+        .toLowerCase()
+        .replace(/[^a-z0-9-._]+/g, '-')
+        .replace(/^[-._]+/, '') || 'deployment';
     const content = {
       name,
       private: true,
@@ -90,7 +112,9 @@ function packageJson(options: InitOptions): { content?: string; state: 'created'
     current = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (current === null || typeof current !== 'object' || Array.isArray(current)) throw new Error('not an object');
   } catch (err) {
-    return { problem: `package.json exists but is not a JSON object (${(err as Error).message}): fix it or init another directory` };
+    return {
+      problem: `package.json exists but is not a JSON object (${(err as Error).message}): fix it or init another directory`,
+    };
   }
   const scripts = { ...(current.scripts as Record<string, string> | undefined) };
   const added = Object.entries(SCRIPTS).filter(([k]) => scripts[k] === undefined);

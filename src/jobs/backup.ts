@@ -30,7 +30,9 @@ export const BACKUP_VOLUME_LABEL = 'axon-deploy.io/volume';
 /** The name of a claim's snapshot in a run. */
 export const snapshotName = (claim: string, run: string): string => `${claim}-${run}`;
 
-export const BACKUP_SCRIPT = JOB_PRELUDE + String.raw`
+export const BACKUP_SCRIPT =
+  JOB_PRELUDE +
+  String.raw`
 // axon-deploy backup run (see the axon-deploy README, "Backups and restore").
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
 const kubeUrl = String(env.KUBE_API_URL || 'https://kubernetes.default.svc').replace(/\/+$/, '');

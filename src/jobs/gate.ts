@@ -30,7 +30,9 @@ import { JOB_PRELUDE } from './prelude';
 
 export const GATE_SCRIPT_FILE = 'gate.js';
 
-export const GATE_SCRIPT = JOB_PRELUDE + String.raw`
+export const GATE_SCRIPT =
+  JOB_PRELUDE +
+  String.raw`
 // axon-deploy rollout gate (see the axon-deploy README, "Sync waves and gates").
 async function checkNode() {
   const node = env.GATE_NODE;

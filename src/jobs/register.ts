@@ -18,7 +18,9 @@ import { JOB_PRELUDE } from './prelude';
 
 export const REGISTER_SCRIPT_FILE = 'register.js';
 
-export const REGISTER_SCRIPT = JOB_PRELUDE + String.raw`
+export const REGISTER_SCRIPT =
+  JOB_PRELUDE +
+  String.raw`
 // axon-deploy registration of apps and users (see the axon-deploy README, "Registering apps and users").
 const MIN_TOKEN_LENGTH = 16;
 const apps = JSON.parse(env.REGISTER_APPS || '[]');

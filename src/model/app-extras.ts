@@ -15,7 +15,16 @@ import { resolveResources } from './resources';
 import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
-  AutoscalerModel, CertificateModel, ContainerModel, EnvVar, HttpRouteModel, IngressModel, Labels, PodVolume, SchedulingModel, VolumeMount,
+  AutoscalerModel,
+  CertificateModel,
+  ContainerModel,
+  EnvVar,
+  HttpRouteModel,
+  IngressModel,
+  Labels,
+  PodVolume,
+  SchedulingModel,
+  VolumeMount,
 } from './types';
 
 /** Volume names axon-deploy gives app pods. */
@@ -37,58 +46,90 @@ export function podExtras(app: AppConfig, path: ConfigPath, issues: Issues, secr
   const seen = new Set<string>();
   app.volumes.forEach((v, i) => {
     const at = [...path, 'volumes', i];
-    if (RESERVED_VOLUMES.includes(v.name)) issues.error([...at, 'name'], `"${v.name}" is a volume axon-deploy gives every app pod; choose another name`);
+    if (RESERVED_VOLUMES.includes(v.name))
+      issues.error([...at, 'name'], `"${v.name}" is a volume axon-deploy gives every app pod; choose another name`);
     else if (seen.has(v.name)) issues.error([...at, 'name'], `volume "${v.name}" is declared twice`);
     seen.add(v.name);
-    const sources = (['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim'] as const).filter((k) => v[k] !== undefined);
+    const sources = (['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim'] as const).filter(
+      (k) => v[k] !== undefined,
+    );
     if (sources.length !== 1) {
-      issues.error(at, `expected exactly one source (configMap, secret, emptyDir or persistentVolumeClaim), got ${sources.length === 0 ? 'none' : sources.join(' and ')}`);
+      issues.error(
+        at,
+        `expected exactly one source (configMap, secret, emptyDir or persistentVolumeClaim), got ${sources.length === 0 ? 'none' : sources.join(' and ')}`,
+      );
       return;
     }
     if (v.secret) secrets.add({ name: v.secret, key: '*' }, `${app.name} (volume ${v.name})`);
-    volumes.push(v.configMap ? { kind: 'configMap', name: v.name, configMap: v.configMap, defaultMode: 0o444 }
-      : v.secret ? { kind: 'secret', name: v.name, secretName: v.secret, defaultMode: 0o440 }
-        : v.emptyDir ? scratchVolume(v.name, String(v.emptyDir.sizeLimit))
-          : { kind: 'persistentVolumeClaim', name: v.name, claimName: v.persistentVolumeClaim!, readOnly: v.readOnly });
+    volumes.push(
+      v.configMap
+        ? { kind: 'configMap', name: v.name, configMap: v.configMap, defaultMode: 0o444 }
+        : v.secret
+          ? { kind: 'secret', name: v.name, secretName: v.secret, defaultMode: 0o440 }
+          : v.emptyDir
+            ? scratchVolume(v.name, String(v.emptyDir.sizeLimit))
+            : {
+                kind: 'persistentVolumeClaim',
+                name: v.name,
+                claimName: v.persistentVolumeClaim!,
+                readOnly: v.readOnly,
+              },
+    );
     mounts.push({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly });
   });
   const envFrom = app.envFrom.map((e) => {
     if ('secret' in e) secrets.add({ name: e.secret, key: '*' }, `${app.name} (envFrom)`);
-    return 'secret' in e ? { kind: 'secret' as const, name: e.secret, prefix: e.prefix } : { kind: 'configMap' as const, name: e.configMap, prefix: e.prefix };
+    return 'secret' in e
+      ? { kind: 'secret' as const, name: e.secret, prefix: e.prefix }
+      : { kind: 'configMap' as const, name: e.configMap, prefix: e.prefix };
   });
   const containerNames = new Set([app.name]);
-  const extra = (which: 'initContainers' | 'sidecars') => app[which].map((c, i): ContainerModel => {
-    const at = [...path, which, i];
-    if (containerNames.has(c.name)) issues.error([...at, 'name'], `container "${c.name}" already exists in the pod (the app's container is named after the app)`);
-    containerNames.add(c.name);
-    const env = Object.entries(c.env).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]): EnvVar => {
-      if (typeof value === 'string') {
-        const why = secretLiteralProblem(name, value);
-        if (why) issues.error([...at, 'env', name], `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }`);
-        return { name, value };
-      }
-      secrets.add({ name: value.secretName, key: value.key }, `${app.name} (${c.name})`);
-      return { name, secret: { name: value.secretName, key: value.key } };
+  const extra = (which: 'initContainers' | 'sidecars') =>
+    app[which].map((c, i): ContainerModel => {
+      const at = [...path, which, i];
+      if (containerNames.has(c.name))
+        issues.error(
+          [...at, 'name'],
+          `container "${c.name}" already exists in the pod (the app's container is named after the app)`,
+        );
+      containerNames.add(c.name);
+      const env = Object.entries(c.env)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, value]): EnvVar => {
+          if (typeof value === 'string') {
+            const why = secretLiteralProblem(name, value);
+            if (why)
+              issues.error(
+                [...at, 'env', name],
+                `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }`,
+              );
+            return { name, value };
+          }
+          secrets.add({ name: value.secretName, key: value.key }, `${app.name} (${c.name})`);
+          return { name, secret: { name: value.secretName, key: value.key } };
+        });
+      const containerMounts = c.mounts.map((m, j) => {
+        if (m.volume !== 'tmp' && !seen.has(m.volume)) {
+          issues.error(
+            [...at, 'mounts', j, 'volume'],
+            `no volume "${m.volume}"; volumes: ${['tmp', ...seen].join(', ')}`,
+          );
+        }
+        return { name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly };
+      });
+      return {
+        name: c.name,
+        image: c.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: c.command,
+        args: c.args,
+        ports: c.ports,
+        env,
+        resources: resolveResources(c.resources, [...at, 'resources'], issues),
+        // /tmp is writable in every container of the pod (the root filesystem is read-only).
+        mounts: [{ name: 'tmp', mountPath: '/tmp' }, ...containerMounts.filter((m) => m.name !== 'tmp')],
+      };
     });
-    const containerMounts = c.mounts.map((m, j) => {
-      if (m.volume !== 'tmp' && !seen.has(m.volume)) {
-        issues.error([...at, 'mounts', j, 'volume'], `no volume "${m.volume}"; volumes: ${['tmp', ...seen].join(', ')}`);
-      }
-      return { name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly };
-    });
-    return {
-      name: c.name,
-      image: c.image,
-      imagePullPolicy: 'IfNotPresent',
-      command: c.command,
-      args: c.args,
-      ports: c.ports,
-      env,
-      resources: resolveResources(c.resources, [...at, 'resources'], issues),
-      // /tmp is writable in every container of the pod (the root filesystem is read-only).
-      mounts: [{ name: 'tmp', mountPath: '/tmp' }, ...containerMounts.filter((m) => m.name !== 'tmp')],
-    };
-  });
   return { volumes, mounts, envFrom, initContainers: extra('initContainers'), sidecars: extra('sidecars') };
 }
 
@@ -112,7 +153,10 @@ export function imageOf(app: AppConfig, version: string, digest: string | undefi
 /** Warnings for a version that names no fixed build. */
 export function checkVersion(version: string, path: ConfigPath, issues: Issues): void {
   if (version.toLowerCase() === 'latest') {
-    issues.warn(path, 'version "latest" is a moving tag: a restarted pod may run another build than its colour was tested with, and the review cannot tell versions apart; release a fixed version (and pin its digest)');
+    issues.warn(
+      path,
+      'version "latest" is a moving tag: a restarted pod may run another build than its colour was tested with, and the review cannot tell versions apart; release a fixed version (and pin its digest)',
+    );
   }
 }
 
@@ -131,13 +175,20 @@ export interface ExposureInput {
 }
 
 /** The Ingresses or HTTPRoutes of the live Service and, with previewHost, the preview Service. */
-export function exposureOf(input: ExposureInput): { ingresses: IngressModel[]; routes: HttpRouteModel[]; certificate?: CertificateModel } {
+export function exposureOf(input: ExposureInput): {
+  ingresses: IngressModel[];
+  routes: HttpRouteModel[];
+  certificate?: CertificateModel;
+} {
   const { app, path, labels, names, issues } = input;
   const e = app.expose;
   if (!e) return { ingresses: [], routes: [] };
   const at = [...path, 'expose'];
   if ((app.managementPort ?? app.port) === app.port) {
-    issues.error([...at, 'host'], `the actuator endpoints (${app.metricsPath}, health, …) answer on the app port, which ${e.host} would publish: set managementPort (e.g. ${app.port + 1}) so that they stay inside the cluster (probes and Prometheus use it)`);
+    issues.error(
+      [...at, 'host'],
+      `the actuator endpoints (${app.metricsPath}, health, …) answer on the app port, which ${e.host} would publish: set managementPort (e.g. ${app.port + 1}) so that they stay inside the cluster (probes and Prometheus use it)`,
+    );
   }
   if (!e.ingress === !e.httpRoute) {
     issues.error(at, `expected exactly one of ingress and httpRoute, got ${e.ingress ? 'both' : 'neither'}`);
@@ -146,24 +197,38 @@ export function exposureOf(input: ExposureInput): { ingresses: IngressModel[]; r
   if (e.previewHost && app.release.strategy === 'rolling') {
     issues.warn([...at, 'previewHost'], 'a rolling app has no preview Service: previewHost is not used');
   }
-  if (e.previewHost === e.host) issues.error([...at, 'previewHost'], 'expected another host than host: the preview must not take the live traffic');
+  if (e.previewHost === e.host)
+    issues.error([...at, 'previewHost'], 'expected another host than host: the preview must not take the live traffic');
   const targets = [
     { name: app.name, host: e.host, service: app.name, wave: input.waves.live },
-    ...(e.previewHost && input.preview ? [{ name: `${app.name}-preview`, host: e.previewHost, service: input.preview, wave: input.waves.preview }] : []),
+    ...(e.previewHost && input.preview
+      ? [{ name: `${app.name}-preview`, host: e.previewHost, service: input.preview, wave: input.waves.preview }]
+      : []),
   ];
-  const meta = (name: string, wave: number) => ({ name, labels: labels.full(labels.stable(app.name, name, input.component)), wave });
+  const meta = (name: string, wave: number) => ({
+    name,
+    labels: labels.full(labels.stable(app.name, name, input.component)),
+    wave,
+  });
   const service = (name: string) => ({ name, port: 80 });
   if (e.ingress) {
     const ing = e.ingress;
-    const secretName = ing.tls ? ing.tls.secretName ?? `${app.name}-tls` : undefined;
+    const secretName = ing.tls ? (ing.tls.secretName ?? `${app.name}-tls`) : undefined;
     let certificate: CertificateModel | undefined;
     if (ing.tls?.issuer && secretName) {
       names.claim('Certificate', secretName, [...at, 'ingress', 'tls']);
       const hosts = [e.host, ...(e.previewHost ? [e.previewHost] : [])];
       certificate = {
         // Last: an issuance that takes a while (ACME) must not hold up the app's own waves.
-        meta: meta(secretName, input.waves.preview), secretName, secretLabels: labels.full(labels.stable(app.name, secretName, input.component)),
-        dnsNames: hosts, issuer: ing.tls.issuer, duration: '2160h', renewBefore: '720h', algorithm: 'RSA', usages: CERTIFICATE_USAGES_RSA,
+        meta: meta(secretName, input.waves.preview),
+        secretName,
+        secretLabels: labels.full(labels.stable(app.name, secretName, input.component)),
+        dnsNames: hosts,
+        issuer: ing.tls.issuer,
+        duration: '2160h',
+        renewBefore: '720h',
+        algorithm: 'RSA',
+        usages: CERTIFICATE_USAGES_RSA,
       };
     } else if (secretName) {
       input.secrets.add({ name: secretName, key: 'tls.crt' }, `${app.name} (Ingress TLS)`);
@@ -172,29 +237,53 @@ export function exposureOf(input: ExposureInput): { ingresses: IngressModel[]; r
     const ingresses = targets.map((t) => {
       names.claim('Ingress', t.name, at);
       return {
-        meta: meta(t.name, t.wave), host: t.host, path: e.path, className: ing.className, tlsSecretName: secretName,
-        annotations: ing.annotations, service: service(t.service),
+        meta: meta(t.name, t.wave),
+        host: t.host,
+        path: e.path,
+        className: ing.className,
+        tlsSecretName: secretName,
+        annotations: ing.annotations,
+        service: service(t.service),
       };
     });
     return { ingresses, routes: [], certificate };
   }
   const routes = targets.map((t) => {
     names.claim('HTTPRoute', t.name, at);
-    return { meta: meta(t.name, t.wave), parentRefs: e.httpRoute!.parentRefs, hostnames: [t.host], path: e.path, service: service(t.service) };
+    return {
+      meta: meta(t.name, t.wave),
+      parentRefs: e.httpRoute!.parentRefs,
+      hostnames: [t.host],
+      path: e.path,
+      service: service(t.service),
+    };
   });
   return { ingresses: [], routes };
 }
 
 /** Floors of the autoscaler of a colour by phase; the rolling app is SERVING. */
 export function autoscalerOf(
-  app: AppConfig, deployment: string, phase: Phase, standbyReplicas: number, meta: { name: string; labels: Labels; wave: number },
+  app: AppConfig,
+  deployment: string,
+  phase: Phase,
+  standbyReplicas: number,
+  meta: { name: string; labels: Labels; wave: number },
 ): AutoscalerModel | undefined {
   const a = app.autoscaling;
   if (!a) return undefined;
-  const min = phase === 'STANDING_BY' ? standbyReplicas : phase === 'INITIALISING' ? a.initialisingMinReplicas ?? a.minReplicas : a.minReplicas;
+  const min =
+    phase === 'STANDING_BY'
+      ? standbyReplicas
+      : phase === 'INITIALISING'
+        ? (a.initialisingMinReplicas ?? a.minReplicas)
+        : a.minReplicas;
   return {
-    meta, deployment, minReplicas: min, maxReplicas: Math.max(a.maxReplicas, min),
-    cpu: a.cpuUtilization ?? (a.memoryUtilization === undefined ? 70 : undefined), memory: a.memoryUtilization,
+    meta,
+    deployment,
+    minReplicas: min,
+    maxReplicas: Math.max(a.maxReplicas, min),
+    cpu: a.cpuUtilization ?? (a.memoryUtilization === undefined ? 70 : undefined),
+    memory: a.memoryUtilization,
   };
 }
 
@@ -205,10 +294,18 @@ export function autoscalerOf(
 export function checkReplicas(app: AppConfig, path: ConfigPath, issues: Issues): void {
   const a = app.autoscaling;
   if (!a) return;
-  if (a.maxReplicas < a.minReplicas) issues.error([...path, 'autoscaling', 'maxReplicas'], `expected at least minReplicas (${a.minReplicas}), got ${a.maxReplicas}`);
+  if (a.maxReplicas < a.minReplicas)
+    issues.error(
+      [...path, 'autoscaling', 'maxReplicas'],
+      `expected at least minReplicas (${a.minReplicas}), got ${a.maxReplicas}`,
+    );
   if (app.release.strategy === 'blueGreen') {
     for (const c of ['blue', 'green'] as Color[]) {
-      if (app.release.colors[c].replicas !== undefined) issues.warn([...path, 'release', 'colors', c, 'replicas'], 'not used: autoscaling owns the replicas (its floors: minReplicas, initialisingMinReplicas, release.standbyReplicas)');
+      if (app.release.colors[c].replicas !== undefined)
+        issues.warn(
+          [...path, 'release', 'colors', c, 'replicas'],
+          'not used: autoscaling owns the replicas (its floors: minReplicas, initialisingMinReplicas, release.standbyReplicas)',
+        );
     }
   }
 }

@@ -29,8 +29,22 @@ import { resolveResources } from './resources';
 import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
-  AppModel, AppsModel, AutoscalerModel, AxonServerModel, CleanupJobModel, ColorModel, ConfigFilesModel, ContainerModel, DeploymentModel, EnvVar,
-  JobModel, Labels, PodModel, Probes, SecretRef, ServiceModel,
+  AppModel,
+  AppsModel,
+  AutoscalerModel,
+  AxonServerModel,
+  CleanupJobModel,
+  ColorModel,
+  ConfigFilesModel,
+  ContainerModel,
+  DeploymentModel,
+  EnvVar,
+  JobModel,
+  Labels,
+  PodModel,
+  Probes,
+  SecretRef,
+  ServiceModel,
 } from './types';
 
 export interface AppsInput {
@@ -62,7 +76,12 @@ export function buildApps(input: AppsInput): AppsModel {
   // Shared by the apps' Jobs, in the apps Application (content-named: a new tool version is a new revision).
   const gateLabels = (name: string) => labels.full(labels.stable(GATE_NAME, name, GATE_COMPONENT));
   const sqlLabels = (name: string) => labels.full(labels.stable(DATABASE_JOBS_NAME, name, DATABASE_COMPONENT));
-  const needsGate = input.apps.some((a) => a.release.strategy === 'blueGreen' && a.release.gate.enabled && COLORS.some((c) => a.release.strategy === 'blueGreen' && a.release.colors[c].phase === 'SERVING'));
+  const needsGate = input.apps.some(
+    (a) =>
+      a.release.strategy === 'blueGreen' &&
+      a.release.gate.enabled &&
+      COLORS.some((c) => a.release.strategy === 'blueGreen' && a.release.colors[c].phase === 'SERVING'),
+  );
   const needsSql = input.apps.some((a) => a.readModel?.manage);
   const support = {
     gateScript: needsGate ? gateScript('app-gate', gateLabels('app-gate'), WAVE.config) : undefined,
@@ -74,7 +93,10 @@ export function buildApps(input: AppsInput): AppsModel {
   const apps = input.apps.flatMap((app, index) => {
     const path: ConfigPath = ['apps', index];
     if (app.name === AXON_SERVER) {
-      input.issues.error([...path, 'name'], `"${AXON_SERVER}" is the name label of the Axon Server pods: choose another app name`);
+      input.issues.error(
+        [...path, 'name'],
+        `"${AXON_SERVER}" is the name label of the Axon Server pods: choose another app name`,
+      );
     }
     if (seen.has(app.name)) {
       input.issues.error([...path, 'name'], `app "${app.name}" is declared twice`);
@@ -102,7 +124,10 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   const { issues, labels, names, secrets } = input;
   const servers = serversFor(app, path, input);
   if (input.axonServer.accessControl && !app.tokenSecret) {
-    issues.error([...path, 'tokenSecret'], 'required: access control is enabled on Axon Server, so the app needs a token (a Secret with the app\'s token)');
+    issues.error(
+      [...path, 'tokenSecret'],
+      "required: access control is enabled on Axon Server, so the app needs a token (a Secret with the app's token)",
+    );
   }
   const token = app.tokenSecret ? { name: app.tokenSecret, key: app.tokenSecretKey } : undefined;
   registerSecrets(app, secrets);
@@ -114,11 +139,16 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   checkReplicas(app, path, issues);
   const resources = resolveResources(app.resources, [...path, 'resources'], issues);
   if (app.terminationGracePeriodSeconds < app.preStopSleepSeconds + 10) {
-    issues.error([...path, 'terminationGracePeriodSeconds'],
-      `expected at least preStopSleepSeconds + 10 (${app.preStopSleepSeconds + 10}), got ${app.terminationGracePeriodSeconds}: after the pre-stop pause the app needs time to finish in-flight requests and stop its processors`);
+    issues.error(
+      [...path, 'terminationGracePeriodSeconds'],
+      `expected at least preStopSleepSeconds + 10 (${app.preStopSleepSeconds + 10}), got ${app.terminationGracePeriodSeconds}: after the pre-stop pause the app needs time to finish in-flight requests and stop its processors`,
+    );
   }
   const env = new EnvBuilder(app, path, servers, mgmtPort, input);
-  const ports = [{ name: 'http', containerPort: app.port }, ...(mgmtPort !== app.port ? [{ name: 'management', containerPort: mgmtPort }] : [])];
+  const ports = [
+    { name: 'http', containerPort: app.port },
+    ...(mgmtPort !== app.port ? [{ name: 'management', containerPort: mgmtPort }] : []),
+  ];
   const blueGreen = app.release.strategy === 'blueGreen';
   const releaseConfig = blueGreen ? `${app.name}-release` : undefined;
   const ca = clientCaMount(input.axonServer.tls);
@@ -126,9 +156,16 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
    * The pod of a Deployment (with probes, a pre-stop pause, spread over zones and hosts) or of a
    * Job (run to completion). Nothing in it depends on the phase.
    */
-  const pod = (podLabels: Labels, vars: EnvVar[], image: { version: string; digest?: string }, kind: 'service' | 'job', run?: {
-    selector: Labels; probes?: ProbeOverrides;
-  }): PodModel => {
+  const pod = (
+    podLabels: Labels,
+    vars: EnvVar[],
+    image: { version: string; digest?: string },
+    kind: 'service' | 'job',
+    run?: {
+      selector: Labels;
+      probes?: ProbeOverrides;
+    },
+  ): PodModel => {
     const container: ContainerModel = {
       name: app.name,
       image: imageOf(app, image.version, image.digest),
@@ -137,8 +174,15 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       env: vars,
       envFrom: extras.envFrom,
       resources,
-      mounts: [TMP_MOUNT, ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : []), ...ca.mounts, ...extras.mounts],
-      ...(kind === 'service' ? { probes: withOverrides(probes, run?.probes), preStopSleepSeconds: app.preStopSleepSeconds } : {}),
+      mounts: [
+        TMP_MOUNT,
+        ...(releaseConfig ? [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }] : []),
+        ...ca.mounts,
+        ...extras.mounts,
+      ],
+      ...(kind === 'service'
+        ? { probes: withOverrides(probes, run?.probes), preStopSleepSeconds: app.preStopSleepSeconds }
+        : {}),
     };
     return {
       labels: podLabels,
@@ -146,17 +190,30 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       // fsGroup: mounted Secrets (mode 0440) and claims belong to the app's group.
       user: { runAsUser: app.runAsUser, runAsGroup: app.runAsGroup, fsGroup: app.runAsGroup },
       imagePullSecrets: app.imagePullSecrets,
-      ...(kind === 'service' ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds } : { restartPolicy: 'Never' as const }),
+      ...(kind === 'service'
+        ? { terminationGracePeriodSeconds: app.terminationGracePeriodSeconds }
+        : { restartPolicy: 'Never' as const }),
       // The release files: mounted whole (never with subPath) so that Kubernetes updates them in
       // place; optional, because on a first install the ConfigMap comes in a later wave.
-      volumes: [TMP_VOLUME, ...(releaseConfig ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }] : []), ...ca.volumes, ...extras.volumes],
+      volumes: [
+        TMP_VOLUME,
+        ...(releaseConfig
+          ? [{ kind: 'configMap' as const, name: 'release', configMap: releaseConfig, optional: true }]
+          : []),
+        ...ca.volumes,
+        ...extras.volumes,
+      ],
       initContainers: extras.initContainers,
       containers: kind === 'service' ? [container, ...extras.sidecars] : [container],
       scheduling: run ? appScheduling(app, run.selector) : undefined,
     };
   };
   const autoscaler = (deployment: string, phase: Phase, standbyReplicas: number) => {
-    const hpa = autoscalerOf(app, deployment, phase, standbyReplicas, { name: deployment, labels: labels.full(labels.stable(app.name, deployment, COMPONENT)), wave: deploymentWave(phase) });
+    const hpa = autoscalerOf(app, deployment, phase, standbyReplicas, {
+      name: deployment,
+      labels: labels.full(labels.stable(app.name, deployment, COMPONENT)),
+      wave: deploymentWave(phase),
+    });
     if (hpa) names.claim('HorizontalPodAutoscaler', deployment, [...path, 'autoscaling']);
     return hpa;
   };
@@ -164,21 +221,38 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     if (!app.readModel?.manage || !support.sqlScripts) return undefined;
     names.claim('Job', name, [...path, 'readModel']);
     return psqlJob({
-      name, labels: jobLabels, wave: WAVE.databases, hook: GATE_HOOK, scripts: support.sqlScripts, jobs: input.jobs,
-      steps: [createStep(app, database)], backoffLimit: 3, activeDeadlineSeconds: 600,
+      name,
+      labels: jobLabels,
+      wave: WAVE.databases,
+      hook: GATE_HOOK,
+      scripts: support.sqlScripts,
+      jobs: input.jobs,
+      steps: [createStep(app, database)],
+      backoffLimit: 3,
+      activeDeadlineSeconds: 600,
     });
   };
   const monitorStable = labels.stable(app.name, app.name, 'metrics');
-  const monitor = input.monitoring.enabled && input.monitoring.apps
-    ? podMonitor(input.monitoring, {
-      name: app.name, labels: labels.full(monitorStable), wave: WAVE.config, selector: { [LABEL_NAME]: app.name },
-      port: mgmtPort === app.port ? 'http' : 'management', path: app.metricsPath,
-    })
-    : undefined;
+  const monitor =
+    input.monitoring.enabled && input.monitoring.apps
+      ? podMonitor(input.monitoring, {
+          name: app.name,
+          labels: labels.full(monitorStable),
+          wave: WAVE.config,
+          selector: { [LABEL_NAME]: app.name },
+          port: mgmtPort === app.port ? 'http' : 'management',
+          path: app.metricsPath,
+        })
+      : undefined;
   if (monitor) names.claim('PodMonitor', app.name, [...path, 'name']);
   const common = {
-    name: app.name, context: app.context, token, sideEffects, hasReadModel: app.readModel !== undefined,
-    podMonitor: monitor, axonServerRoles: [...new Set(app.axonServerRoles)].sort(),
+    name: app.name,
+    context: app.context,
+    token,
+    sideEffects,
+    hasReadModel: app.readModel !== undefined,
+    podMonitor: monitor,
+    axonServerRoles: [...new Set(app.axonServerRoles)].sort(),
   };
   const exposureInput = { app, path, labels, names, issues, secrets, component: COMPONENT };
 
@@ -199,11 +273,23 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       replicas: hpa ? undefined : app.replicas,
       floor: hpa?.minReplicas ?? app.replicas,
       selector,
-      pod: pod(labels.full(stable, { [LABEL_VERSION]: release.version }), env.build(undefined, release.version, storage), release, 'service', { selector }),
+      pod: pod(
+        labels.full(stable, { [LABEL_VERSION]: release.version }),
+        env.build(undefined, release.version, storage),
+        release,
+        'service',
+        { selector },
+      ),
       maxSurge: release.maxSurge,
       minReadySeconds: release.minReadySeconds,
     };
-    const create = storage.database ? databaseJob(`${app.name}-database`, labels.full(labels.stable(app.name, app.name, DATABASE_COMPONENT)), storage.database) : undefined;
+    const create = storage.database
+      ? databaseJob(
+          `${app.name}-database`,
+          labels.full(labels.stable(app.name, app.name, DATABASE_COMPONENT)),
+          storage.database,
+        )
+      : undefined;
     return {
       ...common,
       strategy: 'rolling',
@@ -226,7 +312,13 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   checkColors(app, path, issues);
   const colors: ColorModel[] = COLORS.map((color) => {
     const storage = storageOf(app, release.adopt === color ? color : undefined, color);
-    return { color, version: release.colors[color].version, phase: release.colors[color].phase, database: storage.database, processorSuffix: storage.processorSuffix };
+    return {
+      color,
+      version: release.colors[color].version,
+      phase: release.colors[color].phase,
+      database: storage.database,
+      processorSuffix: storage.processorSuffix,
+    };
   });
   const appStable = labels.stable(app.name, app.name, COMPONENT);
   const colorSelector = (color: Color): Labels => ({ [LABEL_NAME]: app.name, [LABEL_COLOR]: color });
@@ -247,7 +339,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       const stable = labels.stable(app.name, name, COMPONENT);
       const hpa = autoscaler(name, phase, release.standbyReplicas);
       if (hpa) autoscalers.push(hpa);
-      const fixed = phase === 'STANDING_BY' ? release.standbyReplicas : declared.replicas ?? app.replicas;
+      const fixed = phase === 'STANDING_BY' ? release.standbyReplicas : (declared.replicas ?? app.replicas);
       deployments.push({
         meta: { name, labels: labels.full(stable, { ...podMore, [LABEL_PHASE]: phase }), wave: deploymentWave(phase) },
         color,
@@ -257,33 +349,61 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
         replicas: hpa ? undefined : fixed,
         floor: hpa?.minReplicas ?? fixed,
         selector: colorSelector(color),
-        pod: pod(labels.full(stable, podMore), env.build(color, version, storage), declared, 'service', { selector: colorSelector(color), probes: declared.probes }),
+        pod: pod(labels.full(stable, podMore), env.build(color, version, storage), declared, 'service', {
+          selector: colorSelector(color),
+          probes: declared.probes,
+        }),
         maxSurge: release.maxSurge,
         minReadySeconds: release.minReadySeconds,
       });
       if (c.database) {
-        const job = databaseJob(`${name}-database`, labels.full(labels.stable(app.name, name, DATABASE_COMPONENT), podMore), c.database);
+        const job = databaseJob(
+          `${name}-database`,
+          labels.full(labels.stable(app.name, name, DATABASE_COMPONENT), podMore),
+          c.database,
+        );
         if (job) databaseJobs.push(job);
       }
     } else if (phase === 'CLEANING_UP') {
       const jobName = cleanupJobName(app.name, color, version);
       if (jobName.length > 63) {
-        issues.error([...colorPath(color), 'version'],
-          `the cleanup Job name "${jobName}" has ${jobName.length} characters, more than Kubernetes allows (63): shorten the app name or the version`);
+        issues.error(
+          [...colorPath(color), 'version'],
+          `the cleanup Job name "${jobName}" has ${jobName.length} characters, more than Kubernetes allows (63): shorten the app name or the version`,
+        );
       }
       names.claim('Job', jobName, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, `${app.name}-${color}`, CLEANUP_COMPONENT);
       const jobLabels = labels.full(stable, { ...podMore, [LABEL_PHASE]: phase });
-      const cleanup = { ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished, backoffLimit: release.cleanup.backoffLimit, activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds };
+      const cleanup = {
+        ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished,
+        backoffLimit: release.cleanup.backoffLimit,
+        activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds,
+      };
       const steps = cleanupSteps(app, c);
-      const job: JobModel = steps.length > 0 && support.sqlScripts
-        ? psqlJob({ name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK, scripts: support.sqlScripts, jobs: input.jobs, steps, ...cleanup })
-        : {
-          // Without a database axon-deploy manages, the app's image runs in cleanup mode.
-          meta: { name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
-          pod: pod(jobLabels, [...env.build(color, version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }], declared, 'job'),
-          ...cleanup,
-        };
+      const job: JobModel =
+        steps.length > 0 && support.sqlScripts
+          ? psqlJob({
+              name: jobName,
+              labels: jobLabels,
+              wave: WAVE.notServing + 1,
+              hook: CLEANUP_HOOK,
+              scripts: support.sqlScripts,
+              jobs: input.jobs,
+              steps,
+              ...cleanup,
+            })
+          : {
+              // Without a database axon-deploy manages, the app's image runs in cleanup mode.
+              meta: { name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
+              pod: pod(
+                jobLabels,
+                [...env.build(color, version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }],
+                declared,
+                'job',
+              ),
+              ...cleanup,
+            };
       cleanupJobs.push({ ...job, color, version });
     }
   }
@@ -294,9 +414,10 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   names.claim('Service', `${app.name}-preview`, [...path, 'name']);
   names.claim('PodDisruptionBudget', app.name, [...path, 'name']);
   names.claim('ConfigMap', releaseConfig!, [...path, 'name']);
-  const gate = serving && release.gate.enabled && support.gateScript
-    ? processorGate(app, serving.color, release.gate.timeoutSeconds, support.gateScript, input)
-    : undefined;
+  const gate =
+    serving && release.gate.enabled && support.gateScript
+      ? processorGate(app, serving.color, release.gate.timeoutSeconds, support.gateScript, input)
+      : undefined;
   if (gate) names.claim('Job', gate.meta.name, [...path, 'release', 'gate']);
   return {
     ...common,
@@ -307,21 +428,42 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     liveColor: serving?.color,
     previewColor: previewTarget?.color,
     deployments,
-    liveService: serving ? service(app.name, labels.full(appStable), colorSelector(serving.color), WAVE.liveService) : undefined,
-    previewService: previewTarget
-      ? service(`${app.name}-preview`, labels.full(labels.stable(app.name, `${app.name}-preview`, COMPONENT)), colorSelector(previewTarget.color), WAVE.notServing)
+    liveService: serving
+      ? service(app.name, labels.full(appStable), colorSelector(serving.color), WAVE.liveService)
       : undefined,
-    pdb: serving ? { meta: { name: app.name, labels: labels.full(appStable), wave: WAVE.config }, selector: colorSelector(serving.color), maxUnavailable: 1 } : undefined,
+    previewService: previewTarget
+      ? service(
+          `${app.name}-preview`,
+          labels.full(labels.stable(app.name, `${app.name}-preview`, COMPONENT)),
+          colorSelector(previewTarget.color),
+          WAVE.notServing,
+        )
+      : undefined,
+    pdb: serving
+      ? {
+          meta: { name: app.name, labels: labels.full(appStable), wave: WAVE.config },
+          selector: colorSelector(serving.color),
+          maxUnavailable: 1,
+        }
+      : undefined,
     releaseConfig: {
       // Switched with the live Service: a colour learns it is live when traffic reaches it.
-      meta: { name: releaseConfig!, labels: labels.full(labels.stable(app.name, releaseConfig!, COMPONENT)), wave: WAVE.liveService },
+      meta: {
+        name: releaseConfig!,
+        labels: labels.full(labels.stable(app.name, releaseConfig!, COMPONENT)),
+        wave: WAVE.liveService,
+      },
       files: releaseFiles(colors, serving?.color),
     },
     gate,
     databaseJobs,
     cleanupJobs,
     autoscalers,
-    exposure: exposureOf({ ...exposureInput, waves: { live: WAVE.liveService, preview: WAVE.notServing }, preview: previewTarget ? `${app.name}-preview` : undefined }),
+    exposure: exposureOf({
+      ...exposureInput,
+      waves: { live: WAVE.liveService, preview: WAVE.notServing },
+      preview: previewTarget ? `${app.name}-preview` : undefined,
+    }),
   };
 }
 
@@ -331,18 +473,35 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
  */
 function releaseFiles(colors: readonly ColorModel[], live: Color | undefined): [string, string][] {
   return [
-    ...colors.flatMap((c): [string, string][] => [[`${c.color}.live`, String(c.color === live)], [`${c.color}.phase`, c.phase]]),
+    ...colors.flatMap((c): [string, string][] => [
+      [`${c.color}.live`, String(c.color === live)],
+      [`${c.color}.phase`, c.phase],
+    ]),
     ['live', live ?? ''],
   ];
 }
 
 /** The caught-up gate of the SERVING colour: its component's processors, asked of Axon Server. */
-function processorGate(app: AppConfig, color: Color, timeoutSeconds: number, script: ConfigFilesModel, input: AppsInput): JobModel {
+function processorGate(
+  app: AppConfig,
+  color: Color,
+  timeoutSeconds: number,
+  script: ConfigFilesModel,
+  input: AppsInput,
+): JobModel {
   const { labels } = input;
   const component = `${app.name}-${color}`;
   return gateJob({
     // The release files as they are before this sync: a colour already live passes at once.
-    volumes: [{ kind: 'configMap', name: 'release', configMap: `${app.name}-release`, optional: true, items: [{ key: 'live', path: 'live' }] }],
+    volumes: [
+      {
+        kind: 'configMap',
+        name: 'release',
+        configMap: `${app.name}-release`,
+        optional: true,
+        items: [{ key: 'live', path: 'live' }],
+      },
+    ],
     mounts: [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }],
     name: `${app.name}-gate`,
     labels: labels.full(labels.stable(GATE_NAME, `${app.name}-gate`, GATE_COMPONENT), { [LABEL_COLOR]: color }),
@@ -354,16 +513,23 @@ function processorGate(app: AppConfig, color: Color, timeoutSeconds: number, scr
     tls: input.axonServer.tls,
     env: [
       { name: 'GATE_MODE', value: 'processors' },
-      { name: 'GATE_DESCRIPTION', value: `every streaming processor of ${component} has caught up in context ${app.context}${app.sideEffects?.processingGroups.length ? ' (side-effect processors aside)' : ''}` },
+      {
+        name: 'GATE_DESCRIPTION',
+        value: `every streaming processor of ${component} has caught up in context ${app.context}${app.sideEffects?.processingGroups.length ? ' (side-effect processors aside)' : ''}`,
+      },
       // The UI Service: the admin REST API of the cluster.
-      { name: 'AXONSERVER_URL', value: httpUrl(input.axonServer.tls, `${UI_SERVICE}.${input.namespace}.svc.cluster.local`, AXON_PORTS.http) },
+      {
+        name: 'AXONSERVER_URL',
+        value: httpUrl(input.axonServer.tls, `${UI_SERVICE}.${input.namespace}.svc.cluster.local`, AXON_PORTS.http),
+      },
       { name: 'GATE_COMPONENT', value: component },
       { name: 'GATE_CONTEXT', value: app.context },
       { name: 'GATE_COLOR', value: color },
       { name: 'GATE_RELEASE_FILE', value: `${RELEASE_DIR}/live` },
       // Processor name = processing group name (Axon Framework's default for a processing group).
       ...(app.sideEffects && app.sideEffects.processingGroups.length > 0
-        ? [{ name: 'GATE_IGNORE_PROCESSORS', value: [...new Set(app.sideEffects.processingGroups)].sort().join(',') }] : []),
+        ? [{ name: 'GATE_IGNORE_PROCESSORS', value: [...new Set(app.sideEffects.processingGroups)].sort().join(',') }]
+        : []),
     ],
   });
 }
@@ -387,7 +553,11 @@ export const databaseOf = (database: string, color: Color | undefined) => (color
 
 /** Job templates are immutable: the name carries colour and version, so a new cleanup is a new Job. */
 export function cleanupJobName(app: string, color: Color, version: string): string {
-  const slug = version.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  const slug = version
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
   return `${app}-${color}-cleanup-${slug}`;
 }
 
@@ -417,7 +587,11 @@ function cleanupSteps(app: AppConfig, color: ColorModel): PsqlStep[] {
       script: 'drop',
       database: rm.maintenanceDatabase,
       server: postgresServer(rm.jdbcUrl)!,
-      credentials: { name: rm.adminCredentialsSecret ?? rm.credentialsSecret, key: rm.usernameKey, passwordKey: rm.passwordKey },
+      credentials: {
+        name: rm.adminCredentialsSecret ?? rm.credentialsSecret,
+        key: rm.usernameKey,
+        passwordKey: rm.passwordKey,
+      },
       variables: { db: color.database },
     });
   }
@@ -430,34 +604,47 @@ function cleanupSteps(app: AppConfig, color: ColorModel): PsqlStep[] {
       database: store.database,
       server,
       credentials: { name: store.credentialsSecret, key: store.usernameKey, passwordKey: store.passwordKey },
-      variables: { token_table: store.table, processor_column: store.processorNameColumn, pattern: `%${color.processorSuffix}` },
+      variables: {
+        token_table: store.table,
+        processor_column: store.processorNameColumn,
+        pattern: `%${color.processorSuffix}`,
+      },
     });
   }
   return steps;
 }
 
 function registerSecrets(app: AppConfig, secrets: SecretRegistry): void {
-  if (app.tokenSecret) secrets.add({ name: app.tokenSecret, key: app.tokenSecretKey }, `${app.name} (Axon Server token)`);
+  if (app.tokenSecret)
+    secrets.add({ name: app.tokenSecret, key: app.tokenSecretKey }, `${app.name} (Axon Server token)`);
   const rm = app.readModel;
   if (rm) {
-    for (const key of [rm.usernameKey, rm.passwordKey]) secrets.add({ name: rm.credentialsSecret, key }, `${app.name} (read-model database)`);
+    for (const key of [rm.usernameKey, rm.passwordKey])
+      secrets.add({ name: rm.credentialsSecret, key }, `${app.name} (read-model database)`);
     if (rm.adminCredentialsSecret && rm.manage) {
-      for (const key of [rm.usernameKey, rm.passwordKey]) secrets.add({ name: rm.adminCredentialsSecret, key }, `${app.name} (creates and drops the colours' databases)`);
+      for (const key of [rm.usernameKey, rm.passwordKey])
+        secrets.add({ name: rm.adminCredentialsSecret, key }, `${app.name} (creates and drops the colours' databases)`);
     }
   }
   const store = app.sideEffects?.tokenStore;
-  if (store) for (const key of [store.usernameKey, store.passwordKey]) secrets.add({ name: store.credentialsSecret, key }, `${app.name} (shared token store)`);
+  if (store)
+    for (const key of [store.usernameKey, store.passwordKey])
+      secrets.add({ name: store.credentialsSecret, key }, `${app.name} (shared token store)`);
   for (const value of Object.values(app.env)) {
-    if (typeof value !== 'string' && 'secretName' in value) secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
+    if (typeof value !== 'string' && 'secretName' in value)
+      secrets.add({ name: value.secretName, key: value.key }, `${app.name} (env)`);
   }
-  for (const name of app.imagePullSecrets) secrets.add({ name, key: '.dockerconfigjson' }, `pulling the ${app.name} image`);
+  for (const name of app.imagePullSecrets)
+    secrets.add({ name, key: '.dockerconfigjson' }, `pulling the ${app.name} image`);
 }
 
 function checkReadModel(app: AppConfig, path: ConfigPath, issues: Issues): void {
   const rm = app.readModel;
   if (rm?.manage && !postgresServer(rm.jdbcUrl)) {
-    issues.error([...path, 'readModel', 'jdbcUrl'],
-      `axon-deploy creates and drops PostgreSQL databases only (jdbc:postgresql://host:port), got ${rm.jdbcUrl}: for another database set readModel.manage: false and create and drop the colours' databases yourself`);
+    issues.error(
+      [...path, 'readModel', 'jdbcUrl'],
+      `axon-deploy creates and drops PostgreSQL databases only (jdbc:postgresql://host:port), got ${rm.jdbcUrl}: for another database set readModel.manage: false and create and drop the colours' databases yourself`,
+    );
   }
   if (rm && !rm.manage && rm.adminCredentialsSecret) {
     issues.warn([...path, 'readModel', 'adminCredentialsSecret'], 'not used while readModel.manage is false');
@@ -469,21 +656,29 @@ function checkSideEffects(app: AppConfig, path: ConfigPath, issues: Issues): App
   if (!se) return undefined;
   const groups = [...new Set(se.processingGroups)].sort();
   if (groups.length > 0 && !se.tokenStore) {
-    issues.error([...path, 'sideEffects', 'tokenStore'],
-      'required when there are side-effect processing groups: they keep one processor name across colours, so their tokens must live in one store every colour shares (not a colour\'s own database)');
+    issues.error(
+      [...path, 'sideEffects', 'tokenStore'],
+      "required when there are side-effect processing groups: they keep one processor name across colours, so their tokens must live in one store every colour shares (not a colour's own database)",
+    );
   }
   se.processingGroups.forEach((group, i) => {
     const suffix = COLORS.find((c) => group.endsWith(`-${c}`));
     if (suffix) {
-      issues.error([...path, 'sideEffects', 'processingGroups', i],
-        `"${group}" ends in "-${suffix}", the suffix of ${suffix}'s processors: the cleanup of ${suffix} deletes tokens whose processor name ends in it, this group's included; rename the processing group`);
+      issues.error(
+        [...path, 'sideEffects', 'processingGroups', i],
+        `"${group}" ends in "-${suffix}", the suffix of ${suffix}'s processors: the cleanup of ${suffix} deletes tokens whose processor name ends in it, this group's included; rename the processing group`,
+      );
     }
   });
   return { processingGroups: groups };
 }
 
 function service(name: string, serviceLabels: Labels, selector: Labels, wave: number): ServiceModel {
-  return { meta: { name, labels: serviceLabels, wave }, selector, ports: [{ name: 'http', port: APP_SERVICE_PORT, targetPort: 'http' }] };
+  return {
+    meta: { name, labels: serviceLabels, wave },
+    selector,
+    ports: [{ name: 'http', port: APP_SERVICE_PORT, targetPort: 'http' }],
+  };
 }
 
 function checkColors(app: AppConfig, path: ConfigPath, issues: Issues): void {
@@ -492,15 +687,24 @@ function checkColors(app: AppConfig, path: ConfigPath, issues: Issues): void {
   const { blue, green } = colors;
   const colorsPath = [...path, 'release', 'colors'];
   if (blue.phase === 'SERVING' && green.phase === 'SERVING') {
-    issues.error(colorsPath, 'both colours are SERVING: the live Service can select only one; make the other STANDING_BY');
+    issues.error(
+      colorsPath,
+      'both colours are SERVING: the live Service can select only one; make the other STANDING_BY',
+    );
     return;
   }
   const running = COLORS.filter((c) => isRunning(colors[c].phase));
   if (running.length === 2 && blue.version === green.version) {
-    issues.warn(colorsPath, `both running colours are version ${blue.version}: fine for rebuilding a read model, otherwise a slip`);
+    issues.warn(
+      colorsPath,
+      `both running colours are version ${blue.version}: fine for rebuilding a read model, otherwise a slip`,
+    );
   }
   if (running.length > 0 && blue.phase !== 'SERVING' && green.phase !== 'SERVING') {
-    issues.warn(colorsPath, `no colour is SERVING while ${running.join(' and ')} ${running.length === 1 ? 'is' : 'are'} running: nothing is live and the live Service ${app.name} is not created`);
+    issues.warn(
+      colorsPath,
+      `no colour is SERVING while ${running.join(' and ')} ${running.length === 1 ? 'is' : 'are'} running: nothing is live and the live Service ${app.name} is not created`,
+    );
   }
 }
 
@@ -532,13 +736,19 @@ function serversFor(app: AppConfig, path: ConfigPath, input: AppsInput): string 
   let serving = nodes.filter((n) => n.servesClients);
   if (axonServer.edition === 'standard') {
     if (app.context !== 'default') {
-      issues.error([...path, 'context'], `a standard edition server has only the "default" context, got "${app.context}"`);
+      issues.error(
+        [...path, 'context'],
+        `a standard edition server has only the "default" context, got "${app.context}"`,
+      );
     }
   } else {
     const group = axonServer.replicationGroups.find((g) => g.name !== ADMIN_GROUP && g.contexts.includes(app.context));
     if (!group) {
       const contexts = axonServer.replicationGroups.filter((g) => g.name !== ADMIN_GROUP).flatMap((g) => g.contexts);
-      issues.error([...path, 'context'], `no replication group stores context "${app.context}"; contexts: ${contexts.join(', ') || '(none)'}`);
+      issues.error(
+        [...path, 'context'],
+        `no replication group stores context "${app.context}"; contexts: ${contexts.join(', ') || '(none)'}`,
+      );
     } else {
       const clientNodes = new Set(group.roles.filter((r) => servesClients(r.role)).map((r) => r.node));
       serving = nodes.filter((n) => clientNodes.has(n.name));
@@ -554,14 +764,29 @@ function serversFor(app: AppConfig, path: ConfigPath, input: AppsInput): string 
 class EnvBuilder {
   /** Injected variable -> the config field it comes from (for clash messages). */
   private static readonly SOURCES: Readonly<Record<string, string>> = {
-    AXON_AXONSERVER_SERVERS: 'the Axon Server nodes', AXON_AXONSERVER_CONTEXT: 'context', AXON_AXONSERVER_TOKEN: 'tokenSecret',
-    AXON_AXONSERVER_COMPONENT_NAME: 'the Deployment name', AXON_AXONSERVER_SSL_ENABLED: 'axonServer.tls', AXON_AXONSERVER_CERT_FILE: 'axonServer.tls', DEPLOYMENT_COLOR: 'the colour', DEPLOYMENT_PHASE: 'the phase (read it from the release files)',
-    DEPLOYMENT_VERSION: 'the version', DEPLOYMENT_PROCESSOR_SUFFIX: 'the colour', DEPLOYMENT_READ_MODEL_DATABASE: 'readModel',
-    DEPLOYMENT_RELEASE_DIR: 'the release files', DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'sideEffects.processingGroups',
-    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'sideEffects.tokenStore', DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: 'sideEffects.tokenStore', DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: 'sideEffects.tokenStore',
-    SERVER_PORT: 'port', MANAGEMENT_SERVER_PORT: 'managementPort', SERVER_SHUTDOWN: 'graceful shutdown',
-    SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE: 'terminationGracePeriodSeconds', SPRING_DATASOURCE_URL: 'readModel',
-    SPRING_DATASOURCE_USERNAME: 'readModel.credentialsSecret', SPRING_DATASOURCE_PASSWORD: 'readModel.credentialsSecret',
+    AXON_AXONSERVER_SERVERS: 'the Axon Server nodes',
+    AXON_AXONSERVER_CONTEXT: 'context',
+    AXON_AXONSERVER_TOKEN: 'tokenSecret',
+    AXON_AXONSERVER_COMPONENT_NAME: 'the Deployment name',
+    AXON_AXONSERVER_SSL_ENABLED: 'axonServer.tls',
+    AXON_AXONSERVER_CERT_FILE: 'axonServer.tls',
+    DEPLOYMENT_COLOR: 'the colour',
+    DEPLOYMENT_PHASE: 'the phase (read it from the release files)',
+    DEPLOYMENT_VERSION: 'the version',
+    DEPLOYMENT_PROCESSOR_SUFFIX: 'the colour',
+    DEPLOYMENT_READ_MODEL_DATABASE: 'readModel',
+    DEPLOYMENT_RELEASE_DIR: 'the release files',
+    DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'sideEffects.processingGroups',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'sideEffects.tokenStore',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: 'sideEffects.tokenStore',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: 'sideEffects.tokenStore',
+    SERVER_PORT: 'port',
+    MANAGEMENT_SERVER_PORT: 'managementPort',
+    SERVER_SHUTDOWN: 'graceful shutdown',
+    SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE: 'terminationGracePeriodSeconds',
+    SPRING_DATASOURCE_URL: 'readModel',
+    SPRING_DATASOURCE_USERNAME: 'readModel.credentialsSecret',
+    SPRING_DATASOURCE_PASSWORD: 'readModel.credentialsSecret',
   };
 
   private readonly userEnv: EnvVar[];
@@ -578,19 +803,27 @@ class EnvBuilder {
     const entries = Object.entries(app.env).sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [name, value] of entries) {
       const source = EnvBuilder.SOURCES[name];
-      if (source) input.issues.error([...path, 'env', name], `${name} is set by axon-deploy (from ${source}); remove it here`);
+      if (source)
+        input.issues.error([...path, 'env', name], `${name} is set by axon-deploy (from ${source}); remove it here`);
       else if (typeof value === 'string') {
         const why = secretLiteralProblem(name, value);
         if (why) {
-          input.issues.error([...path, 'env', name],
-            `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }; if it is not a secret, write { value: "…", notSecret: "<why not>" }`);
+          input.issues.error(
+            [...path, 'env', name],
+            `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }; if it is not a secret, write { value: "…", notSecret: "<why not>" }`,
+          );
         }
       }
     }
     this.userEnv = entries
       .filter(([name]) => !EnvBuilder.SOURCES[name])
-      .map(([name, value]): EnvVar => (typeof value === 'string' ? { name, value }
-        : 'secretName' in value ? { name, secret: { name: value.secretName, key: value.key } } : { name, value: value.value }));
+      .map(([name, value]): EnvVar =>
+        typeof value === 'string'
+          ? { name, value }
+          : 'secretName' in value
+            ? { name, secret: { name: value.secretName, key: value.key } }
+            : { name, value: value.value },
+      );
   }
 
   build(color: Color | undefined, version: string, storage: Storage): EnvVar[] {
@@ -599,35 +832,68 @@ class EnvBuilder {
     const env: EnvVar[] = [
       { name: 'AXON_AXONSERVER_SERVERS', value: this.servers },
       { name: 'AXON_AXONSERVER_CONTEXT', value: app.context },
-      ...(app.tokenSecret ? [{ name: 'AXON_AXONSERVER_TOKEN', secret: { name: app.tokenSecret, key: app.tokenSecretKey } }] : []),
+      ...(app.tokenSecret
+        ? [{ name: 'AXON_AXONSERVER_TOKEN', secret: { name: app.tokenSecret, key: app.tokenSecretKey } }]
+        : []),
       { name: 'AXON_AXONSERVER_COMPONENT_NAME', value: workload },
       // Axon Server speaks TLS: the Axon Framework connector trusts the mounted CA bundle.
-      ...(this.tls ? [{ name: 'AXON_AXONSERVER_SSL_ENABLED', value: 'true' }, { name: 'AXON_AXONSERVER_CERT_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` }] : []),
-      ...(color ? [{ name: 'DEPLOYMENT_COLOR', value: color }, { name: 'DEPLOYMENT_RELEASE_DIR', value: RELEASE_DIR }] : []),
+      ...(this.tls
+        ? [
+            { name: 'AXON_AXONSERVER_SSL_ENABLED', value: 'true' },
+            { name: 'AXON_AXONSERVER_CERT_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` },
+          ]
+        : []),
+      ...(color
+        ? [
+            { name: 'DEPLOYMENT_COLOR', value: color },
+            { name: 'DEPLOYMENT_RELEASE_DIR', value: RELEASE_DIR },
+          ]
+        : []),
       { name: 'DEPLOYMENT_VERSION', value: version },
       { name: 'DEPLOYMENT_PROCESSOR_SUFFIX', value: storage.processorSuffix },
       { name: 'SERVER_PORT', value: String(app.port) },
       ...(this.mgmtPort !== app.port ? [{ name: 'MANAGEMENT_SERVER_PORT', value: String(this.mgmtPort) }] : []),
       { name: 'SERVER_SHUTDOWN', value: 'graceful' },
-      { name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${Math.max(5, app.terminationGracePeriodSeconds - app.preStopSleepSeconds - 5)}s` },
+      {
+        name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE',
+        value: `${Math.max(5, app.terminationGracePeriodSeconds - app.preStopSleepSeconds - 5)}s`,
+      },
     ];
     if (app.readModel && storage.database) {
       env.push(
         { name: 'SPRING_DATASOURCE_URL', value: jdbcUrlOf(app.readModel.jdbcUrl, storage.database) },
-        { name: 'SPRING_DATASOURCE_USERNAME', secret: { name: app.readModel.credentialsSecret, key: app.readModel.usernameKey } },
-        { name: 'SPRING_DATASOURCE_PASSWORD', secret: { name: app.readModel.credentialsSecret, key: app.readModel.passwordKey } },
+        {
+          name: 'SPRING_DATASOURCE_USERNAME',
+          secret: { name: app.readModel.credentialsSecret, key: app.readModel.usernameKey },
+        },
+        {
+          name: 'SPRING_DATASOURCE_PASSWORD',
+          secret: { name: app.readModel.credentialsSecret, key: app.readModel.passwordKey },
+        },
         { name: 'DEPLOYMENT_READ_MODEL_DATABASE', value: storage.database },
       );
     }
     const se = app.sideEffects;
     if (se && se.processingGroups.length > 0) {
       // One processor name per group in every colour (no suffix) and one token store they share.
-      env.push({ name: 'DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS', value: [...new Set(se.processingGroups)].sort().join(',') });
+      env.push({
+        name: 'DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS',
+        value: [...new Set(se.processingGroups)].sort().join(','),
+      });
       if (se.tokenStore) {
         env.push(
-          { name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL', value: jdbcUrlOf(se.tokenStore.jdbcUrl, se.tokenStore.database) },
-          { name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME', secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.usernameKey } },
-          { name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD', secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.passwordKey } },
+          {
+            name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL',
+            value: jdbcUrlOf(se.tokenStore.jdbcUrl, se.tokenStore.database),
+          },
+          {
+            name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME',
+            secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.usernameKey },
+          },
+          {
+            name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD',
+            secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.passwordKey },
+          },
         );
       }
     }
@@ -640,4 +906,3 @@ function jdbcUrlOf(serverUrl: string, database: string): string {
   const [base, query] = serverUrl.split('?', 2);
   return `${base.replace(/\/$/, '')}/${database}${query !== undefined ? `?${query}` : ''}`;
 }
-

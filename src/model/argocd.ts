@@ -15,7 +15,13 @@ import type { ArgoApplicationModel, ArgoCdModel, Labels } from './types';
 
 export const DEFAULT_DESTINATION_SERVER = 'https://kubernetes.default.svc';
 
-export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace: string, labels: LabelScheme, issues: Issues): ArgoCdModel {
+export function buildArgoCd(
+  config: ArgoCdConfig,
+  environment: string,
+  namespace: string,
+  labels: LabelScheme,
+  issues: Issues,
+): ArgoCdModel {
   if (config.destination.server && config.destination.name) {
     issues.error(['argocd', 'destination'], 'set either server or name, not both');
   }
@@ -33,9 +39,13 @@ export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace
   // PruneLast: objects that left dist/ are deleted after everything else is synced and healthy.
   const applications: ArgoApplicationModel[] = [
     {
-      name: `${base}-axon-server`, part: 'axon-server', path: `${path}/axon-server`, wave: 0,
+      name: `${base}-axon-server`,
+      part: 'axon-server',
+      path: `${path}/axon-server`,
+      wave: 0,
       // The cluster syncs first on an install: it creates (and labels) the namespace.
-      syncOptions: ['CreateNamespace=true', 'PruneLast=true'], namespaceLabels,
+      syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
+      namespaceLabels,
     },
     { name: `${base}-apps`, part: 'apps', path: `${path}/apps`, wave: 1, syncOptions: ['PruneLast=true'] },
   ];
@@ -46,7 +56,9 @@ export function buildArgoCd(config: ArgoCdConfig, environment: string, namespace
     repoURL: config.repoURL,
     targetRevision: config.targetRevision,
     destination: {
-      ...(config.destination.name ? { name: config.destination.name } : { server: config.destination.server ?? DEFAULT_DESTINATION_SERVER }),
+      ...(config.destination.name
+        ? { name: config.destination.name }
+        : { server: config.destination.server ?? DEFAULT_DESTINATION_SERVER }),
       namespace,
     },
     automated: automated.enabled ? { prune: automated.prune, selfHeal: automated.selfHeal } : undefined,

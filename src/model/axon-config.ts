@@ -59,7 +59,11 @@ export function renderProperties(source: string, properties: ReadonlyMap<string,
   const lines = [...properties.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${escapeProperty(k, true)}=${escapeProperty(v, false)}`);
-  return [`# Rendered by axon-deploy from ${source}. Do not edit: change the config file and synth.`, ...lines, ''].join('\n');
+  return [
+    `# Rendered by axon-deploy from ${source}. Do not edit: change the config file and synth.`,
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /**

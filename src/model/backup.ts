@@ -33,9 +33,11 @@ export const claimOf = (node: string, volume: string): string => `${volume}-${no
 export function backupOf(input: BackupInput): BackupModel | undefined {
   const b = input.config.backup;
   if (!b.enabled) return undefined;
-  const claims = input.nodes.flatMap((n) => b.volumes
-    .filter((v) => n.claims.some((c) => c.name === v))
-    .map((volume) => ({ node: n.name, volume, pvc: claimOf(n.name, volume) })));
+  const claims = input.nodes.flatMap((n) =>
+    b.volumes
+      .filter((v) => n.claims.some((c) => c.name === v))
+      .map((volume) => ({ node: n.name, volume, pvc: claimOf(n.name, volume) })),
+  );
   const files: [string, string][] = [[BACKUP_SCRIPT_FILE, BACKUP_SCRIPT]];
   const checksum = checksumOf(files);
   const meta = (name: string) => ({ name, labels: input.labels, wave: input.wave });
@@ -68,7 +70,13 @@ export function backupOf(input: BackupInput): BackupModel | undefined {
     serviceAccount: meta(BACKUP_NAME),
     role: {
       meta: meta(BACKUP_NAME),
-      rules: [{ apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ['create', 'delete', 'get', 'list'] }],
+      rules: [
+        {
+          apiGroups: ['snapshot.storage.k8s.io'],
+          resources: ['volumesnapshots'],
+          verbs: ['create', 'delete', 'get', 'list'],
+        },
+      ],
     },
     roleBinding: meta(BACKUP_NAME),
     cronJob: { meta: meta(BACKUP_NAME), schedule: b.schedule, timeZone: b.timeZone, job: jobSpec },

@@ -15,40 +15,45 @@ import type { ConfigFilesModel, ContainerModel, EnvVar, HookModel, JobModel, Lab
 export const SQL_FILES = {
   /** Creates the database when it is missing, owned by the connecting user. */
   create: [
-    '-- axon-deploy: create a colour\'s read-model database when it is missing (safe to run again).',
-    'SELECT format(\'CREATE DATABASE %I\', :\'db\')',
-    ' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :\'db\') \\gexec',
+    "-- axon-deploy: create a colour's read-model database when it is missing (safe to run again).",
+    "SELECT format('CREATE DATABASE %I', :'db')",
+    " WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec",
     '',
   ].join('\n'),
   /** The same, as an administrator, for the app's user. */
   createOwned: [
-    '-- axon-deploy: create a colour\'s read-model database when it is missing, owned by the app\'s user (safe to run again).',
-    'SELECT format(\'CREATE DATABASE %I OWNER %I\', :\'db\', :\'owner\')',
-    ' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :\'db\') \\gexec',
+    "-- axon-deploy: create a colour's read-model database when it is missing, owned by the app's user (safe to run again).",
+    "SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')",
+    " WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec",
     '',
   ].join('\n'),
   /** Drops the database; WITH (FORCE) ends sessions still connected (PostgreSQL 13+). */
   drop: [
-    '-- axon-deploy: drop a cleaned-up colour\'s read-model database (safe to run again).',
+    "-- axon-deploy: drop a cleaned-up colour's read-model database (safe to run again).",
     'DROP DATABASE IF EXISTS :"db" WITH (FORCE);',
     '',
   ].join('\n'),
   /** Deletes a colour's processors' tokens from a shared token store (never the __config row). */
   deleteTokens: [
-    '-- axon-deploy: delete the tokens of a cleaned-up colour\'s processors (names ending in its suffix) from the shared token store.',
+    "-- axon-deploy: delete the tokens of a cleaned-up colour's processors (names ending in its suffix) from the shared token store.",
     'DELETE FROM :"token_table" WHERE :"processor_column" LIKE :\'pattern\';',
     '',
   ].join('\n'),
 } as const;
 
 const FILE_NAMES: Readonly<Record<keyof typeof SQL_FILES, string>> = {
-  create: 'create.sql', createOwned: 'create-owned.sql', drop: 'drop.sql', deleteTokens: 'delete-positions.sql',
+  create: 'create.sql',
+  createOwned: 'create-owned.sql',
+  drop: 'drop.sql',
+  deleteTokens: 'delete-positions.sql',
 };
 const SQL_DIR = '/sql';
 
 /** The SQL scripts as a content-named ConfigMap. */
 export function sqlScripts(prefix: string, labels: Labels, wave: number): ConfigFilesModel {
-  const files = Object.entries(FILE_NAMES).map(([key, file]): [string, string] => [file, SQL_FILES[key as keyof typeof SQL_FILES]]).sort(([a], [b]) => (a < b ? -1 : 1));
+  const files = Object.entries(FILE_NAMES)
+    .map(([key, file]): [string, string] => [file, SQL_FILES[key as keyof typeof SQL_FILES]])
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   const checksum = checksumOf(files);
   return { meta: { name: `${prefix}-${checksum.slice(0, 10)}`, labels, wave, pruneLast: true }, files, checksum };
 }
@@ -64,7 +69,9 @@ export function postgresServer(jdbcUrl: string): PostgresServer | undefined {
   const m = /^jdbc:postgresql:\/\/([^/?]+)\/?(?:\?(.*))?$/.exec(jdbcUrl);
   if (!m) return undefined;
   const endpoints = m[1].split(',').map((e) => {
-    const [host, port] = e.startsWith('[') ? [e.slice(0, e.indexOf(']') + 1), e.slice(e.indexOf(']') + 2)] : e.split(':');
+    const [host, port] = e.startsWith('[')
+      ? [e.slice(0, e.indexOf(']') + 1), e.slice(e.indexOf(']') + 2)]
+      : e.split(':');
     return { host, port: port || '5432' };
   });
   const sslmode = new URLSearchParams(m[2] ?? '').get('sslmode') ?? undefined;
@@ -92,7 +99,14 @@ function psqlContainer(step: PsqlStep, jobs: JobsConfig, scriptsFile: string): C
     imagePullPolicy: 'IfNotPresent',
     command: ['psql'],
     // -X: no ~/.psqlrc; ON_ERROR_STOP: a failed statement fails the Job.
-    args: ['-X', '-v', 'ON_ERROR_STOP=1', ...Object.entries(step.variables).flatMap(([k, v]) => ['-v', `${k}=${v}`]), '-f', `${SQL_DIR}/${scriptsFile}`],
+    args: [
+      '-X',
+      '-v',
+      'ON_ERROR_STOP=1',
+      ...Object.entries(step.variables).flatMap(([k, v]) => ['-v', `${k}=${v}`]),
+      '-f',
+      `${SQL_DIR}/${scriptsFile}`,
+    ],
     ports: [],
     env: [
       { name: 'PGHOST', value: step.server.hosts },

@@ -30,31 +30,63 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
   const names = new NameRegistry(issues);
   const secrets = new SecretRegistry();
   const axonServer = buildAxonServer({
-    config: config.axonServer, namespace: config.namespace, sourceFile, labels, issues, names, secrets, jobs: config.jobs,
-    apps: config.apps, monitoring: config.monitoring,
+    config: config.axonServer,
+    namespace: config.namespace,
+    sourceFile,
+    labels,
+    issues,
+    names,
+    secrets,
+    jobs: config.jobs,
+    apps: config.apps,
+    monitoring: config.monitoring,
   });
   const ac = config.axonServer.accessControl;
   const { apps, ...appSupport } = buildApps({
-    apps: config.apps, axonServer, namespace: config.namespace, labels, issues, names, secrets, jobs: config.jobs, monitoring: config.monitoring,
-    systemToken: ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
+    apps: config.apps,
+    axonServer,
+    namespace: config.namespace,
+    labels,
+    issues,
+    names,
+    secrets,
+    jobs: config.jobs,
+    monitoring: config.monitoring,
+    systemToken:
+      ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
   });
-  const argocd = config.argocd ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues) : undefined;
+  const argocd = config.argocd
+    ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues)
+    : undefined;
   const patches = config.patches.map((p, index): PatchModel => {
     if (!names.has(p.target.kind, p.target.name)) {
       const same = names.namesOf(p.target.kind);
-      issues.error(['patches', index, 'target'], `no ${p.target.kind} named "${p.target.name}" is rendered for ${config.environment}; ${same.length > 0 ? `${p.target.kind}s: ${same.join(', ')}` : `no object of kind ${p.target.kind} is`}`);
+      issues.error(
+        ['patches', index, 'target'],
+        `no ${p.target.kind} named "${p.target.name}" is rendered for ${config.environment}; ${same.length > 0 ? `${p.target.kind}s: ${same.join(', ')}` : `no object of kind ${p.target.kind} is`}`,
+      );
     }
     p.patch.forEach((op, j) => {
       if ('value' in op) {
         for (const why of secretsIn(op.value)) {
-          issues.error(['patches', index, 'patch', j, 'value'], `${why}: it would be written in plain text to dist/; reference a Secret instead (e.g. valueFrom.secretKeyRef in an env entry)`);
+          issues.error(
+            ['patches', index, 'patch', j, 'value'],
+            `${why}: it would be written in plain text to dist/; reference a Secret instead (e.g. valueFrom.secretKeyRef in an env entry)`,
+          );
         }
       }
     });
     return { target: p.target, ops: p.patch as PatchModel['ops'], why: p.why, index };
   });
   const model: EnvironmentModel = {
-    name: config.environment, namespace: config.namespace, axonServer, apps, appSupport, argocd, secrets: secrets.list(), patches,
+    name: config.environment,
+    namespace: config.namespace,
+    axonServer,
+    apps,
+    appSupport,
+    argocd,
+    secrets: secrets.list(),
+    patches,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
 }

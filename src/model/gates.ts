@@ -14,7 +14,17 @@ import { GATE_SCRIPT, GATE_SCRIPT_FILE } from '../jobs/gate';
 import { checksumOf } from './axon-config';
 import { secretFileVolume } from './pods';
 import { CA_FILE, CLIENT_CA_DIR, clientCaMount } from './tls';
-import type { AxonServerClientTls, ConfigFilesModel, EnvVar, HookModel, JobModel, Labels, PodVolume, SecretRef, VolumeMount } from './types';
+import type {
+  AxonServerClientTls,
+  ConfigFilesModel,
+  EnvVar,
+  HookModel,
+  JobModel,
+  Labels,
+  PodVolume,
+  SecretRef,
+  VolumeMount,
+} from './types';
 
 const SCRIPT_DIR = '/scripts';
 const TOKEN_DIR = '/axonserver-token';
@@ -73,27 +83,33 @@ export function apiClientJob(input: ApiClientJobInput): JobModel {
       labels,
       annotations: {},
       // fsGroup: the mounted token file (mode 0440) belongs to the pod's group.
-      user: { runAsUser: input.settings.gateRunAsUser, runAsGroup: input.settings.gateRunAsUser, fsGroup: input.settings.gateRunAsUser },
+      user: {
+        runAsUser: input.settings.gateRunAsUser,
+        runAsGroup: input.settings.gateRunAsUser,
+        fsGroup: input.settings.gateRunAsUser,
+      },
       imagePullSecrets: input.settings.imagePullSecrets,
       serviceAccount: input.serviceAccount,
       restartPolicy: 'Never',
       volumes,
-      containers: [{
-        name: 'job',
-        image: input.settings.gateImage,
-        imagePullPolicy: 'IfNotPresent',
-        // The image's entrypoint is node (distroless nodejs; the official node image runs a file argument with node).
-        args: [`${SCRIPT_DIR}/${input.file}`],
-        ports: [],
-        env: [
-          ...input.env,
-          { name: 'GATE_TIMEOUT_SECONDS', value: String(input.timeoutSeconds) },
-          ...(input.token ? [{ name: 'GATE_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` }] : []),
-          ...(input.tls ? [{ name: 'AXONSERVER_CA_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` }] : []),
-        ],
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-        mounts,
-      }],
+      containers: [
+        {
+          name: 'job',
+          image: input.settings.gateImage,
+          imagePullPolicy: 'IfNotPresent',
+          // The image's entrypoint is node (distroless nodejs; the official node image runs a file argument with node).
+          args: [`${SCRIPT_DIR}/${input.file}`],
+          ports: [],
+          env: [
+            ...input.env,
+            { name: 'GATE_TIMEOUT_SECONDS', value: String(input.timeoutSeconds) },
+            ...(input.token ? [{ name: 'GATE_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` }] : []),
+            ...(input.tls ? [{ name: 'AXONSERVER_CA_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` }] : []),
+          ],
+          resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+          mounts,
+        },
+      ],
     },
   };
 }

@@ -5,7 +5,14 @@
  * and volume claim templates are immutable in a live cluster. Version, phase and the user's own
  * labels go on objects and pod templates, never into selectors.
  */
-import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, MANAGED_BY } from '../domain/keys';
+import {
+  LABEL_COMPONENT,
+  LABEL_INSTANCE,
+  LABEL_MANAGED_BY,
+  LABEL_NAME,
+  LABEL_PART_OF,
+  MANAGED_BY,
+} from '../domain/keys';
 import type { Labels } from './types';
 
 /** Builds the label sets of one environment. */

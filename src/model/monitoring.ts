@@ -17,7 +17,11 @@ export interface MonitorInput {
 }
 
 /** A PodMonitor with the environment's monitoring labels and interval; HTTPS when `tls` says so. */
-export function podMonitor(monitoring: MonitoringConfig, input: MonitorInput, tls?: { client: AxonServerClientTls; serverName: string }): PodMonitorModel {
+export function podMonitor(
+  monitoring: MonitoringConfig,
+  input: MonitorInput,
+  tls?: { client: AxonServerClientTls; serverName: string },
+): PodMonitorModel {
   return {
     meta: { name: input.name, labels: { ...input.labels, ...monitoring.labels }, wave: input.wave },
     selector: input.selector,

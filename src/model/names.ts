@@ -35,6 +35,9 @@ export class NameRegistry {
 
   /** The names claimed for a kind, sorted. */
   namesOf(kind: string): string[] {
-    return [...this.owners.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.slice(kind.length + 1)).sort();
+    return [...this.owners.keys()]
+      .filter((k) => k.startsWith(`${kind}/`))
+      .map((k) => k.slice(kind.length + 1))
+      .sort();
   }
 }

@@ -12,7 +12,15 @@ import { apiClientJob } from './gates';
 import type { Issues } from './issues';
 import { secretFileVolume } from './pods';
 import type { SecretRegistry } from './secrets';
-import type { AxonServerClientTls, ConfigFilesModel, JobModel, Labels, PodVolume, SecretRef, VolumeMount } from './types';
+import type {
+  AxonServerClientTls,
+  ConfigFilesModel,
+  JobModel,
+  Labels,
+  PodVolume,
+  SecretRef,
+  VolumeMount,
+} from './types';
 
 export interface RegistrationInput {
   readonly config: AxonServerConfig;
@@ -37,20 +45,32 @@ export function registration(input: RegistrationInput): { job: JobModel; script:
   const reg = config.registration;
   if (!config.accessControl.enabled || !reg.enabled || !input.systemToken) {
     if (reg.users.length > 0 && !config.accessControl.enabled) {
-      issues.warn(['axonServer', 'registration', 'users'], 'users are registered only with access control (accessControl.enabled: true)');
+      issues.warn(
+        ['axonServer', 'registration', 'users'],
+        'users are registered only with access control (accessControl.enabled: true)',
+      );
     }
     return undefined;
   }
   if (config.edition === 'standard') {
-    if (reg.users.length > 0) issues.error(['axonServer', 'registration', 'users'], 'standard edition has no user or application API: register users in its UI, or use edition: enterprise');
+    if (reg.users.length > 0)
+      issues.error(
+        ['axonServer', 'registration', 'users'],
+        'standard edition has no user or application API: register users in its UI, or use edition: enterprise',
+      );
     return undefined;
   }
-  reg.users.forEach((u, i) => u.roles.forEach((r, j) => {
-    const context = r.slice(r.indexOf('@') + 1);
-    if (context !== ADMIN_GROUP && !input.contexts.has(context)) {
-      issues.error(['axonServer', 'registration', 'users', i, 'roles', j], `no replication group stores context "${context}"; contexts: ${[ADMIN_GROUP, ...input.contexts].join(', ')}`);
-    }
-  }));
+  reg.users.forEach((u, i) =>
+    u.roles.forEach((r, j) => {
+      const context = r.slice(r.indexOf('@') + 1);
+      if (context !== ADMIN_GROUP && !input.contexts.has(context)) {
+        issues.error(
+          ['axonServer', 'registration', 'users', i, 'roles', j],
+          `no replication group stores context "${context}"; contexts: ${[ADMIN_GROUP, ...input.contexts].join(', ')}`,
+        );
+      }
+    }),
+  );
   const volumes: PodVolume[] = [];
   const mounts: VolumeMount[] = [];
   const secretFile = (volume: string, ref: SecretRef, file: string, usedBy: string) => {
@@ -59,18 +79,45 @@ export function registration(input: RegistrationInput): { job: JobModel; script:
     mounts.push({ name: volume, mountPath: `${SECRETS_DIR}/${volume}`, readOnly: true });
     return { path: `${SECRETS_DIR}/${volume}/${file}`, secret: ref.name };
   };
-  const apps = input.apps.filter((a) => a.tokenSecret).map((a, i) => {
-    const token = secretFile(`app-${i}`, { name: a.tokenSecret!, key: a.tokenSecretKey }, 'token', `${a.name} (registration)`);
-    return { name: a.name, context: a.context, roles: [...a.axonServerRoles], tokenFile: token.path, tokenSecret: token.secret };
-  });
+  const apps = input.apps
+    .filter((a) => a.tokenSecret)
+    .map((a, i) => {
+      const token = secretFile(
+        `app-${i}`,
+        { name: a.tokenSecret!, key: a.tokenSecretKey },
+        'token',
+        `${a.name} (registration)`,
+      );
+      return {
+        name: a.name,
+        context: a.context,
+        roles: [...a.axonServerRoles],
+        tokenFile: token.path,
+        tokenSecret: token.secret,
+      };
+    });
   const users = reg.users.map((u, i) => {
-    const password = secretFile(`user-${i}`, { name: u.passwordSecret, key: u.passwordKey }, 'password', `user ${u.userName} (registration)`);
+    const password = secretFile(
+      `user-${i}`,
+      { name: u.passwordSecret, key: u.passwordKey },
+      'password',
+      `user ${u.userName} (registration)`,
+    );
     return { userName: u.userName, roles: [...u.roles], passwordFile: password.path, passwordSecret: password.secret };
   });
   if (apps.length === 0 && users.length === 0) return undefined;
   const files: [string, string][] = [[REGISTER_SCRIPT_FILE, REGISTER_SCRIPT]];
   const checksum = checksumOf(files);
-  const script: ConfigFilesModel = { meta: { name: `axonserver-register-${checksum.slice(0, 10)}`, labels: input.scriptLabels, wave: 0, pruneLast: true }, files, checksum };
+  const script: ConfigFilesModel = {
+    meta: {
+      name: `axonserver-register-${checksum.slice(0, 10)}`,
+      labels: input.scriptLabels,
+      wave: 0,
+      pruneLast: true,
+    },
+    files,
+    checksum,
+  };
   const job = apiClientJob({
     name: 'axonserver-register',
     labels: input.labels,

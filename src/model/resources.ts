@@ -10,9 +10,15 @@ export type ResourcesConfig = AxonServerConfig['resources'];
 /** Fills the memory limit from the request and checks limits are not below requests. */
 export function resolveResources(r: ResourcesConfig, path: ConfigPath, issues: Issues): Resources {
   const requests = { cpu: String(r.requests.cpu), memory: String(r.requests.memory) };
-  const limits = { cpu: r.limits.cpu === undefined ? undefined : String(r.limits.cpu), memory: String(r.limits.memory ?? r.requests.memory) };
+  const limits = {
+    cpu: r.limits.cpu === undefined ? undefined : String(r.limits.cpu),
+    memory: String(r.limits.memory ?? r.requests.memory),
+  };
   if (parseQuantity(limits.memory) < parseQuantity(requests.memory)) {
-    issues.error([...path, 'limits', 'memory'], `expected at least the memory request (${requests.memory}), got ${limits.memory}`);
+    issues.error(
+      [...path, 'limits', 'memory'],
+      `expected at least the memory request (${requests.memory}), got ${limits.memory}`,
+    );
   }
   if (limits.cpu !== undefined && parseQuantity(limits.cpu) < parseQuantity(requests.cpu)) {
     issues.error([...path, 'limits', 'cpu'], `expected at least the CPU request (${requests.cpu}), got ${limits.cpu}`);

@@ -31,8 +31,12 @@ export function restoreClaims(model: EnvironmentModel, run: string, nodes: reado
     : BACKUP_VOLUMES;
   return model.axonServer.nodes
     .filter((n) => nodes.length === 0 || nodes.includes(n.name))
-    .flatMap((n) => n.claims.filter((c) => volumes.includes(c.name)).map((claim) => {
-      const pvc = claimOf(n.name, claim.name);
-      return { node: n.name, claim, pvc, snapshot: snapshotName(pvc, run) };
-    }));
+    .flatMap((n) =>
+      n.claims
+        .filter((c) => volumes.includes(c.name))
+        .map((claim) => {
+          const pvc = claimOf(n.name, claim.name);
+          return { node: n.name, claim, pvc, snapshot: snapshotName(pvc, run) };
+        }),
+    );
 }

@@ -41,7 +41,8 @@ function entropy(text: string): number {
  * hostnames, JVM options or JDBC URLs, which repeat their characters).
  */
 function randomLooking(value: string): boolean {
-  if (value.length < 24 || /\s/.test(value) || value.includes('://') || value.startsWith('/') || value.startsWith('-')) return false;
+  if (value.length < 24 || /\s/.test(value) || value.includes('://') || value.startsWith('/') || value.startsWith('-'))
+    return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   return entropy(value) > 4.2;
 }

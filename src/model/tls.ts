@@ -16,7 +16,16 @@ import type { AxonServerConfig } from '../config/schema';
 import { AXON_PATHS } from './axon-config';
 import type { Issues } from './issues';
 import type { SecretRegistry } from './secrets';
-import type { AxonServerClientTls, CaBundleRef, CertificateModel, EnvVar, Labels, ObjectMeta, PodVolume, VolumeMount } from './types';
+import type {
+  AxonServerClientTls,
+  CaBundleRef,
+  CertificateModel,
+  EnvVar,
+  Labels,
+  ObjectMeta,
+  PodVolume,
+  VolumeMount,
+} from './types';
 
 /** cert-manager usages of a server certificate with an RSA key (ECDSA keys have no key encipherment). */
 export const CERTIFICATE_USAGES_RSA: readonly string[] = ['server auth', 'digital signature', 'key encipherment'];
@@ -46,7 +55,11 @@ export interface ClusterTls {
   readonly client: AxonServerClientTls;
   readonly properties: readonly (readonly [string, string])[];
   /** The pod volumes, mounts and variables of one node. */
-  nodePod(node: string): { readonly volumes: readonly PodVolume[]; readonly mounts: readonly VolumeMount[]; readonly env: readonly EnvVar[] };
+  nodePod(node: string): {
+    readonly volumes: readonly PodVolume[];
+    readonly mounts: readonly VolumeMount[];
+    readonly env: readonly EnvVar[];
+  };
   /** The Certificate of a node (cert-manager), or undefined when the Secrets are provided. */
   certificate(node: string, meta: (name: string) => ObjectMeta, secretLabels: Labels): CertificateModel | undefined;
 }
@@ -57,21 +70,33 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
   const { config, namespace, issues, secrets } = input;
   const tls = config.tls;
   if (!tls.enabled) {
-    if (tls.certManager || tls.keystorePasswordSecret || tls.caBundle) issues.warn(at('enabled'), 'TLS settings are not used while tls.enabled is false');
+    if (tls.certManager || tls.keystorePasswordSecret || tls.caBundle)
+      issues.warn(at('enabled'), 'TLS settings are not used while tls.enabled is false');
     return undefined;
   }
   const http = tls.http;
-  const password = tls.keystorePasswordSecret ? { name: tls.keystorePasswordSecret.name, key: tls.keystorePasswordSecret.key } : undefined;
+  const password = tls.keystorePasswordSecret
+    ? { name: tls.keystorePasswordSecret.name, key: tls.keystorePasswordSecret.key }
+    : undefined;
   if (http && !password) {
-    issues.error(at('keystorePasswordSecret'), 'required when tls.http is on: HTTPS on 8024 reads a PKCS12 keystore, which needs a password (cert-manager encrypts keystore.p12 with it; reference a Secret with { name, key })');
+    issues.error(
+      at('keystorePasswordSecret'),
+      'required when tls.http is on: HTTPS on 8024 reads a PKCS12 keystore, which needs a password (cert-manager encrypts keystore.p12 with it; reference a Secret with { name, key })',
+    );
   }
   if (!http && password) issues.warn(at('keystorePasswordSecret'), 'not used while tls.http is false');
   if (password) secrets.add(password, 'the Axon Server HTTPS keystore');
   const ca: CaBundleRef = tls.caBundle ?? { kind: 'Secret', name: tlsSecretOf(input.firstNode), key: CA_FILE };
-  if (tls.caBundle?.kind === 'Secret') secrets.add({ name: tls.caBundle.name, key: tls.caBundle.key }, 'the CA Axon Server\'s clients trust');
+  if (tls.caBundle?.kind === 'Secret')
+    secrets.add({ name: tls.caBundle.name, key: tls.caBundle.key }, "the CA Axon Server's clients trust");
   if (!tls.certManager) {
     for (const node of config.nodes) {
-      for (const file of [TLS_FILES.cert, TLS_FILES.key, ...(tls.caBundle ? [] : [TLS_FILES.ca]), ...(http ? [TLS_FILES.keystore] : [])]) {
+      for (const file of [
+        TLS_FILES.cert,
+        TLS_FILES.key,
+        ...(tls.caBundle ? [] : [TLS_FILES.ca]),
+        ...(http ? [TLS_FILES.keystore] : []),
+      ]) {
         secrets.add({ name: tlsSecretOf(node.name), key: file }, `${node.name} (TLS)`);
       }
     }
@@ -86,16 +111,23 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
     ['axoniq.axonserver.ssl.cert-chain-file', `${tlsDir}/${TLS_FILES.cert}`],
     ['axoniq.axonserver.ssl.private-key-file', `${tlsDir}/${TLS_FILES.key}`],
     ['axoniq.axonserver.ssl.internal-trust-manager-file', trust],
-    ...(http ? [
-      ['server.ssl.enabled', 'true'],
-      // A file: URL, not a class-path resource.
-      ['server.ssl.key-store', `file:${tlsDir}/${TLS_FILES.keystore}`],
-      ['server.ssl.key-store-type', 'PKCS12'],
-    ] as [string, string][] : []),
+    ...(http
+      ? ([
+          ['server.ssl.enabled', 'true'],
+          // A file: URL, not a class-path resource.
+          ['server.ssl.key-store', `file:${tlsDir}/${TLS_FILES.keystore}`],
+          ['server.ssl.key-store-type', 'PKCS12'],
+        ] as [string, string][])
+      : []),
   ];
   // The node's own names (peers and redirected clients use the FQDN) and the Services' names.
-  const dnsNamesOf = (node: string) => [node, ...input.serviceNames]
-    .flatMap((n) => [n, `${n}.${namespace}`, `${n}.${namespace}.svc`, `${n}.${namespace}.svc.cluster.local`]);
+  const dnsNamesOf = (node: string) =>
+    [node, ...input.serviceNames].flatMap((n) => [
+      n,
+      `${n}.${namespace}`,
+      `${n}.${namespace}.svc`,
+      `${n}.${namespace}.svc.cluster.local`,
+    ]);
 
   return {
     client: { ca, http },
@@ -129,7 +161,12 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
         renewBefore: cm.renewBefore,
         algorithm: cm.algorithm,
         // Nodes are servers to clients and peers, and clients of their peers.
-        usages: ['server auth', 'client auth', 'digital signature', ...(cm.algorithm === 'RSA' ? ['key encipherment'] : [])],
+        usages: [
+          'server auth',
+          'client auth',
+          'digital signature',
+          ...(cm.algorithm === 'RSA' ? ['key encipherment'] : []),
+        ],
         keystorePassword: http ? password : undefined,
       };
     },
@@ -147,8 +184,12 @@ export function caVolume(name: string, ca: CaBundleRef): PodVolume {
 /** What an app or a Job adds to reach Axon Server over TLS: the CA mounted at CLIENT_CA_DIR. */
 export function clientCaMount(tls: AxonServerClientTls | undefined): { volumes: PodVolume[]; mounts: VolumeMount[] } {
   if (!tls) return { volumes: [], mounts: [] };
-  return { volumes: [caVolume('axonserver-ca', tls.ca)], mounts: [{ name: 'axonserver-ca', mountPath: CLIENT_CA_DIR, readOnly: true }] };
+  return {
+    volumes: [caVolume('axonserver-ca', tls.ca)],
+    mounts: [{ name: 'axonserver-ca', mountPath: CLIENT_CA_DIR, readOnly: true }],
+  };
 }
 
 /** The base URL of Axon Server's HTTP port on a host. */
-export const httpUrl = (tls: AxonServerClientTls | undefined, host: string, port: number): string => `${tls?.http ? 'https' : 'http'}://${host}:${port}`;
+export const httpUrl = (tls: AxonServerClientTls | undefined, host: string, port: number): string =>
+  `${tls?.http ? 'https' : 'http'}://${host}:${port}`;

@@ -25,8 +25,7 @@ export interface SecretRef {
 }
 
 export type EnvVar =
-  | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly secret: SecretRef };
+  { readonly name: string; readonly value: string } | { readonly name: string; readonly secret: SecretRef };
 
 export interface Resources {
   readonly requests: { readonly cpu: string; readonly memory: string };
@@ -83,24 +82,29 @@ export interface ContainerPort {
 export type PodVolume =
   | { readonly kind: 'emptyDir'; readonly name: string; readonly sizeLimit: string }
   | {
-    readonly kind: 'configMap';
-    readonly name: string;
-    readonly configMap: string;
-    readonly defaultMode?: number;
-    /** The pod starts without it; the files appear when the ConfigMap does. */
-    readonly optional?: boolean;
-    /** Key -> file name; all keys when absent. */
-    readonly items?: readonly { readonly key: string; readonly path: string }[];
-  }
+      readonly kind: 'configMap';
+      readonly name: string;
+      readonly configMap: string;
+      readonly defaultMode?: number;
+      /** The pod starts without it; the files appear when the ConfigMap does. */
+      readonly optional?: boolean;
+      /** Key -> file name; all keys when absent. */
+      readonly items?: readonly { readonly key: string; readonly path: string }[];
+    }
   | {
-    readonly kind: 'secret';
-    readonly name: string;
-    readonly secretName: string;
-    /** Key -> file name; all keys when absent. */
-    readonly items?: readonly { readonly key: string; readonly path: string }[];
-    readonly defaultMode: number;
-  }
-  | { readonly kind: 'persistentVolumeClaim'; readonly name: string; readonly claimName: string; readonly readOnly: boolean };
+      readonly kind: 'secret';
+      readonly name: string;
+      readonly secretName: string;
+      /** Key -> file name; all keys when absent. */
+      readonly items?: readonly { readonly key: string; readonly path: string }[];
+      readonly defaultMode: number;
+    }
+  | {
+      readonly kind: 'persistentVolumeClaim';
+      readonly name: string;
+      readonly claimName: string;
+      readonly readOnly: boolean;
+    };
 
 export interface VolumeMount {
   readonly name: string;
@@ -118,7 +122,11 @@ export interface ContainerModel {
   readonly ports: readonly ContainerPort[];
   readonly env: readonly EnvVar[];
   /** Variables from every key of ConfigMaps and Secrets. */
-  readonly envFrom?: readonly { readonly kind: 'configMap' | 'secret'; readonly name: string; readonly prefix?: string }[];
+  readonly envFrom?: readonly {
+    readonly kind: 'configMap' | 'secret';
+    readonly name: string;
+    readonly prefix?: string;
+  }[];
   readonly resources: Resources;
   readonly probes?: Probes;
   readonly mounts: readonly VolumeMount[];
@@ -355,7 +363,11 @@ export interface HttpRouteModel {
 
 export interface RoleModel {
   readonly meta: ObjectMeta;
-  readonly rules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[];
+  readonly rules: readonly {
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly verbs: readonly string[];
+  }[];
 }
 
 export interface CronJobModel {
@@ -534,7 +546,12 @@ export interface ArgoCdModel {
   readonly targetRevision: string;
   readonly destination: { readonly server?: string; readonly name?: string; readonly namespace: string };
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
-  readonly retry: { readonly limit: number; readonly duration: string; readonly factor: number; readonly maxDuration: string };
+  readonly retry: {
+    readonly limit: number;
+    readonly duration: string;
+    readonly factor: number;
+    readonly maxDuration: string;
+  };
   /** The Axon Server Application first, then the apps. */
   readonly applications: readonly ArgoApplicationModel[];
 }

@@ -13,10 +13,14 @@ export interface CodeOwnersRule {
 
 /** Parses CODEOWNERS: `pattern owner…` per line, `#` comments; later rules win. */
 export function parseCodeOwners(text: string): CodeOwnersRule[] {
-  return text.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, '').trim()).filter((l) => l !== '').map((line) => {
-    const [pattern, ...owners] = line.split(/\s+/);
-    return { pattern, owners, regex: patternRegex(pattern) };
-  });
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter((l) => l !== '')
+    .map((line) => {
+      const [pattern, ...owners] = line.split(/\s+/);
+      return { pattern, owners, regex: patternRegex(pattern) };
+    });
 }
 
 /** A CODEOWNERS pattern (gitignore syntax, as GitHub reads it) as a regular expression over repository paths. */
@@ -26,7 +30,18 @@ function patternRegex(pattern: string): RegExp {
   p = p.replace(/^\//, '');
   const directory = p.endsWith('/');
   p = p.replace(/\/$/, '');
-  const body = p.split('/').map((seg) => (seg === '**' ? '(?:.*/)?' : `${seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}/`)).join('').replace(/\/$/, '');
+  const body = p
+    .split('/')
+    .map((seg) =>
+      seg === '**'
+        ? '(?:.*/)?'
+        : `${seg
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')}/`,
+    )
+    .join('')
+    .replace(/\/$/, '');
   const prefix = anchored ? '^' : '^(?:.*/)?';
   return new RegExp(`${prefix}${body.replace(/\(\?:\.\*\/\)\?$/, '.*')}${directory ? '/.*' : '(?:/.*)?'}$`);
 }
@@ -83,10 +98,16 @@ export function acknowledgementsFromReviews(
       const env = /^[a-z-]+:([^/]+)\//.exec(allow)?.[1] ?? '*';
       const file = env === '*' ? `${configDir}/` : `${configDir}/${env}.yaml`;
       const owners = ownersOf(rules, file);
-      const owns = owners.some((o) => o.toLowerCase() === `@${login.toLowerCase()}`
-        || (teams[o] ?? teams[o.toLowerCase()] ?? []).some((member) => member.toLowerCase() === login.toLowerCase()));
+      const owns = owners.some(
+        (o) =>
+          o.toLowerCase() === `@${login.toLowerCase()}` ||
+          (teams[o] ?? teams[o.toLowerCase()] ?? []).some((member) => member.toLowerCase() === login.toLowerCase()),
+      );
       if (owns) acknowledgements.push({ allow, by: login });
-      else ignored.push(`@${login}'s \`/allow ${allow}\` does not count: @${login} is not a code owner of ${file}${owners.length > 0 ? ` (owners: ${owners.join(', ')})` : ' (CODEOWNERS names nobody for it)'}`);
+      else
+        ignored.push(
+          `@${login}'s \`/allow ${allow}\` does not count: @${login} is not a code owner of ${file}${owners.length > 0 ? ` (owners: ${owners.join(', ')})` : ' (CODEOWNERS names nobody for it)'}`,
+        );
     }
   }
   return { acknowledgements, ignored };

@@ -45,6 +45,12 @@ export interface EnvReview {
 }
 
 /** Adds a finding of the environment under review. */
-export type Add = (severity: FindingSeverity, rule: RuleId, object: string, message: string, details?: readonly string[]) => void;
+export type Add = (
+  severity: FindingSeverity,
+  rule: RuleId,
+  object: string,
+  message: string,
+  details?: readonly string[],
+) => void;
 
 export const CLI = 'axonserver-cli.jar';

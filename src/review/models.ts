@@ -13,44 +13,79 @@ import type { EnvSnapshot } from './snapshot';
 /** An environment moved to another namespace or cluster: Argo CD would build it anew, empty. */
 export function environmentMoves(env: string, base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
   if (base.namespace !== head.namespace) {
-    add('blocker', 'environment-moved', `environment/${env}`, `moves ${env} from namespace ${base.namespace} to ${head.namespace}`, [
-      `Argo CD would create every object anew in ${head.namespace} — Axon Server nodes with new, empty event stores — while the StatefulSets in ${base.namespace} keep running unmanaged (they are never pruned). Apps would connect to the empty cluster.`,
-      'To move an environment on purpose: create the new one beside the old one (a new environment file), move the data (Axon Server backup and restore, or a new node joining the old cluster), switch clients over, then remove the old environment.',
-    ]);
+    add(
+      'blocker',
+      'environment-moved',
+      `environment/${env}`,
+      `moves ${env} from namespace ${base.namespace} to ${head.namespace}`,
+      [
+        `Argo CD would create every object anew in ${head.namespace} — Axon Server nodes with new, empty event stores — while the StatefulSets in ${base.namespace} keep running unmanaged (they are never pruned). Apps would connect to the empty cluster.`,
+        'To move an environment on purpose: create the new one beside the old one (a new environment file), move the data (Axon Server backup and restore, or a new node joining the old cluster), switch clients over, then remove the old environment.',
+      ],
+    );
   }
   const from = base.argocd?.destination;
   const to = head.argocd?.destination;
-  if (from && to && base.argocd && head.argocd && !isDeepStrictEqual({ ...from, namespace: undefined }, { ...to, namespace: undefined })) {
-    const where = (d: typeof from) => d.name ? `cluster ${d.name}` : `server ${d.server}`;
-    add('blocker', 'environment-moved', `argocd/${env}`, `changes the Argo CD destination of ${env} (${where(from)} → ${where(to)})`, [
-      'Argo CD would deploy the environment anew at the new destination, with empty event stores, and leave the old one running unmanaged. Move an environment as a new environment beside the old one.',
-    ]);
+  if (
+    from &&
+    to &&
+    base.argocd &&
+    head.argocd &&
+    !isDeepStrictEqual({ ...from, namespace: undefined }, { ...to, namespace: undefined })
+  ) {
+    const where = (d: typeof from) => (d.name ? `cluster ${d.name}` : `server ${d.server}`);
+    add(
+      'blocker',
+      'environment-moved',
+      `argocd/${env}`,
+      `changes the Argo CD destination of ${env} (${where(from)} → ${where(to)})`,
+      [
+        'Argo CD would deploy the environment anew at the new destination, with empty event stores, and leave the old one running unmanaged. Move an environment as a new environment beside the old one.',
+      ],
+    );
   }
 }
 
 /** An environment that leaves config/: Argo CD stops managing it, but its workloads keep running. */
 export function environmentRemoved(env: string, base: EnvSnapshot, add: Add): void {
   const m = base.model;
-  const namespace = m?.namespace ?? [...base.objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace ?? '<namespace>';
+  const namespace =
+    m?.namespace ?? [...base.objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace ?? '<namespace>';
   const nodes = [...base.objects.values()].filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name);
   const classes = [...base.objects.values()].filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);
   const apps = m?.argocd?.applications.map((a) => a.name) ?? [];
-  add('warning', 'environment-removed', `environment/${env}`, `removes environment ${env}: its workloads keep running in ${namespace}, no longer managed`, [
-    `${apps.length > 0 ? `The Applications ${apps.join(', ')} leave dist/argocd/; an app-of-apps that prunes deletes them, and without a resources finalizer that leaves everything they synced running.` : 'Nothing syncs this environment any more, and nothing it created is deleted.'} The Axon Server nodes (${nodes.join(', ') || 'none'}) are protected and never pruned.`,
-    'To remove it on purpose, after the merge:',
-    `1. Stop the apps: \`kubectl -n ${namespace} delete deployment,service,job,poddisruptionbudget -l app.kubernetes.io/managed-by=axon-deploy,app.kubernetes.io/component=app\`.`,
-    `2. Remove each node as \`statefulset-removed\` describes (StatefulSets, Services, claims, released volumes and their disks): \`kubectl -n ${namespace} delete statefulset,service,configmap,networkpolicy,poddisruptionbudget,job -l app.kubernetes.io/managed-by=axon-deploy\`, then \`kubectl -n ${namespace} delete pvc --all\` once the event stores are no longer needed.`,
-    ...(classes.length > 0 ? [`3. Delete the StorageClasses when no other environment uses them: \`kubectl delete storageclass ${classes.join(' ')}\`.`] : []),
-    `${classes.length > 0 ? 4 : 3}. Delete the namespace \`${namespace}\` and the Secrets in it, and the released PersistentVolumes with their disks.`,
-  ]);
+  add(
+    'warning',
+    'environment-removed',
+    `environment/${env}`,
+    `removes environment ${env}: its workloads keep running in ${namespace}, no longer managed`,
+    [
+      `${apps.length > 0 ? `The Applications ${apps.join(', ')} leave dist/argocd/; an app-of-apps that prunes deletes them, and without a resources finalizer that leaves everything they synced running.` : 'Nothing syncs this environment any more, and nothing it created is deleted.'} The Axon Server nodes (${nodes.join(', ') || 'none'}) are protected and never pruned.`,
+      'To remove it on purpose, after the merge:',
+      `1. Stop the apps: \`kubectl -n ${namespace} delete deployment,service,job,poddisruptionbudget -l app.kubernetes.io/managed-by=axon-deploy,app.kubernetes.io/component=app\`.`,
+      `2. Remove each node as \`statefulset-removed\` describes (StatefulSets, Services, claims, released volumes and their disks): \`kubectl -n ${namespace} delete statefulset,service,configmap,networkpolicy,poddisruptionbudget,job -l app.kubernetes.io/managed-by=axon-deploy\`, then \`kubectl -n ${namespace} delete pvc --all\` once the event stores are no longer needed.`,
+      ...(classes.length > 0
+        ? [
+            `3. Delete the StorageClasses when no other environment uses them: \`kubectl delete storageclass ${classes.join(' ')}\`.`,
+          ]
+        : []),
+      `${classes.length > 0 ? 4 : 3}. Delete the namespace \`${namespace}\` and the Secrets in it, and the released PersistentVolumes with their disks.`,
+    ],
+  );
 }
 
 /** Turning access control off opens the cluster to every client that can reach it. */
 export function accessControlChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
   if (base.axonServer.accessControl && !head.axonServer.accessControl) {
-    add('blocker', 'access-control-off', 'axonserver/access-control', 'turns Axon Server access control off: any client that reaches the nodes can then read and write every context, and the admin REST API needs no token', [
-      'If this is on purpose (e.g. a throwaway environment), acknowledge it. The nodes restart one by one with the new setting; the tokens in the Secrets stay but are no longer checked.',
-    ]);
+    add(
+      'blocker',
+      'access-control-off',
+      'axonserver/access-control',
+      'turns Axon Server access control off: any client that reaches the nodes can then read and write every context, and the admin REST API needs no token',
+      [
+        'If this is on purpose (e.g. a throwaway environment), acknowledge it. The nodes restart one by one with the new setting; the tokens in the Secrets stay but are no longer checked.',
+      ],
+    );
   }
 }
 
@@ -62,10 +97,23 @@ export function tlsChanges(base: EnvironmentModel, head: EnvironmentModel, add: 
   const was = base.axonServer.tls;
   const now = head.axonServer.tls;
   if (!was === !now && (was?.http ?? false) === (now?.http ?? false)) return;
-  const what = !was && now ? 'turns TLS on' : was && !now ? 'turns TLS off' : now?.http ? 'turns HTTPS on for 8024' : 'turns HTTPS off for 8024';
-  add('blocker', 'tls-toggle', 'axonserver/tls', `${what} in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart`, [
-    `${!now ? 'Turning TLS off sends tokens and events in clear text; acknowledge it only for a throwaway environment. ' : ''}Switch all at once, in a maintenance window: (1) in the same change set axonServer.rolloutGate.enabled: false (a gate would wait for a quorum that forms only when every node is back); (2) suspend automated sync of both Applications; (3) merge, scale every node to 0 (\`kubectl -n ${head.namespace} scale statefulset -l app.kubernetes.io/name=axonserver --replicas=0\`) and sync the Axon Server Application; (4) when every node is back in its groups, sync the apps Application (their pods restart with the new setting); (5) turn the gates back on and resume automated sync. With cert-manager the Certificates come first (wave 0), so the Secrets exist before any node starts.`,
-  ]);
+  const what =
+    !was && now
+      ? 'turns TLS on'
+      : was && !now
+        ? 'turns TLS off'
+        : now?.http
+          ? 'turns HTTPS on for 8024'
+          : 'turns HTTPS off for 8024';
+  add(
+    'blocker',
+    'tls-toggle',
+    'axonserver/tls',
+    `${what} in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart`,
+    [
+      `${!now ? 'Turning TLS off sends tokens and events in clear text; acknowledge it only for a throwaway environment. ' : ''}Switch all at once, in a maintenance window: (1) in the same change set axonServer.rolloutGate.enabled: false (a gate would wait for a quorum that forms only when every node is back); (2) suspend automated sync of both Applications; (3) merge, scale every node to 0 (\`kubectl -n ${head.namespace} scale statefulset -l app.kubernetes.io/name=axonserver --replicas=0\`) and sync the Axon Server Application; (4) when every node is back in its groups, sync the apps Application (their pods restart with the new setting); (5) turn the gates back on and resume automated sync. With cert-manager the Certificates come first (wave 0), so the Secrets exist before any node starts.`,
+    ],
+  );
 }
 
 /** Patches are the config's escape hatch: each new or changed one is shown with its reason. */
@@ -73,19 +121,33 @@ export function patchChanges(base: EnvironmentModel | undefined, head: Environme
   const had = new Set((base?.patches ?? []).map((p) => JSON.stringify([p.target, p.ops])));
   for (const p of head.patches) {
     if (had.has(JSON.stringify([p.target, p.ops]))) continue;
-    add('warning', 'json-patch', `${p.target.kind.toLowerCase()}/${p.target.name}`, `patches ${p.target.kind} ${p.target.name}: ${p.why}`, [
-      '```json', JSON.stringify(p.ops), '```',
-      'A patch changes what axon-deploy renders behind its back: check that the field is right for the live object, and ask for it in axon-deploy if it is lasting.',
-    ]);
+    add(
+      'warning',
+      'json-patch',
+      `${p.target.kind.toLowerCase()}/${p.target.name}`,
+      `patches ${p.target.kind} ${p.target.name}: ${p.why}`,
+      [
+        '```json',
+        JSON.stringify(p.ops),
+        '```',
+        'A patch changes what axon-deploy renders behind its back: check that the field is right for the live object, and ask for it in axon-deploy if it is lasting.',
+      ],
+    );
   }
 }
 
 /** An environment without scheduled backups: said when it appears or when backups are turned off. */
 export function backupChanges(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
   if (head.axonServer.backup || (base && !base.axonServer.backup)) return;
-  add('warning', 'no-backup', 'axonserver/backup', base ? 'turns the scheduled backups of Axon Server off' : `${head.name} has no scheduled backup of Axon Server`, [
-    'Without backups a lost volume, a bad upgrade or an operator mistake loses events for good (replication does not help against the last two). Set axonServer.backup (a CronJob: control-DB backups through the REST API, then VolumeSnapshots of every node); acknowledge for an environment you can rebuild.',
-  ]);
+  add(
+    'warning',
+    'no-backup',
+    'axonserver/backup',
+    base ? 'turns the scheduled backups of Axon Server off' : `${head.name} has no scheduled backup of Axon Server`,
+    [
+      'Without backups a lost volume, a bad upgrade or an operator mistake loses events for good (replication does not help against the last two). Set axonServer.backup (a CronJob: control-DB backups through the REST API, then VolumeSnapshots of every node); acknowledge for an environment you can rebuild.',
+    ],
+  );
 }
 
 /** Secrets the head references that the base did not: they must exist before the sync. */
@@ -94,9 +156,15 @@ export function newSecrets(base: EnvironmentModel | undefined, head: Environment
   for (const s of head.secrets) {
     const keys = s.keys.filter((k) => !had.has(`${s.name}\0${k}`));
     if (keys.length === 0) continue;
-    add('warning', 'new-secret', `secret/${s.name}`, `reads Secret ${s.name} (${keys.map((k) => `key ${k}`).join(', ')}), for ${s.usedBy.join('; ')}: create it in ${head.namespace} before the sync`, [
-      `axon-deploy never renders Secrets. Without it the pods that read it do not start. For example: \`kubectl -n ${head.namespace} create secret generic ${s.name} ${keys.map((k) => `--from-literal=${k}=…`).join(' ')}\` (or from your secret manager).`,
-    ]);
+    add(
+      'warning',
+      'new-secret',
+      `secret/${s.name}`,
+      `reads Secret ${s.name} (${keys.map((k) => `key ${k}`).join(', ')}), for ${s.usedBy.join('; ')}: create it in ${head.namespace} before the sync`,
+      [
+        `axon-deploy never renders Secrets. Without it the pods that read it do not start. For example: \`kubectl -n ${head.namespace} create secret generic ${s.name} ${keys.map((k) => `--from-literal=${k}=…`).join(' ')}\` (or from your secret manager).`,
+      ],
+    );
   }
 }
 
@@ -120,16 +188,28 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
     if (!b) {
       // A new app: nothing live to protect, but Axon Server must know its token.
       if (h.token && !head.axonServer.registration) {
-        add('warning', 'app-token', `app/${name}`, `new app ${name} connects with the token in Secret ${h.token.name}: register it with Axon Server`, [
-          `Axon Server accepts only registered application tokens, and this environment has no registration Job (axonServer.registration needs access control and enterprise). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r ${h.axonServerRoles.map((r) => `${r}@${h.context}`).join(',')} -T "$(kubectl -n ${head.namespace} get secret ${h.token.name} -o jsonpath='{.data.${h.token.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
-        ]);
+        add(
+          'warning',
+          'app-token',
+          `app/${name}`,
+          `new app ${name} connects with the token in Secret ${h.token.name}: register it with Axon Server`,
+          [
+            `Axon Server accepts only registered application tokens, and this environment has no registration Job (axonServer.registration needs access control and enterprise). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r ${h.axonServerRoles.map((r) => `${r}@${h.context}`).join(',')} -T "$(kubectl -n ${head.namespace} get secret ${h.token.name} -o jsonpath='{.data.${h.token.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
+          ],
+        );
       }
       continue;
     }
     if (h.strategy === 'blueGreen' && h.hasReadModel && !h.sideEffects) {
-      add('warning', 'side-effects-undeclared', `app/${name}`, `${name} is released blue/green with a read model but declares no side-effect processing groups`, [
-        'Every colour replays its own processors; a processor that sends e-mails, calls out or issues commands would do it again in each new colour, or in both colours at once. Declare them in `sideEffects.processingGroups` (they then keep one name and share a token store), or declare `sideEffects: { processingGroups: [] }` to say there are none.',
-      ]);
+      add(
+        'warning',
+        'side-effects-undeclared',
+        `app/${name}`,
+        `${name} is released blue/green with a read model but declares no side-effect processing groups`,
+        [
+          'Every colour replays its own processors; a processor that sends e-mails, calls out or issues commands would do it again in each new colour, or in both colours at once. Declare them in `sideEffects.processingGroups` (they then keep one name and share a token store), or declare `sideEffects: { processingGroups: [] }` to say there are none.',
+        ],
+      );
     }
     if (b.strategy !== h.strategy) {
       strategyChange(b, h, add);
@@ -140,7 +220,9 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
     for (const c of h.colors) {
       const from = b.colors.find((x) => x.color === c.color)!;
       if (from.phase !== c.phase || from.version !== c.version) {
-        lines.push(`${name}-${c.color}: ${from.phase} → ${c.phase}${from.version !== c.version ? ` (version ${from.version} → ${c.version})` : ` (${c.version})`}`);
+        lines.push(
+          `${name}-${c.color}: ${from.phase} → ${c.phase}${from.version !== c.version ? ` (version ${from.version} → ${c.version})` : ` (${c.version})`}`,
+        );
       }
     }
   }
@@ -165,28 +247,48 @@ function strategyChange(b: AppModel, h: AppModel, add: Add): void {
   const was = liveStorage(b);
   const now = liveStorage(h);
   const same = was && now && was.processorSuffix === now.processorSuffix && was.database === now.database;
-  const describe = (s: typeof was) => (s ? `processors${s.processorSuffix ? ` ending in ${s.processorSuffix}` : ' without suffix'}${s.database ? `, database ${s.database}` : ''}` : 'nothing live');
+  const describe = (s: typeof was) =>
+    s
+      ? `processors${s.processorSuffix ? ` ending in ${s.processorSuffix}` : ' without suffix'}${s.database ? `, database ${s.database}` : ''}`
+      : 'nothing live';
   if (same) {
-    add('warning', 'strategy-change', `app/${h.name}`, `switches ${h.name} from ${b.strategy} to ${h.strategy}, continuing with its ${describe(now)}`, [
-      `The ${b.strategy} objects are pruned after the ${h.strategy} ones are healthy (PruneLast). Keep \`adopt\` while that colour runs.`,
-    ]);
+    add(
+      'warning',
+      'strategy-change',
+      `app/${h.name}`,
+      `switches ${h.name} from ${b.strategy} to ${h.strategy}, continuing with its ${describe(now)}`,
+      [
+        `The ${b.strategy} objects are pruned after the ${h.strategy} ones are healthy (PruneLast). Keep \`adopt\` while that colour runs.`,
+      ],
+    );
     return;
   }
-  const procedure = h.strategy === 'blueGreen'
-    ? 'Declare `release.adopt: blue` (or green) and make that colour SERVING with the version that runs now: it continues with the rolling app\'s processors (no suffix) and database, nothing replays; release the next version in the other colour as usual.'
-    : 'Set `release.adopt: <the SERVING colour>` on the rolling release: the rolling Deployment then continues with that colour\'s processors and database, nothing replays.';
-  add('blocker', 'strategy-change', `app/${h.name}`, `switches ${h.name} from ${b.strategy} to ${h.strategy} without continuing its processors and database: what goes live (${describe(now)}) replays from zero, while ${describe(was)} were live`, [
-    procedure,
-  ]);
+  const procedure =
+    h.strategy === 'blueGreen'
+      ? "Declare `release.adopt: blue` (or green) and make that colour SERVING with the version that runs now: it continues with the rolling app's processors (no suffix) and database, nothing replays; release the next version in the other colour as usual."
+      : "Set `release.adopt: <the SERVING colour>` on the rolling release: the rolling Deployment then continues with that colour's processors and database, nothing replays.";
+  add(
+    'blocker',
+    'strategy-change',
+    `app/${h.name}`,
+    `switches ${h.name} from ${b.strategy} to ${h.strategy} without continuing its processors and database: what goes live (${describe(now)}) replays from zero, while ${describe(was)} were live`,
+    [procedure],
+  );
 }
 
 function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
   const app = h.name;
   const colorOf = (m: AppModel, c: string) => m.colors.find((x) => x.color === c)!;
   if (b.liveColor && !h.liveColor) {
-    add('blocker', 'serving-removed', `app/${app}`, `leaves ${app} without a SERVING colour (${b.liveColor} was SERVING): nothing is live`, [
-      'Promote the other colour in the same change (it must be INITIALISING or STANDING_BY), or allow this rule to take the app offline on purpose.',
-    ]);
+    add(
+      'blocker',
+      'serving-removed',
+      `app/${app}`,
+      `leaves ${app} without a SERVING colour (${b.liveColor} was SERVING): nothing is live`,
+      [
+        'Promote the other colour in the same change (it must be INITIALISING or STANDING_BY), or allow this rule to take the app offline on purpose.',
+      ],
+    );
   }
   for (const color of COLORS) {
     const from = colorOf(b, color);
@@ -195,13 +297,20 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
     if (to.phase === 'SERVING' && from.phase !== 'SERVING') promotion(b, h, color, add);
     if (from.phase !== to.phase && !ALLOWED_TRANSITIONS[from.phase].includes(to.phase)) {
       if (to.phase === 'SERVING') {
-        add('blocker', 'phase-transition', object, `${app}-${color}: ${from.phase} → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING`, [
-          'A colour must run and catch up (INITIALISING) before it takes live traffic. Make it INITIALISING first, promote it in a later change.',
-        ]);
+        add(
+          'blocker',
+          'phase-transition',
+          object,
+          `${app}-${color}: ${from.phase} → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING`,
+          [
+            'A colour must run and catch up (INITIALISING) before it takes live traffic. Make it INITIALISING first, promote it in a later change.',
+          ],
+        );
       } else {
-        const reason = from.phase === 'SERVING' && to.phase === 'CLEANING_UP'
-          ? 'the live colour would be deleted and its database dropped; demote it to STANDING_BY first (another colour becomes SERVING), clean it up in a later change'
-          : `allowed from ${from.phase}: ${ALLOWED_TRANSITIONS[from.phase].join(', ')}`;
+        const reason =
+          from.phase === 'SERVING' && to.phase === 'CLEANING_UP'
+            ? 'the live colour would be deleted and its database dropped; demote it to STANDING_BY first (another colour becomes SERVING), clean it up in a later change'
+            : `allowed from ${from.phase}: ${ALLOWED_TRANSITIONS[from.phase].join(', ')}`;
         add('blocker', 'phase-transition', object, `${app}-${color}: ${from.phase} → ${to.phase} is not allowed`, [
           `${reason}. The phase order is ${PHASE_ORDER_TEXT}.`,
         ]);
@@ -209,19 +318,35 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
     }
     if (from.version !== to.version && isRunning(from.phase) && isRunning(to.phase)) {
       if (from.phase === 'SERVING' || from.phase === 'STANDING_BY') {
-        add('blocker', 'version-change-in-place', object, `${app}-${color}: version ${from.version} → ${to.version} while ${from.phase}`, [
-          'This replaces the live (or rollback) version in place, without a replay into a fresh read model and without a way back. Release the new version in the other colour.',
-        ]);
+        add(
+          'blocker',
+          'version-change-in-place',
+          object,
+          `${app}-${color}: version ${from.version} → ${to.version} while ${from.phase}`,
+          [
+            'This replaces the live (or rollback) version in place, without a replay into a fresh read model and without a way back. Release the new version in the other colour.',
+          ],
+        );
       } else {
-        add('warning', 'version-change-in-place', object, `${app}-${color}: version ${from.version} → ${to.version} while INITIALISING`, [
-          `The new version continues from the tokens in ${to.database ?? 'its database'}. If its read model differs, abort (CLEANING_UP, then OBSOLETE) and initialise again: the cleanup drops the database, so the colour starts from zero.`,
-        ]);
+        add(
+          'warning',
+          'version-change-in-place',
+          object,
+          `${app}-${color}: version ${from.version} → ${to.version} while INITIALISING`,
+          [
+            `The new version continues from the tokens in ${to.database ?? 'its database'}. If its read model differs, abort (CLEANING_UP, then OBSOLETE) and initialise again: the cleanup drops the database, so the colour starts from zero.`,
+          ],
+        );
       }
     }
     if (to.phase === 'CLEANING_UP' && from.phase !== 'CLEANING_UP') {
-      add('warning', 'cleanup-drops-database', object, `${app}-${color} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'}${to.processorSuffix ? ` and the tokens of processors ending in ${to.processorSuffix}` : ''}`, [
-        `After this, ${color} (version ${from.version}) can no longer serve as a rollback target.`,
-      ]);
+      add(
+        'warning',
+        'cleanup-drops-database',
+        object,
+        `${app}-${color} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'}${to.processorSuffix ? ` and the tokens of processors ending in ${to.processorSuffix}` : ''}`,
+        [`After this, ${color} (version ${from.version}) can no longer serve as a rollback target.`],
+      );
     }
   }
 }
@@ -230,16 +355,28 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
 function promotion(b: AppModel, h: AppModel, color: string, add: Add): void {
   const object = `app/${h.name}-${color}`;
   if (!h.gateEnabled) {
-    add('blocker', 'promotion-without-gate', object, `${h.name}-${color} becomes SERVING with the caught-up gate turned off: nothing checks that its processors have caught up before the live Service switches`, [
-      'A colour that has not finished its replay answers with a half-built read model. Turn `release.gate.enabled` back on, or acknowledge this if you checked the processors yourself.',
-    ]);
+    add(
+      'blocker',
+      'promotion-without-gate',
+      object,
+      `${h.name}-${color} becomes SERVING with the caught-up gate turned off: nothing checks that its processors have caught up before the live Service switches`,
+      [
+        'A colour that has not finished its replay answers with a half-built read model. Turn `release.gate.enabled` back on, or acknowledge this if you checked the processors yourself.',
+      ],
+    );
   }
   const before = b.deployments.find((d) => d.color === color);
   const after = h.deployments.find((d) => d.color === color);
   if (before && after && !isDeepStrictEqual(before.pod, after.pod)) {
-    add('blocker', 'template-change-in-promotion', object, `${h.name}-${color} becomes SERVING and its pods change in the same change: they restart right before the live Service switches to them`, [
-      'Change the colour while it is INITIALISING or STANDING_BY (its pods restart and catch up off the live path), then promote it in a change of its own, which restarts nothing.',
-    ]);
+    add(
+      'blocker',
+      'template-change-in-promotion',
+      object,
+      `${h.name}-${color} becomes SERVING and its pods change in the same change: they restart right before the live Service switches to them`,
+      [
+        'Change the colour while it is INITIALISING or STANDING_BY (its pods restart and catch up off the live path), then promote it in a change of its own, which restarts nothing.',
+      ],
+    );
   }
 }
 
@@ -249,16 +386,24 @@ function promotion(b: AppModel, h: AppModel, color: string, add: Add): void {
 export function groupChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
   const baseGroups = new Map(base.axonServer.replicationGroups.map((g) => [g.name, g]));
   const headGroups = new Map(head.axonServer.replicationGroups.map((g) => [g.name, g]));
-  const cli = (cmd: string) => `\`java -jar ${CLI} ${cmd} -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\``;
+  const cli = (cmd: string) =>
+    `\`java -jar ${CLI} ${cmd} -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\``;
   for (const name of [...new Set([...baseGroups.keys(), ...headGroups.keys()])].sort()) {
     const b = baseGroups.get(name);
     const h = headGroups.get(name);
-    const votersOf = (g?: ReplicationGroupModel) => new Set((g?.roles ?? []).filter((r) => isVoting(r.role)).map((r) => r.node));
+    const votersOf = (g?: ReplicationGroupModel) =>
+      new Set((g?.roles ?? []).filter((r) => isVoting(r.role)).map((r) => r.node));
     const lost = [...votersOf(b)].filter((n) => !votersOf(h).has(n));
     if (h && lost.length > 1) {
-      add('blocker', 'voters-removed', `group/${name}`, `removes ${lost.length} voters from replication group ${name} at once (${lost.join(', ')})`, [
-        'Removing voters one change at a time keeps a majority while the cluster reconfigures. Remove one voter, let the group settle, then the next.',
-      ]);
+      add(
+        'blocker',
+        'voters-removed',
+        `group/${name}`,
+        `removes ${lost.length} voters from replication group ${name} at once (${lost.join(', ')})`,
+        [
+          'Removing voters one change at a time keeps a majority while the cluster reconfigures. Remove one voter, let the group settle, then the next.',
+        ],
+      );
     }
     const commands = groupCommands(b, h, cli);
     if (commands.length > 0) {
@@ -270,26 +415,52 @@ export function groupChanges(base: EnvironmentModel, head: EnvironmentModel, add
   }
 }
 
-function groupCommands(b: ReplicationGroupModel | undefined, h: ReplicationGroupModel | undefined, cli: (cmd: string) => string): string[] {
+function groupCommands(
+  b: ReplicationGroupModel | undefined,
+  h: ReplicationGroupModel | undefined,
+  cli: (cmd: string) => string,
+): string[] {
   const name = (h ?? b)!.name;
   if (!b && h) {
-    const byRole = (role: string) => h.roles.filter((r) => r.role === role).map((r) => r.node).join(',');
-    const flags = ROLES.filter((role) => byRole(role) !== '').map((role) => `${CLI_ROLE_FLAGS[role]} ${byRole(role)}`).join(' ');
-    return [`new group: ${cli(`register-replication-group -c ${name} ${flags}`)}`, ...h.contexts.map((c) => `new context: ${cli(`register-context -c ${c} -g ${name}`)}`)];
+    const byRole = (role: string) =>
+      h.roles
+        .filter((r) => r.role === role)
+        .map((r) => r.node)
+        .join(',');
+    const flags = ROLES.filter((role) => byRole(role) !== '')
+      .map((role) => `${CLI_ROLE_FLAGS[role]} ${byRole(role)}`)
+      .join(' ');
+    return [
+      `new group: ${cli(`register-replication-group -c ${name} ${flags}`)}`,
+      ...h.contexts.map((c) => `new context: ${cli(`register-context -c ${c} -g ${name}`)}`),
+    ];
   }
-  if (b && !h) return [`group removed: ${cli(`delete-replication-group -g ${name}`)} (add \`--preserve-event-store\` to keep the data)`];
+  if (b && !h)
+    return [
+      `group removed: ${cli(`delete-replication-group -g ${name}`)} (add \`--preserve-event-store\` to keep the data)`,
+    ];
   const out: string[] = [];
   const oldRoles = new Map(b!.roles.map((r) => [r.node, r.role]));
   const newRoles = new Map(h!.roles.map((r) => [r.node, r.role]));
   for (const [node, role] of newRoles) {
     const old = oldRoles.get(node);
-    if (!old) out.push(`${node} joins as ${role}: ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`);
+    if (!old)
+      out.push(`${node} joins as ${role}: ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`);
     else if (old !== role) {
-      out.push(`${node} ${old} → ${role}: ${cli(`delete-node-from-replication-group -g ${name} -n ${node} --preserve-event-store`)}, then ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`);
+      out.push(
+        `${node} ${old} → ${role}: ${cli(`delete-node-from-replication-group -g ${name} -n ${node} --preserve-event-store`)}, then ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`,
+      );
     }
   }
-  for (const [node] of oldRoles) if (!newRoles.has(node)) out.push(`${node} leaves: ${cli(`delete-node-from-replication-group -g ${name} -n ${node}`)}`);
-  for (const c of h!.contexts) if (!b!.contexts.includes(c)) out.push(`new context: ${cli(`register-context -c ${c} -g ${name}`)}`);
-  for (const c of b!.contexts) if (!h!.contexts.includes(c)) out.push(`context removed: ${cli(`delete-context -c ${c}`)} (deletes its events unless \`--preserve-event-store\`)`);
+  for (const [node] of oldRoles)
+    if (!newRoles.has(node))
+      out.push(`${node} leaves: ${cli(`delete-node-from-replication-group -g ${name} -n ${node}`)}`);
+  for (const c of h!.contexts)
+    if (!b!.contexts.includes(c)) out.push(`new context: ${cli(`register-context -c ${c} -g ${name}`)}`);
+  for (const c of b!.contexts)
+    if (!h!.contexts.includes(c))
+      out.push(
+        `context removed: ${cli(`delete-context -c ${c}`)} (deletes its events unless \`--preserve-event-store\`)`,
+      );
   return out;
 }

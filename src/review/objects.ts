@@ -11,8 +11,11 @@ import { checkRestricted, podSpecOf } from '../validate/policies';
 import { Add, CLI, ObjectChange, Restart } from './findings';
 
 type Objects = ReadonlyMap<string, KubeObject>;
-interface Json { [key: string]: unknown }
-const get = (obj: unknown, path: readonly string[]): unknown => path.reduce<unknown>((o, k) => (o as Json | undefined)?.[k], obj);
+interface Json {
+  [key: string]: unknown;
+}
+const get = (obj: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((o, k) => (o as Json | undefined)?.[k], obj);
 
 /** Added, removed and changed objects, sorted by kind and name. */
 export function objectChanges(before: Objects, after: Objects): ObjectChange[] {
@@ -35,13 +38,26 @@ export interface ObjectRuleContext {
 }
 
 /** The rules over rendered objects: removals Argo CD will not prune, immutable fields, Applications, security. */
-export function objectRules(changes: readonly ObjectChange[], before: Objects, after: Objects, namespace: string, add: Add, context: ObjectRuleContext): void {
+export function objectRules(
+  changes: readonly ObjectChange[],
+  before: Objects,
+  after: Objects,
+  namespace: string,
+  add: Add,
+  context: ObjectRuleContext,
+): void {
   for (const c of changes) {
     const b = before.get(`${c.kind}/${c.name}`);
     const a = after.get(`${c.kind}/${c.name}`);
     const object = `${c.kind.toLowerCase()}/${c.name}`;
     if (c.change === 'removed' && c.kind === 'StatefulSet' && b) {
-      add('blocker', 'statefulset-removed', object, `removes Axon Server node ${c.name} (its StatefulSet and event store)`, nodeRemovalSteps(c.name, b, namespace, context.nodeGroups.get(c.name)));
+      add(
+        'blocker',
+        'statefulset-removed',
+        object,
+        `removes Axon Server node ${c.name} (its StatefulSet and event store)`,
+        nodeRemovalSteps(c.name, b, namespace, context.nodeGroups.get(c.name)),
+      );
     }
     if (c.change === 'removed' && c.kind === 'StorageClass') {
       add('blocker', 'storageclass-removed', object, `removes StorageClass ${c.name}`, [
@@ -68,14 +84,27 @@ function replicasHandover(b: KubeObject, a: KubeObject, object: string, namespac
   const before = get(b, ['spec', 'replicas']);
   if (before === undefined || get(a, ['spec', 'replicas']) !== undefined) return;
   const name = a.metadata.name;
-  add('blocker', 'replicas-handover', object, `Deployment ${name} stops setting replicas (${String(before)} now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts`, [
-    `Hand the count over first: \`kubectl -n ${namespace} apply edit-last-applied deployment/${name}\` and delete the \`replicas\` line (the live count stays ${String(before)}), then merge this change (acknowledged) and sync. Argo CD then no longer owns the field, and the autoscaler does.`,
-  ]);
+  add(
+    'blocker',
+    'replicas-handover',
+    object,
+    `Deployment ${name} stops setting replicas (${String(before)} now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts`,
+    [
+      `Hand the count over first: \`kubectl -n ${namespace} apply edit-last-applied deployment/${name}\` and delete the \`replicas\` line (the live count stays ${String(before)}), then merge this change (acknowledged) and sync. Argo CD then no longer owns the field, and the autoscaler does.`,
+    ],
+  );
 }
 
 /** Every step of removing a node, in order. */
-function nodeRemovalSteps(node: string, sts: KubeObject, namespace: string, groups: readonly string[] | undefined): string[] {
-  const claims = ((get(sts, ['spec', 'volumeClaimTemplates']) ?? []) as { metadata: { name: string } }[]).map((t) => `${t.metadata.name}-${node}-0`);
+function nodeRemovalSteps(
+  node: string,
+  sts: KubeObject,
+  namespace: string,
+  groups: readonly string[] | undefined,
+): string[] {
+  const claims = ((get(sts, ['spec', 'volumeClaimTemplates']) ?? []) as { metadata: { name: string } }[]).map(
+    (t) => `${t.metadata.name}-${node}-0`,
+  );
   const server = `-S http://<another node>.${namespace}.svc.cluster.local:8024 -t <system token>`;
   const groupList = groups && groups.length > 0 ? groups : ['<group>'];
   return [
@@ -93,20 +122,36 @@ function nodeRemovalSteps(node: string, sts: KubeObject, namespace: string, grou
 function networkPolicyChanges(b: KubeObject, a: KubeObject | undefined, object: string, add: Add): void {
   const name = b.metadata.name;
   if (!a) {
-    add('blocker', 'network-policy-weakened', object, `removes NetworkPolicy ${name}: every pod in the cluster can then reach the pods it protected`, [
-      'With Axon Server that opens the internal port (8224) and the HTTP port (8024, the REST API and every /actuator endpoint, which need no token) to any pod. Keep the policy; widen it deliberately with `networkPolicy.allowedNamespaces` if something else must reach the nodes.',
-    ]);
+    add(
+      'blocker',
+      'network-policy-weakened',
+      object,
+      `removes NetworkPolicy ${name}: every pod in the cluster can then reach the pods it protected`,
+      [
+        'With Axon Server that opens the internal port (8224) and the HTTP port (8024, the REST API and every /actuator endpoint, which need no token) to any pod. Keep the policy; widen it deliberately with `networkPolicy.allowedNamespaces` if something else must reach the nodes.',
+      ],
+    );
     return;
   }
-  const rules = (o: KubeObject) => ((get(o, ['spec', 'ingress']) ?? []) as { from?: unknown[]; ports?: unknown[] }[])
-    .flatMap((r) => (r.from ?? [{ any: true }]).flatMap((peer) => (r.ports ?? [{ anyPort: true }]).map((port) => JSON.stringify([peer, port]))));
+  const rules = (o: KubeObject) =>
+    ((get(o, ['spec', 'ingress']) ?? []) as { from?: unknown[]; ports?: unknown[] }[]).flatMap((r) =>
+      (r.from ?? [{ any: true }]).flatMap((peer) =>
+        (r.ports ?? [{ anyPort: true }]).map((port) => JSON.stringify([peer, port])),
+      ),
+    );
   const before = new Set(rules(b));
   const added = rules(a).filter((r) => !before.has(r));
   const selectorChanged = !isDeepStrictEqual(get(b, ['spec', 'podSelector']), get(a, ['spec', 'podSelector']));
   if (added.length > 0 || selectorChanged) {
-    add('blocker', 'network-policy-weakened', object, `widens NetworkPolicy ${name}: ${added.length > 0 ? `admits ${added.map((r) => describeRule(r)).join('; ')}` : 'selects other pods'}`, [
-      'Check that whatever is newly admitted must reach these ports; Axon Server\'s HTTP port (8024) serves the REST API and every /actuator endpoint (env, loggers) without a token. Acknowledge it if intended.',
-    ]);
+    add(
+      'blocker',
+      'network-policy-weakened',
+      object,
+      `widens NetworkPolicy ${name}: ${added.length > 0 ? `admits ${added.map((r) => describeRule(r)).join('; ')}` : 'selects other pods'}`,
+      [
+        "Check that whatever is newly admitted must reach these ports; Axon Server's HTTP port (8024) serves the REST API and every /actuator endpoint (env, loggers) without a token. Acknowledge it if intended.",
+      ],
+    );
   }
 }
 
@@ -121,32 +166,63 @@ function describeRule(rule: string): string {
 function securityChanges(b: KubeObject, a: KubeObject, object: string, add: Add): void {
   const key = (p: { path: string; message: string }) => `${p.path}: ${p.message}`;
   const had = new Set(checkRestricted(b).map(key));
-  const lost = checkRestricted(a).map(key).filter((p) => !had.has(p));
+  const lost = checkRestricted(a)
+    .map(key)
+    .filter((p) => !had.has(p));
   if (lost.length > 0) {
-    add('blocker', 'pod-security-weakened', object, `${a.kind} ${a.metadata.name} loses ${lost.length === 1 ? 'a control' : `${lost.length} controls`} of the restricted Pod Security profile`, [
-      ...lost.map((p) => `- \`${p}\``),
-      'A namespace that enforces "restricted" refuses such pods; one that does not runs them with more privilege. Restore the control, or acknowledge it with the reason.',
-    ]);
+    add(
+      'blocker',
+      'pod-security-weakened',
+      object,
+      `${a.kind} ${a.metadata.name} loses ${lost.length === 1 ? 'a control' : `${lost.length} controls`} of the restricted Pod Security profile`,
+      [
+        ...lost.map((p) => `- \`${p}\``),
+        'A namespace that enforces "restricted" refuses such pods; one that does not runs them with more privilege. Restore the control, or acknowledge it with the reason.',
+      ],
+    );
   }
-  const secretEnv = (o: KubeObject) => new Set(((podSpecOf(o)?.spec.containers ?? []) as { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: unknown } }[] }[])
-    .flatMap((c) => (c.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => `${c.name}/${e.name}`)));
-  const literal = (o: KubeObject) => new Set(((podSpecOf(o)?.spec.containers ?? []) as { name: string; env?: { name: string; value?: string }[] }[])
-    .flatMap((c) => (c.env ?? []).filter((e) => e.value !== undefined).map((e) => `${c.name}/${e.name}`)));
+  const secretEnv = (o: KubeObject) =>
+    new Set(
+      (
+        (podSpecOf(o)?.spec.containers ?? []) as {
+          name: string;
+          env?: { name: string; valueFrom?: { secretKeyRef?: unknown } }[];
+        }[]
+      ).flatMap((c) => (c.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => `${c.name}/${e.name}`)),
+    );
+  const literal = (o: KubeObject) =>
+    new Set(
+      ((podSpecOf(o)?.spec.containers ?? []) as { name: string; env?: { name: string; value?: string }[] }[]).flatMap(
+        (c) => (c.env ?? []).filter((e) => e.value !== undefined).map((e) => `${c.name}/${e.name}`),
+      ),
+    );
   const now = literal(a);
   const moved = [...secretEnv(b)].filter((e) => now.has(e));
   if (moved.length > 0) {
-    add('blocker', 'secret-to-literal', object, `${a.kind} ${a.metadata.name}: ${moved.map((e) => e.split('/')[1]).join(', ')} no longer ${moved.length === 1 ? 'comes' : 'come'} from a Secret but from a literal in dist/`, [
-      'A value that was a secret is now written in plain text into Git. Keep it in its Secret; if it really is not a secret, acknowledge this with the reason.',
-    ]);
+    add(
+      'blocker',
+      'secret-to-literal',
+      object,
+      `${a.kind} ${a.metadata.name}: ${moved.map((e) => e.split('/')[1]).join(', ')} no longer ${moved.length === 1 ? 'comes' : 'come'} from a Secret but from a literal in dist/`,
+      [
+        'A value that was a secret is now written in plain text into Git. Keep it in its Secret; if it really is not a secret, acknowledge this with the reason.',
+      ],
+    );
   }
 }
 
 function applicationChanges(b: KubeObject, a: KubeObject, add: Add): void {
   const other = changedFields(b, a).filter((f) => !f.startsWith('spec.destination'));
   if (other.length > 0) {
-    add('warning', 'application-changed', `application/${a.metadata.name}`, `changes Argo CD Application ${a.metadata.name}: ${other.join(', ')}`, [
-      'This changes how Argo CD syncs the environment (source, project or sync policy): check that the project allows the destination and the cluster-scoped kinds (StorageClass).',
-    ]);
+    add(
+      'warning',
+      'application-changed',
+      `application/${a.metadata.name}`,
+      `changes Argo CD Application ${a.metadata.name}: ${other.join(', ')}`,
+      [
+        'This changes how Argo CD syncs the environment (source, project or sync policy): check that the project allows the destination and the cluster-scoped kinds (StorageClass).',
+      ],
+    );
   }
 }
 
@@ -161,40 +237,76 @@ function immutableChanges(b: KubeObject, a: KubeObject, object: string, namespac
   if (a.kind === 'StatefulSet') {
     for (const field of ['selector', 'serviceName', 'podManagementPolicy']) {
       if (differs('spec', field)) {
-        add('blocker', 'immutable-field', object, `changes spec.${field} of StatefulSet ${name}, which Kubernetes does not allow`, [
-          `The sync would fail with "spec: Forbidden: updates to statefulset spec for fields other than ... are forbidden". ${recreate('StatefulSet')}`,
-        ]);
+        add(
+          'blocker',
+          'immutable-field',
+          object,
+          `changes spec.${field} of StatefulSet ${name}, which Kubernetes does not allow`,
+          [
+            `The sync would fail with "spec: Forbidden: updates to statefulset spec for fields other than ... are forbidden". ${recreate('StatefulSet')}`,
+          ],
+        );
       }
     }
     volumeClaimChanges(b, a, object, namespace, add);
   }
   if (a.kind === 'Deployment' && differs('spec', 'selector')) {
-    add('blocker', 'immutable-field', object, `changes the selector of Deployment ${name}, which Kubernetes does not allow`, [
-      `The sync would fail (field is immutable). To change it on purpose: delete the Deployment (\`kubectl -n ${namespace} delete deployment ${name}\`) during a window in which its pods may stop, then sync; or release under a new name.`,
-    ]);
+    add(
+      'blocker',
+      'immutable-field',
+      object,
+      `changes the selector of Deployment ${name}, which Kubernetes does not allow`,
+      [
+        `The sync would fail (field is immutable). To change it on purpose: delete the Deployment (\`kubectl -n ${namespace} delete deployment ${name}\`) during a window in which its pods may stop, then sync; or release under a new name.`,
+      ],
+    );
   }
-  if (a.kind === 'Service' && (get(b, ['spec', 'clusterIP']) === 'None') !== (get(a, ['spec', 'clusterIP']) === 'None')) {
-    add('blocker', 'immutable-field', object, `turns Service ${name} ${get(a, ['spec', 'clusterIP']) === 'None' ? 'headless' : 'from headless into a ClusterIP Service'}, which Kubernetes does not allow`, [
-      `clusterIP is immutable. To change it on purpose: delete the Service (\`kubectl -n ${namespace} delete service ${name}\`) and sync; clients lose it for a moment.`,
-    ]);
+  if (
+    a.kind === 'Service' &&
+    (get(b, ['spec', 'clusterIP']) === 'None') !== (get(a, ['spec', 'clusterIP']) === 'None')
+  ) {
+    add(
+      'blocker',
+      'immutable-field',
+      object,
+      `turns Service ${name} ${get(a, ['spec', 'clusterIP']) === 'None' ? 'headless' : 'from headless into a ClusterIP Service'}, which Kubernetes does not allow`,
+      [
+        `clusterIP is immutable. To change it on purpose: delete the Service (\`kubectl -n ${namespace} delete service ${name}\`) and sync; clients lose it for a moment.`,
+      ],
+    );
   }
   if (a.kind === 'Job' && differs('spec', 'template') && !a.metadata.annotations?.[ARGOCD_HOOK]) {
-    add('blocker', 'immutable-field', object, `changes the pod template of Job ${name}, which Kubernetes does not allow`, [
-      `Job templates are immutable. Delete the Job first (\`kubectl -n ${namespace} delete job ${name}\`), or give the new one another name.`,
-    ]);
+    add(
+      'blocker',
+      'immutable-field',
+      object,
+      `changes the pod template of Job ${name}, which Kubernetes does not allow`,
+      [
+        `Job templates are immutable. Delete the Job first (\`kubectl -n ${namespace} delete job ${name}\`), or give the new one another name.`,
+      ],
+    );
   }
   if (a.kind === 'StorageClass') {
     for (const field of ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode']) {
       if (differs(field)) {
-        add('blocker', 'immutable-field', object, `changes ${field} of StorageClass ${name}, which Kubernetes does not allow`, [
-          'StorageClass parameters are immutable, and existing volumes keep the old ones. To change it on purpose: declare a new class, move new volumes to it, and delete the old class by hand when no claim uses it.',
-        ]);
+        add(
+          'blocker',
+          'immutable-field',
+          object,
+          `changes ${field} of StorageClass ${name}, which Kubernetes does not allow`,
+          [
+            'StorageClass parameters are immutable, and existing volumes keep the old ones. To change it on purpose: declare a new class, move new volumes to it, and delete the old class by hand when no claim uses it.',
+          ],
+        );
       }
     }
   }
 }
 
-interface ClaimTemplate { metadata: { name: string }; spec: { storageClassName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } } } }
+interface ClaimTemplate {
+  metadata: { name: string };
+  spec: { storageClassName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } } };
+}
 
 function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namespace: string, add: Add): void {
   const sts = a.metadata.name;
@@ -208,8 +320,14 @@ function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namesp
   for (const name of [...new Set([...oldClaims.keys(), ...newClaims.keys()])].sort()) {
     const o = oldClaims.get(name);
     const n = newClaims.get(name);
-    if (!o) { addedOrRemoved.push(`adds volume ${name}`); continue; }
-    if (!n) { addedOrRemoved.push(`removes volume ${name}`); continue; }
+    if (!o) {
+      addedOrRemoved.push(`adds volume ${name}`);
+      continue;
+    }
+    if (!n) {
+      addedOrRemoved.push(`removes volume ${name}`);
+      continue;
+    }
     const oldSize = o.spec.resources?.requests?.storage;
     const newSize = n.spec.resources?.requests?.storage;
     const pvc = `${name}-${sts}-0`;
@@ -220,28 +338,53 @@ function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namesp
           `Keep ${oldSize}. To move to a smaller volume, add a new node with the smaller volume, let Axon Server replicate to it, then remove the old node.`,
         ]);
       } else {
-        add('blocker', 'volume-resize', object, `grows volume ${name} of ${sts} from ${oldSize} to ${newSize}: volume claim templates are immutable, the sync would fail`, [
-          'Grow the existing claim, then recreate the StatefulSet without touching its pod:',
-          `1. \`kubectl -n ${namespace} patch pvc ${pvc} -p '{"spec":{"resources":{"requests":{"storage":"${newSize}"}}}}'\` (the StorageClass allows expansion; wait until \`kubectl -n ${namespace} get pvc ${pvc}\` shows ${newSize})`,
-          '2. merge this change (acknowledged below); Argo CD\'s sync of this StatefulSet fails on the immutable field until step 3',
-          `3. \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`: the pod and its volumes keep running, and the next sync recreates the StatefulSet from the new template, adopting the pod.`,
-        ]);
+        add(
+          'blocker',
+          'volume-resize',
+          object,
+          `grows volume ${name} of ${sts} from ${oldSize} to ${newSize}: volume claim templates are immutable, the sync would fail`,
+          [
+            'Grow the existing claim, then recreate the StatefulSet without touching its pod:',
+            `1. \`kubectl -n ${namespace} patch pvc ${pvc} -p '{"spec":{"resources":{"requests":{"storage":"${newSize}"}}}}'\` (the StorageClass allows expansion; wait until \`kubectl -n ${namespace} get pvc ${pvc}\` shows ${newSize})`,
+            "2. merge this change (acknowledged below); Argo CD's sync of this StatefulSet fails on the immutable field until step 3",
+            `3. \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`: the pod and its volumes keep running, and the next sync recreates the StatefulSet from the new template, adopting the pod.`,
+          ],
+        );
       }
     }
-    if (o.spec.storageClassName !== n.spec.storageClassName) other.push(`moves volume ${name} from StorageClass ${o.spec.storageClassName ?? '(default)'} to ${n.spec.storageClassName ?? '(default)'}`);
-    if (!isDeepStrictEqual(o.spec.accessModes, n.spec.accessModes)) other.push(`changes the access modes of volume ${name}`);
-    const rest = (t: ClaimTemplate) => ({ ...t, spec: { ...t.spec, resources: undefined, storageClassName: undefined, accessModes: undefined } });
+    if (o.spec.storageClassName !== n.spec.storageClassName)
+      other.push(
+        `moves volume ${name} from StorageClass ${o.spec.storageClassName ?? '(default)'} to ${n.spec.storageClassName ?? '(default)'}`,
+      );
+    if (!isDeepStrictEqual(o.spec.accessModes, n.spec.accessModes))
+      other.push(`changes the access modes of volume ${name}`);
+    const rest = (t: ClaimTemplate) => ({
+      ...t,
+      spec: { ...t.spec, resources: undefined, storageClassName: undefined, accessModes: undefined },
+    });
     if (!isDeepStrictEqual(rest(o), rest(n))) other.push(`changes the template of volume ${name}`);
   }
   if (addedOrRemoved.length > 0) {
-    add('blocker', 'immutable-field', object, `${addedOrRemoved.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`, [
-      `To do this on purpose: merge (acknowledged), then \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`; the next sync recreates the StatefulSet and rolls its pod, which gets the new volume set (a removed volume's claim is kept: delete it by hand when its data is no longer needed).`,
-    ]);
+    add(
+      'blocker',
+      'immutable-field',
+      object,
+      `${addedOrRemoved.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`,
+      [
+        `To do this on purpose: merge (acknowledged), then \`kubectl -n ${namespace} delete statefulset ${sts} --cascade=orphan\`; the next sync recreates the StatefulSet and rolls its pod, which gets the new volume set (a removed volume's claim is kept: delete it by hand when its data is no longer needed).`,
+      ],
+    );
   }
   if (other.length > 0) {
-    add('blocker', 'immutable-field', object, `${other.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`, [
-      'Existing volumes never change with the template. To do this on purpose, replace the node: add a new node with the new volumes, let it join its replication groups and catch up, then remove the old node.',
-    ]);
+    add(
+      'blocker',
+      'immutable-field',
+      object,
+      `${other.join(', ')} of StatefulSet ${sts}: volume claim templates are immutable, the sync would fail`,
+      [
+        'Existing volumes never change with the template. To do this on purpose, replace the node: add a new node with the new volumes, let it join its replication groups and catch up, then remove the old node.',
+      ],
+    );
   }
 }
 
@@ -270,17 +413,26 @@ export function podRestarts(before: Objects, after: Objects): Restart[] {
 /** Why a pod template changed, in the words of the fields that changed. */
 function restartReason(tb: unknown, ta: unknown): string {
   const why: string[] = [];
-  const images = (t: unknown) => containersOf(t).map((c) => c.image).join(', ');
+  const images = (t: unknown) =>
+    containersOf(t)
+      .map((c) => c.image)
+      .join(', ');
   if (images(tb) !== images(ta)) why.push(`image ${images(tb)} → ${images(ta)}`);
   // Configuration revisions are content-named ConfigMaps: a new name is a new configuration.
-  const configMaps = (t: unknown) => ((get(t, ['spec', 'volumes']) ?? []) as { configMap?: { name: string } }[])
-    .flatMap((v) => (v.configMap ? [v.configMap.name] : [])).join(', ');
+  const configMaps = (t: unknown) =>
+    ((get(t, ['spec', 'volumes']) ?? []) as { configMap?: { name: string } }[])
+      .flatMap((v) => (v.configMap ? [v.configMap.name] : []))
+      .join(', ');
   if (configMaps(tb) !== configMaps(ta)) why.push(`configuration ${configMaps(tb)} → ${configMaps(ta)}`);
-  const env = (t: unknown) => new Map(containersOf(t).flatMap((c) => (c.env ?? []).map((e) => [`${e.name}`, e] as const)));
+  const env = (t: unknown) =>
+    new Map(containersOf(t).flatMap((c) => (c.env ?? []).map((e) => [`${e.name}`, e] as const)));
   const eb = env(tb);
   const ea = env(ta);
-  const changedEnv = [...new Set([...eb.keys(), ...ea.keys()])].filter((k) => !isDeepStrictEqual(eb.get(k), ea.get(k))).sort();
-  if (changedEnv.length > 0) why.push(`environment: ${changedEnv.slice(0, 3).join(', ')}${changedEnv.length > 3 ? ', …' : ''}`);
+  const changedEnv = [...new Set([...eb.keys(), ...ea.keys()])]
+    .filter((k) => !isDeepStrictEqual(eb.get(k), ea.get(k)))
+    .sort();
+  if (changedEnv.length > 0)
+    why.push(`environment: ${changedEnv.slice(0, 3).join(', ')}${changedEnv.length > 3 ? ', …' : ''}`);
   if (why.length === 0) why.push(`pod template changed (${changedFields(tb, ta).slice(0, 3).join(', ')})`);
   return why.join('; ');
 }
@@ -290,11 +442,18 @@ export function axonImageChanges(before: Objects, after: Objects, restarts: read
   const changed = restarts.filter((r) => r.kind === 'StatefulSet' && r.why.includes('image '));
   if (changed.length === 0) return;
   const order = changed.map((r) => `${r.name} (wave ${r.wave})`).join(', then ');
-  const image = (name: string, side: Objects) => containersOf(get(side.get(`StatefulSet/${name}`), ['spec', 'template']))[0]?.image;
-  add('warning', 'axon-image-change', 'statefulset/*', `changes the Axon Server image (${image(changed[0].name, before)} → ${image(changed[0].name, after)}) on ${changed.length} node${changed.length === 1 ? '' : 's'}`, [
-    `Argo CD rolls one node per wave, each healthy before the next: ${order}.`,
-    'Read the Axon Server release notes for upgrade steps; keep a majority of voters up at all times (the PodDisruptionBudget allows one node down).',
-  ]);
+  const image = (name: string, side: Objects) =>
+    containersOf(get(side.get(`StatefulSet/${name}`), ['spec', 'template']))[0]?.image;
+  add(
+    'warning',
+    'axon-image-change',
+    'statefulset/*',
+    `changes the Axon Server image (${image(changed[0].name, before)} → ${image(changed[0].name, after)}) on ${changed.length} node${changed.length === 1 ? '' : 's'}`,
+    [
+      `Argo CD rolls one node per wave, each healthy before the next: ${order}.`,
+      'Read the Axon Server release notes for upgrade steps; keep a majority of voters up at all times (the PodDisruptionBudget allows one node down).',
+    ],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +464,12 @@ export function changedFields(a: unknown, b: unknown, depth = 6): string[] {
   const out = new Set<string>();
   const walk = (x: unknown, y: unknown, path: string, level: number) => {
     if (isDeepStrictEqual(x, y)) return;
-    const bothObjects = x !== null && y !== null && typeof x === 'object' && typeof y === 'object' && Array.isArray(x) === Array.isArray(y);
+    const bothObjects =
+      x !== null &&
+      y !== null &&
+      typeof x === 'object' &&
+      typeof y === 'object' &&
+      Array.isArray(x) === Array.isArray(y);
     if (!bothObjects || level >= depth) {
       out.add(path || '(whole object)');
       return;

@@ -32,7 +32,10 @@ export interface Acknowledgement {
 }
 
 /** Splits blockers into blocking and allowed by the acknowledgements given (final rules cannot be allowed). */
-export function applyAllows(reviews: readonly EnvReview[], acknowledgements: readonly (Acknowledgement | string)[]): ReviewResult {
+export function applyAllows(
+  reviews: readonly EnvReview[],
+  acknowledgements: readonly (Acknowledgement | string)[],
+): ReviewResult {
   const acks = acknowledgements.map((a) => (typeof a === 'string' ? { allow: a, by: 'command line' } : a));
   const blockers = reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'blocker'));
   const byKey = new Map<string, string[]>();
@@ -71,14 +74,20 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
   out.push(summary.join(' · '), '');
   for (const note of ctx.notes) out.push(`> Note: ${note}`, '');
   for (const unused of result.unusedAllows) out.push(`> Note: \`--allow ${unused}\` matched no blocker.`, '');
-  for (const refused of result.refusedAllows) out.push(`> Note: \`--allow ${refused}\` cannot be acknowledged: fix the change.`, '');
+  for (const refused of result.refusedAllows)
+    out.push(`> Note: \`--allow ${refused}\` cannot be acknowledged: fix the change.`, '');
 
   for (const review of result.reviews) {
     const allowedKeys = new Set(result.allowed.map(allowKey));
     const blockers = review.findings.filter((f) => f.severity === 'blocker' && !allowedKeys.has(allowKey(f)));
     const acknowledged = review.findings.filter((f) => f.severity === 'blocker' && allowedKeys.has(allowKey(f)));
     const envWarnings = review.findings.filter((f) => f.severity === 'warning');
-    if (review.changes.length === 0 && review.findings.length === 0 && !review.topology && review.releases.length === 0) {
+    if (
+      review.changes.length === 0 &&
+      review.findings.length === 0 &&
+      !review.topology &&
+      review.releases.length === 0
+    ) {
       out.push(`## ${review.env}: no changes`, '');
       continue;
     }
@@ -87,8 +96,16 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
     section(out, '### ✅ Acknowledged blockers', acknowledged, false, result.acknowledgedBy);
     section(out, '### ⚠️ Warnings', envWarnings, false);
     if (review.releases.length > 0) {
-      out.push('### Releases', '', ...review.releases.map((r) => `- ${r}`), '', 'Argo CD applies them in this order:',
-        ...RELEASE_ORDER.map((step, i) => `${i + 1}. wave ${step.wave}: ${step.objects}`), `${RELEASE_ORDER.length + 1}. after the sync (PostSync): cleanup Jobs`, '');
+      out.push(
+        '### Releases',
+        '',
+        ...review.releases.map((r) => `- ${r}`),
+        '',
+        'Argo CD applies them in this order:',
+        ...RELEASE_ORDER.map((step, i) => `${i + 1}. wave ${step.wave}: ${step.objects}`),
+        `${RELEASE_ORDER.length + 1}. after the sync (PostSync): cleanup Jobs`,
+        '',
+      );
     }
     if (review.changes.length > 0) {
       out.push('### Changes', '', '| change | object | fields |', '|---|---|---|');
@@ -107,17 +124,29 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
       out.push('### Topology (changed)', '', review.topology.replace(/^# .*\n\n/, ''), '');
     }
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
-function section(out: string[], title: string, findings: readonly Finding[], withAllow: boolean, acknowledgedBy?: ReadonlyMap<string, readonly string[]>): void {
+function section(
+  out: string[],
+  title: string,
+  findings: readonly Finding[],
+  withAllow: boolean,
+  acknowledgedBy?: ReadonlyMap<string, readonly string[]>,
+): void {
   if (findings.length === 0) return;
   out.push(title, '');
   for (const f of findings) {
     const by = acknowledgedBy?.get(allowKey(f));
-    out.push(`- **${f.rule}** \`${f.object}\`: ${f.message}${by ? ` — acknowledged by ${by.map((b) => (b === 'command line' ? 'the command line' : `@${b}`)).join(', ')}` : ''}`);
+    out.push(
+      `- **${f.rule}** \`${f.object}\`: ${f.message}${by ? ` — acknowledged by ${by.map((b) => (b === 'command line' ? 'the command line' : `@${b}`)).join(', ')}` : ''}`,
+    );
     for (const d of f.details) out.push(`  ${d}`);
-    if (withAllow && acknowledgeable(f)) out.push(`  To do this on purpose, acknowledge it: \`--allow ${allowKey(f)}\``);
+    if (withAllow && acknowledgeable(f))
+      out.push(`  To do this on purpose, acknowledge it: \`--allow ${allowKey(f)}\``);
   }
   out.push('');
 }

@@ -6,7 +6,17 @@
 import { formatDiagnostic } from '../config/diagnostics';
 import type { KubeObject } from '../synth/render';
 import { Add, EnvReview, Finding } from './findings';
-import { accessControlChanges, backupChanges, patchChanges, environmentMoves, environmentRemoved, groupChanges, newSecrets, releaseChanges, tlsChanges } from './models';
+import {
+  accessControlChanges,
+  backupChanges,
+  patchChanges,
+  environmentMoves,
+  environmentRemoved,
+  groupChanges,
+  newSecrets,
+  releaseChanges,
+  tlsChanges,
+} from './models';
 import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
 import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
 
@@ -20,30 +30,56 @@ export function reviewSnapshots(base: Snapshot, head: Snapshot): EnvReview[] {
       releases: [],
       changes: [],
       restarts: [],
-      findings: [{
-        env: '*', severity: 'blocker', rule: 'config-invalid', object: 'config',
-        message: `the config does not build (${head.configErrors.length} error${head.configErrors.length === 1 ? '' : 's'}): release, quorum and Secret checks are skipped`,
-        details: [...lines.slice(0, 20), ...(lines.length > 20 ? [`- … ${lines.length - 20} more`] : []), 'Fix the config and run `axon-deploy synth`.'],
-      }],
+      findings: [
+        {
+          env: '*',
+          severity: 'blocker',
+          rule: 'config-invalid',
+          object: 'config',
+          message: `the config does not build (${head.configErrors.length} error${head.configErrors.length === 1 ? '' : 's'}): release, quorum and Secret checks are skipped`,
+          details: [
+            ...lines.slice(0, 20),
+            ...(lines.length > 20 ? [`- … ${lines.length - 20} more`] : []),
+            'Fix the config and run `axon-deploy synth`.',
+          ],
+        },
+      ],
     });
   }
   return reviews;
 }
 
-function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: EnvSnapshot | undefined, headSnapshot: Snapshot): EnvReview {
+function reviewEnvironment(
+  env: string,
+  base: EnvSnapshot | undefined,
+  head: EnvSnapshot | undefined,
+  headSnapshot: Snapshot,
+): EnvReview {
   const before = base?.objects ?? new Map<string, KubeObject>();
   const after = head?.objects ?? new Map<string, KubeObject>();
   const findings: Finding[] = [];
-  const add: Add = (severity, rule, object, message, details = []) => findings.push({ env, severity, rule, object, message, details });
-  const namespace = head?.model?.namespace ?? base?.model?.namespace ?? firstNamespace(after) ?? firstNamespace(before) ?? '<namespace>';
+  const add: Add = (severity, rule, object, message, details = []) =>
+    findings.push({ env, severity, rule, object, message, details });
+  const namespace =
+    head?.model?.namespace ??
+    base?.model?.namespace ??
+    firstNamespace(after) ??
+    firstNamespace(before) ??
+    '<namespace>';
 
   const stale = headSnapshot.staleFiles.filter((f) => environmentOfFile(f) === env);
   if (stale.length > 0) {
-    add('blocker', 'stale-dist', `dist/${env}`, `dist/ is not what config/ produces for ${env} (${stale.length} file${stale.length === 1 ? '' : 's'} differ)`, [
-      'The review shows dist/, which is what Argo CD applies; it would not match the config you reviewed. Run `axon-deploy synth` and commit the result.',
-      ...stale.slice(0, 10).map((f) => `- \`${f}\``),
-      ...(stale.length > 10 ? [`- … ${stale.length - 10} more`] : []),
-    ]);
+    add(
+      'blocker',
+      'stale-dist',
+      `dist/${env}`,
+      `dist/ is not what config/ produces for ${env} (${stale.length} file${stale.length === 1 ? '' : 's'} differ)`,
+      [
+        'The review shows dist/, which is what Argo CD applies; it would not match the config you reviewed. Run `axon-deploy synth` and commit the result.',
+        ...stale.slice(0, 10).map((f) => `- \`${f}\``),
+        ...(stale.length > 10 ? [`- … ${stale.length - 10} more`] : []),
+      ],
+    );
   }
 
   const changes = objectChanges(before, after);
@@ -71,4 +107,5 @@ function reviewEnvironment(env: string, base: EnvSnapshot | undefined, head: Env
   return { env, releases, changes, restarts, findings, topology };
 }
 
-const firstNamespace = (objects: ReadonlyMap<string, KubeObject>) => [...objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace;
+const firstNamespace = (objects: ReadonlyMap<string, KubeObject>) =>
+  [...objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace;

@@ -39,7 +39,11 @@ export function environmentOfFile(file: string): string | undefined {
 }
 
 /** Builds a snapshot from an output tree (dist/ as files) and the models of the same config. */
-export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[], extra: Partial<Pick<Snapshot, 'configErrors' | 'staleFiles'>> = {}): Snapshot {
+export function snapshotOf(
+  tree: OutputTree,
+  models: readonly EnvironmentModel[],
+  extra: Partial<Pick<Snapshot, 'configErrors' | 'staleFiles'>> = {},
+): Snapshot {
   const envs = new Map<string, { objects: Map<string, KubeObject>; topology?: string }>();
   const entryOf = (env: string) => {
     const entry = envs.get(env) ?? { objects: new Map<string, KubeObject>() };
@@ -62,8 +66,11 @@ export function snapshotOf(tree: OutputTree, models: readonly EnvironmentModel[]
   for (const m of models) entryOf(m.name);
   const byName = new Map(models.map((m) => [m.name, m]));
   return {
-    envs: new Map([...envs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, e]) => [name, { name, objects: e.objects, topology: e.topology, model: byName.get(name) }])),
+    envs: new Map(
+      [...envs.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, e]) => [name, { name, objects: e.objects, topology: e.topology, model: byName.get(name) }]),
+    ),
     configErrors: extra.configErrors ?? [],
     staleFiles: extra.staleFiles ?? [],
   };
@@ -99,8 +106,12 @@ export function differingFiles(expected: OutputTree, actual: OutputTree): string
 
 /** Writes the given directories as they are at a git ref into a temporary directory. */
 export function checkoutRef(repo: string, ref: string, dirs: readonly string[]): string {
-  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: repo, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
-  const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', ...dirs]).toString('utf8').split('\0').filter((f) => f !== '');
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', args, { cwd: repo, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', ...dirs])
+    .toString('utf8')
+    .split('\0')
+    .filter((f) => f !== '');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'axon-deploy-review-'));
   if (files.length === 0) return dir;
   const batch = git(['cat-file', '--batch'], files.map((f) => `${ref}:${f}\n`).join(''));
@@ -123,7 +134,9 @@ export function checkoutRef(repo: string, ref: string, dirs: readonly string[]):
 export function defaultBase(repo: string): string {
   for (const branch of ['main', 'origin/main']) {
     try {
-      return execFileSync('git', ['merge-base', 'HEAD', branch], { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').trim();
+      return execFileSync('git', ['merge-base', 'HEAD', branch], { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString('utf8')
+        .trim();
     } catch {
       // try the next candidate
     }

@@ -25,21 +25,26 @@ export function renderTopology(model: EnvironmentModel, sourceFile: string): str
       const storage = n.claims.map((v) => `${v.name} ${v.size}${v.storageClass ? ` ${v.storageClass}` : ''}`);
       const primary = n.roles.some((r) => r.role === 'PRIMARY') || ax.edition === 'standard';
       const shape = primary ? ['[', ']'] : ['([', '])'];
-      lines.push(`${zone ? '    ' : '  '}${id('node', n.name)}${shape[0]}${label([`<b>${n.name}</b>`, ...(roles.length ? roles : [ax.edition === 'standard' ? 'standalone' : 'no role']), ...storage])}${shape[1]}`);
+      lines.push(
+        `${zone ? '    ' : '  '}${id('node', n.name)}${shape[0]}${label([`<b>${n.name}</b>`, ...(roles.length ? roles : [ax.edition === 'standard' ? 'standalone' : 'no role']), ...storage])}${shape[1]}`,
+      );
     }
     if (zone) lines.push('  end');
   }
 
   // Replication groups, linked to their members by role.
   for (const g of ax.replicationGroups) {
-    lines.push(`  ${id('group', g.name)}{{${label([`group ${g.name}`, ...(g.contexts.length ? [`contexts: ${g.contexts.join(', ')}`] : [])])}}}`);
+    lines.push(
+      `  ${id('group', g.name)}{{${label([`group ${g.name}`, ...(g.contexts.length ? [`contexts: ${g.contexts.join(', ')}`] : [])])}}}`,
+    );
     for (const r of g.roles) lines.push(`  ${id('group', g.name)} -- ${r.role} --- ${id('node', r.node)}`);
   }
 
   // Apps: colours with version, phase and replicas; Services pointing at colours.
   for (const app of model.apps) lines.push(...appLines(app, model));
 
-  const legend = '[boxes] are PRIMARY in some replication group (a group stays available while a majority of its primaries is up), (rounded) have other roles; {{hexagons}} are replication groups; dotted arrows show which context an app uses.';
+  const legend =
+    '[boxes] are PRIMARY in some replication group (a group stays available while a majority of its primaries is up), (rounded) have other roles; {{hexagons}} are replication groups; dotted arrows show which context an app uses.';
   return [
     `# Topology of ${model.name}`,
     '',
@@ -65,7 +70,9 @@ function prerequisites(model: EnvironmentModel): string[] {
     '',
     '| Secret | keys | read by |',
     '|---|---|---|',
-    ...model.secrets.map((s) => `| \`${s.name}\` | ${s.keys.map((k) => `\`${k}\``).join(', ')} | ${s.usedBy.join('; ')} |`),
+    ...model.secrets.map(
+      (s) => `| \`${s.name}\` | ${s.keys.map((k) => `\`${k}\``).join(', ')} | ${s.usedBy.join('; ')} |`,
+    ),
     '',
   ];
 }
@@ -75,24 +82,38 @@ function appLines(app: AppModel, model: EnvironmentModel): string[] {
   const target = new Map<string, string>();
   if (app.strategy === 'rolling') {
     const d = app.deployments[0];
-    out.push(`    ${id('deploy', d.meta.name)}[${label([`<b>${d.meta.name}</b>`, d.version, `${d.replicas} replica${d.replicas === 1 ? '' : 's'}`])}]`);
+    out.push(
+      `    ${id('deploy', d.meta.name)}[${label([`<b>${d.meta.name}</b>`, d.version, `${d.replicas} replica${d.replicas === 1 ? '' : 's'}`])}]`,
+    );
     target.set(d.meta.name, id('deploy', d.meta.name));
   } else {
     for (const c of app.colors) {
       const d = app.deployments.find((x) => x.color === c.color);
-      const what = d ? `${d.replicas} replica${d.replicas === 1 ? '' : 's'}` : c.phase === 'CLEANING_UP' ? 'cleanup Job' : 'not running';
-      out.push(`    ${id('color', `${app.name}-${c.color}`)}[${label([`<b>${app.name}-${c.color}</b>`, `${c.version} ${c.phase}`, what, ...(c.database ? [`db ${c.database}`] : [])])}]`);
+      const what = d
+        ? `${d.replicas} replica${d.replicas === 1 ? '' : 's'}`
+        : c.phase === 'CLEANING_UP'
+          ? 'cleanup Job'
+          : 'not running';
+      out.push(
+        `    ${id('color', `${app.name}-${c.color}`)}[${label([`<b>${app.name}-${c.color}</b>`, `${c.version} ${c.phase}`, what, ...(c.database ? [`db ${c.database}`] : [])])}]`,
+      );
     }
   }
   out.push('  end');
-  const services = [[app.liveService, app.liveColor], [app.previewService, app.previewColor]] as const;
+  const services = [
+    [app.liveService, app.liveColor],
+    [app.previewService, app.previewColor],
+  ] as const;
   for (const [svc, color] of services) {
     if (!svc) continue;
     const to = color ? id('color', `${app.name}-${color}`) : target.get(app.name);
     out.push(`  ${id('svc', svc.meta.name)}([${label([`Service ${svc.meta.name}`])}]) --> ${to}`);
   }
-  const group = model.axonServer.replicationGroups.find((g) => g.name !== ADMIN_GROUP && g.contexts.includes(app.context));
+  const group = model.axonServer.replicationGroups.find(
+    (g) => g.name !== ADMIN_GROUP && g.contexts.includes(app.context),
+  );
   if (group) out.push(`  ${id('app', app.name)} -. ${app.context} .-> ${id('group', group.name)}`);
-  else if (model.axonServer.edition === 'standard') out.push(`  ${id('app', app.name)} -. ${app.context} .-> ${id('node', model.axonServer.nodes[0].name)}`);
+  else if (model.axonServer.edition === 'standard')
+    out.push(`  ${id('app', app.name)} -. ${app.context} .-> ${id('node', model.axonServer.nodes[0].name)}`);
   return out;
 }

@@ -51,11 +51,17 @@ export interface KubectlResult {
 
 /** kubectl against one API server. */
 export class Kubectl {
-  constructor(private readonly binary: string, readonly kubeconfig: string) {}
+  constructor(
+    private readonly binary: string,
+    readonly kubeconfig: string,
+  ) {}
 
   run(args: readonly string[], input?: string): KubectlResult {
     const r = spawnSync(this.binary, [...args], {
-      input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000,
+      input,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 120_000,
       env: { ...process.env, KUBECONFIG: this.kubeconfig, KUBECTL_INTERACTIVE_DELETE: 'false' },
     });
     return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
@@ -67,7 +73,8 @@ export class Kubectl {
     const fd = fs.openSync(file, 'w');
     try {
       const r = spawnSync(this.binary, [...args], {
-        stdio: ['ignore', fd, fd], timeout: 120_000,
+        stdio: ['ignore', fd, fd],
+        timeout: 120_000,
         env: { ...process.env, KUBECONFIG: this.kubeconfig },
       });
       return { status: r.status ?? 1, output: fs.readFileSync(file, 'utf8') };
@@ -104,33 +111,62 @@ export class ApiServer {
     fs.writeFileSync(path.join(work, 'owner.pid'), String(process.pid));
     const [etcdClient, etcdPeer, apiPort] = await freePorts(3);
     const token = randomBytes(16).toString('hex');
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const keys = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     fs.writeFileSync(path.join(work, 'sa.pub'), keys.publicKey);
     fs.writeFileSync(path.join(work, 'sa.key'), keys.privateKey, { mode: 0o600 });
-    fs.writeFileSync(path.join(work, 'tokens.csv'), `${token},axon-deploy,axon-deploy,system:masters\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(work, 'tokens.csv'), `${token},axon-deploy,axon-deploy,system:masters\n`, {
+      mode: 0o600,
+    });
 
     const children: ChildProcess[] = [];
-    const server = new ApiServer(new Kubectl(path.join(options.assets, 'kubectl'), path.join(work, 'kubeconfig')), `https://127.0.0.1:${apiPort}`, work, children);
+    const server = new ApiServer(
+      new Kubectl(path.join(options.assets, 'kubectl'), path.join(work, 'kubeconfig')),
+      `https://127.0.0.1:${apiPort}`,
+      work,
+      children,
+    );
     registerCleanup(server);
     try {
-      children.push(launch(path.join(options.assets, 'etcd'), [
-        `--data-dir=${path.join(work, 'etcd')}`,
-        `--listen-client-urls=http://127.0.0.1:${etcdClient}`, `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
-        '--unsafe-no-fsync',
-      ], path.join(work, 'etcd.log')));
-      children.push(launch(path.join(options.assets, 'kube-apiserver'), [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
-        `--cert-dir=${path.join(work, 'certs')}`,
-        `--token-auth-file=${path.join(work, 'tokens.csv')}`, '--authorization-mode=AlwaysAllow',
-        '--service-account-issuer=https://kubernetes.default.svc',
-        `--service-account-key-file=${path.join(work, 'sa.pub')}`, `--service-account-signing-key-file=${path.join(work, 'sa.key')}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
-        // No controller creates the `default` ServiceAccount, so admission would refuse every pod.
-        '--disable-admission-plugins=ServiceAccount',
-      ], path.join(work, 'apiserver.log')));
+      children.push(
+        launch(
+          path.join(options.assets, 'etcd'),
+          [
+            `--data-dir=${path.join(work, 'etcd')}`,
+            `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+            `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+            `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+            `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+            `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
+            '--unsafe-no-fsync',
+          ],
+          path.join(work, 'etcd.log'),
+        ),
+      );
+      children.push(
+        launch(
+          path.join(options.assets, 'kube-apiserver'),
+          [
+            `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+            `--secure-port=${apiPort}`,
+            '--bind-address=127.0.0.1',
+            '--advertise-address=127.0.0.1',
+            `--cert-dir=${path.join(work, 'certs')}`,
+            `--token-auth-file=${path.join(work, 'tokens.csv')}`,
+            '--authorization-mode=AlwaysAllow',
+            '--service-account-issuer=https://kubernetes.default.svc',
+            `--service-account-key-file=${path.join(work, 'sa.pub')}`,
+            `--service-account-signing-key-file=${path.join(work, 'sa.key')}`,
+            '--service-cluster-ip-range=10.0.0.0/24',
+            // No controller creates the `default` ServiceAccount, so admission would refuse every pod.
+            '--disable-admission-plugins=ServiceAccount',
+          ],
+          path.join(work, 'apiserver.log'),
+        ),
+      );
       fs.writeFileSync(path.join(work, 'pids'), children.map((c) => c.pid).join('\n'));
       fs.writeFileSync(server.kubectl.kubeconfig, kubeconfig(server.url, token), { mode: 0o600 });
       await waitReady(server.url, token, children, work, options.timeoutMs ?? 90_000);
@@ -144,16 +180,28 @@ export class ApiServer {
 
   /** Applies CRDs server-side (some are too large for a client-side apply) and waits until they are served. */
   installCrds(files: readonly string[]): void {
-    const applied = this.kubectl.run(['apply', '--server-side', '--force-conflicts', ...files.flatMap((f) => ['-f', f])]);
+    const applied = this.kubectl.run([
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      ...files.flatMap((f) => ['-f', f]),
+    ]);
     if (applied.status !== 0) throw new Error(`installing CRDs failed: ${applied.stderr.trim()}`);
     // `kubectl wait` fails on a CRD whose status the server has not written yet: poll instead.
     const deadline = Date.now() + 60_000;
     for (;;) {
       const got = this.kubectl.run(['get', 'crd', '-o', 'json']);
-      const items = (JSON.parse(got.stdout || '{"items":[]}') as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] }).items;
-      const pending = items.filter((c) => !c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True')).map((c) => c.metadata.name);
+      const items = (
+        JSON.parse(got.stdout || '{"items":[]}') as {
+          items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+        }
+      ).items;
+      const pending = items
+        .filter((c) => !c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))
+        .map((c) => c.metadata.name);
       if (got.status === 0 && pending.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`CRDs did not become established: ${pending.join(', ') || got.stderr.trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`CRDs did not become established: ${pending.join(', ') || got.stderr.trim()}`);
       spawnSync('sleep', ['0.2']);
     }
   }
@@ -196,17 +244,29 @@ function kubeconfig(server: string, token: string): string {
 }
 
 async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const s = net.createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
 }
 
-async function waitReady(url: string, token: string, children: readonly ChildProcess[], work: string, timeoutMs: number): Promise<void> {
+async function waitReady(
+  url: string,
+  token: string,
+  children: readonly ChildProcess[],
+  work: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
@@ -216,20 +276,32 @@ async function waitReady(url: string, token: string, children: readonly ChildPro
       throw new Error(`${name} exited before the API server was ready:\n${tail(log, 15)}`);
     }
     if (await readyz(url, token)) return;
-    if (Date.now() > deadline) throw new Error(`the API server was not ready after ${timeoutMs / 1000} s:\n${tail(path.join(work, 'apiserver.log'), 15)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the API server was not ready after ${timeoutMs / 1000} s:\n${tail(path.join(work, 'apiserver.log'), 15)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 function readyz(url: string, token: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = https.get(`${url}/readyz`, { headers: { Authorization: `Bearer ${token}` }, rejectUnauthorized: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve(res.statusCode === 200 && body.trim() === 'ok'));
-    });
+    const req = https.get(
+      `${url}/readyz`,
+      { headers: { Authorization: `Bearer ${token}` }, rejectUnauthorized: false, timeout: 2000 },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve(res.statusCode === 200 && body.trim() === 'ok'));
+      },
+    );
     req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -251,7 +323,9 @@ function registerCleanup(server: ApiServer): void {
   running.add(server);
   if (handlersInstalled) return;
   handlersInstalled = true;
-  process.on('exit', () => { for (const s of [...running]) s.stop(); });
+  process.on('exit', () => {
+    for (const s of [...running]) s.stop();
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       for (const s of [...running]) s.stop();

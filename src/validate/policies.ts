@@ -23,11 +23,27 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUME_TYPES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
 ]);
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 
@@ -50,19 +66,30 @@ export function checkRestricted(obj: Json): PolicyProblem[] {
   const podSc: Json = spec.securityContext ?? {};
 
   // baseline: host namespaces, HostProcess, sysctls, SELinux, AppArmor
-  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[field] === true) fail(`${path}.${field}`, 'host namespaces are not allowed');
-  if (podSc.windowsOptions?.hostProcess === true) fail(`${path}.securityContext.windowsOptions.hostProcess`, 'HostProcess pods are not allowed');
-  for (const s of podSc.sysctls ?? []) if (!SAFE_SYSCTLS.has(s.name)) fail(`${path}.securityContext.sysctls`, `sysctl ${s.name} is not in the safe set`);
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'])
+    if (spec[field] === true) fail(`${path}.${field}`, 'host namespaces are not allowed');
+  if (podSc.windowsOptions?.hostProcess === true)
+    fail(`${path}.securityContext.windowsOptions.hostProcess`, 'HostProcess pods are not allowed');
+  for (const s of podSc.sysctls ?? [])
+    if (!SAFE_SYSCTLS.has(s.name)) fail(`${path}.securityContext.sysctls`, `sysctl ${s.name} is not in the safe set`);
   checkSeLinux(podSc.seLinuxOptions, `${path}.securityContext.seLinuxOptions`, fail);
   for (const [key, value] of Object.entries<string>(obj?.spec?.template?.metadata?.annotations ?? {})) {
-    if (key.startsWith('container.apparmor.security.beta.kubernetes.io/') && value !== 'runtime/default' && !value.startsWith('localhost/')) {
+    if (
+      key.startsWith('container.apparmor.security.beta.kubernetes.io/') &&
+      value !== 'runtime/default' &&
+      !value.startsWith('localhost/')
+    ) {
       fail(`metadata.annotations.${key}`, 'AppArmor profile must be runtime/default or localhost/*');
     }
   }
   // restricted: volume types
   (spec.volumes ?? []).forEach((v: Json, i: number) => {
     const type = Object.keys(v).find((k) => k !== 'name');
-    if (!type || !RESTRICTED_VOLUME_TYPES.has(type)) fail(`${path}.volumes[${i}]`, `volume type ${type} is not allowed (hostPath and other node volumes are forbidden)`);
+    if (!type || !RESTRICTED_VOLUME_TYPES.has(type))
+      fail(
+        `${path}.volumes[${i}]`,
+        `volume type ${type} is not allowed (hostPath and other node volumes are forbidden)`,
+      );
   });
   // restricted: non-root and seccomp at pod level (may be overridden per container)
   if (podSc.runAsUser === 0) fail(`${path}.securityContext.runAsUser`, 'must not run as uid 0');
@@ -76,19 +103,28 @@ export function checkRestricted(obj: Json): PolicyProblem[] {
       const where = `${path}.${list}[${i}]`;
       const sc: Json = c.securityContext ?? {};
       if (sc.privileged === true) fail(`${where}.securityContext.privileged`, 'privileged containers are not allowed');
-      if (sc.windowsOptions?.hostProcess === true) fail(`${where}.securityContext.windowsOptions.hostProcess`, 'HostProcess containers are not allowed');
-      if (sc.procMount !== undefined && sc.procMount !== 'Default') fail(`${where}.securityContext.procMount`, 'procMount must be Default');
+      if (sc.windowsOptions?.hostProcess === true)
+        fail(`${where}.securityContext.windowsOptions.hostProcess`, 'HostProcess containers are not allowed');
+      if (sc.procMount !== undefined && sc.procMount !== 'Default')
+        fail(`${where}.securityContext.procMount`, 'procMount must be Default');
       checkSeLinux(sc.seLinuxOptions, `${where}.securityContext.seLinuxOptions`, fail);
       for (const p of c.ports ?? []) if (p.hostPort) fail(`${where}.ports`, `host port ${p.hostPort} is not allowed`);
-      if (sc.allowPrivilegeEscalation !== false) fail(`${where}.securityContext.allowPrivilegeEscalation`, 'must be false');
+      if (sc.allowPrivilegeEscalation !== false)
+        fail(`${where}.securityContext.allowPrivilegeEscalation`, 'must be false');
       const drop: string[] = sc.capabilities?.drop ?? [];
       if (!drop.includes('ALL')) fail(`${where}.securityContext.capabilities.drop`, 'must drop ALL');
-      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') fail(`${where}.securityContext.capabilities.add`, `capability ${cap} may not be added`);
+      for (const cap of sc.capabilities?.add ?? [])
+        if (cap !== 'NET_BIND_SERVICE')
+          fail(`${where}.securityContext.capabilities.add`, `capability ${cap} may not be added`);
       const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
       if (nonRoot !== true) fail(`${where}.securityContext.runAsNonRoot`, 'must be true (in the container or the pod)');
       if (sc.runAsUser === 0) fail(`${where}.securityContext.runAsUser`, 'must not run as uid 0');
       const seccomp = sc.seccompProfile?.type ?? podSeccomp;
-      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') fail(`${where}.securityContext.seccompProfile`, 'must be RuntimeDefault or Localhost (in the container or the pod)');
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+        fail(
+          `${where}.securityContext.seccompProfile`,
+          'must be RuntimeDefault or Localhost (in the container or the pod)',
+        );
     });
   }
   return problems;
@@ -109,19 +145,23 @@ const PATH_VALUE = /^\/[\w./-]*$/;
 export function checkSecretHygiene(obj: Json): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const fail = (path: string, message: string) => problems.push({ path, message });
-  if (obj?.kind === 'Secret' && (obj.data || obj.stringData)) fail('data', 'Secrets are created outside axon-deploy; none may be rendered with data');
+  if (obj?.kind === 'Secret' && (obj.data || obj.stringData))
+    fail('data', 'Secrets are created outside axon-deploy; none may be rendered with data');
   if (obj?.kind === 'ConfigMap') {
     for (const [key, value] of Object.entries<string>(obj.data ?? {})) {
       if (SECRET_NAME.test(key)) fail(`data.${key}`, 'a ConfigMap key names secret material');
       // Settings files are read as `key = value` / `key: value` lines; other files (scripts) only for key material.
       const settings = /\.(properties|ya?ml|conf|env|ini)$/.test(key);
-      String(value).split('\n').forEach((line, i) => {
-        const m = settings ? /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line) : null;
-        if (m && SECRET_NAME.test(m[1]) && m[2] !== '' && !PATH_VALUE.test(m[2]) && !/^(true|false)$/.test(m[2])) {
-          fail(`data.${key}`, `line ${i + 1} sets ${m[1].trim()} to a literal value`);
-        }
-        if (SECRET_TEXT.test(line)) fail(`data.${key}`, `line ${i + 1} contains key, certificate, licence or token material`);
-      });
+      String(value)
+        .split('\n')
+        .forEach((line, i) => {
+          const m = settings ? /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line) : null;
+          if (m && SECRET_NAME.test(m[1]) && m[2] !== '' && !PATH_VALUE.test(m[2]) && !/^(true|false)$/.test(m[2])) {
+            fail(`data.${key}`, `line ${i + 1} sets ${m[1].trim()} to a literal value`);
+          }
+          if (SECRET_TEXT.test(line))
+            fail(`data.${key}`, `line ${i + 1} contains key, certificate, licence or token material`);
+        });
     }
   }
   for (const [key, value] of Object.entries<string>(obj?.metadata?.annotations ?? {})) {
@@ -132,9 +172,13 @@ export function checkSecretHygiene(obj: Json): PolicyProblem[] {
     (pod?.spec[list] ?? []).forEach((c: Json, i: number) => {
       (c.env ?? []).forEach((e: Json, j: number) => {
         if (e.value !== undefined && SECRET_NAME.test(e.name) && e.value !== '' && !PATH_VALUE.test(e.value)) {
-          fail(`${pod!.path}.${list}[${i}].env[${j}]`, `${e.name} is set to a literal value: take it from a Secret (secretKeyRef)`);
+          fail(
+            `${pod!.path}.${list}[${i}].env[${j}]`,
+            `${e.name} is set to a literal value: take it from a Secret (secretKeyRef)`,
+          );
         }
-        if (e.value !== undefined && SECRET_TEXT.test(e.value)) fail(`${pod!.path}.${list}[${i}].env[${j}]`, `${e.name} contains key or token material`);
+        if (e.value !== undefined && SECRET_TEXT.test(e.value))
+          fail(`${pod!.path}.${list}[${i}].env[${j}]`, `${e.name} contains key or token material`);
       });
     });
   }

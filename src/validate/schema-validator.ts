@@ -32,11 +32,16 @@ export function strict(schema: unknown): unknown {
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
     // `properties` and `definitions` hold names, not schemas: recurse into their values only.
-    out[key] = key === 'properties' || key === 'definitions' || key === 'patternProperties'
-      ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, strict(v)]))
-      : strict(value);
+    out[key] =
+      key === 'properties' || key === 'definitions' || key === 'patternProperties'
+        ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, strict(v)]))
+        : strict(value);
   }
-  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
+  if (
+    out.properties &&
+    out.additionalProperties === undefined &&
+    out['x-kubernetes-preserve-unknown-fields'] !== true
+  ) {
     out.additionalProperties = false;
   }
   return out;
@@ -49,11 +54,14 @@ export class SchemaValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(dir: string = schemaDir()) {
-    const k8s = JSON.parse(fs.readFileSync(path.join(dir, KUBERNETES_DEFINITIONS), 'utf8')) as { definitions: Record<string, Schema> };
+    const k8s = JSON.parse(fs.readFileSync(path.join(dir, KUBERNETES_DEFINITIONS), 'utf8')) as {
+      definitions: Record<string, Schema>;
+    };
     const definitions = strict(k8s.definitions) as Record<string, Schema>;
     this.ajv.addSchema({ $id: 'k8s', definitions });
     for (const [name, def] of Object.entries(definitions)) {
-      for (const gvk of (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
+      for (const gvk of (def['x-kubernetes-group-version-kind'] as
+        { group: string; version: string; kind: string }[] | undefined) ?? []) {
         const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
         this.schemas.set(`${apiVersion}/${gvk.kind}`, () => ({ $ref: `k8s#/definitions/${name}` }));
       }
@@ -61,10 +69,21 @@ export class SchemaValidator {
     // Every CustomResourceDefinition beside the Kubernetes definitions (Argo CD, cert-manager, …).
     for (const file of crdFiles(dir)) {
       for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-        const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Schema } }[] } } | null;
+        const crd = doc.toJS() as {
+          kind?: string;
+          spec?: {
+            group: string;
+            names: { kind: string };
+            versions: { name: string; schema?: { openAPIV3Schema: Schema } }[];
+          };
+        } | null;
         if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
         for (const v of crd.spec.versions) {
-          if (v.schema) this.schemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, () => strict(v.schema!.openAPIV3Schema) as Schema);
+          if (v.schema)
+            this.schemas.set(
+              `${crd.spec.group}/${v.name}/${crd.spec.names.kind}`,
+              () => strict(v.schema!.openAPIV3Schema) as Schema,
+            );
         }
       }
     }
@@ -93,15 +112,28 @@ export class SchemaValidator {
 
 /** The CustomResourceDefinition files beside the Kubernetes definitions (Argo CD, cert-manager, …). */
 export function crdFiles(dir: string = schemaDir()): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('kubernetes-'))
-    .flatMap((e) => fs.readdirSync(path.join(dir, e.name)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, e.name, f)))
+    .flatMap((e) =>
+      fs
+        .readdirSync(path.join(dir, e.name))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(dir, e.name, f)),
+    )
     .sort();
 }
 
 function describe(e: ErrorObject): SchemaProblem {
-  const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-  const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : '';
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
+  const extra =
+    e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : '';
   return { path, message: `${e.message ?? e.keyword}${extra}` };
 }
 
@@ -109,7 +141,11 @@ function describe(e: ErrorObject): SchemaProblem {
  * Checks every manifest under `dir` (skipping kustomization.yaml): the API schemas, the Pod
  * Security Standards "restricted" profile, and secret hygiene. Returns `file: kind/name: path: message` lines.
  */
-export function validateDirectory(dir: string, cwd: string, validator = new SchemaValidator()): { files: number; objects: number; problems: string[] } {
+export function validateDirectory(
+  dir: string,
+  cwd: string,
+  validator = new SchemaValidator(),
+): { files: number; objects: number; problems: string[] } {
   const problems: string[] = [];
   let files = 0;
   let objects = 0;
@@ -121,7 +157,10 @@ export function validateDirectory(dir: string, cwd: string, validator = new Sche
       if (obj === null) continue;
       objects++;
       const report = (what: string, list: readonly SchemaProblem[]) => {
-        for (const p of list) problems.push(`${rel}: ${obj?.kind}/${obj?.metadata?.name}: ${what}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+        for (const p of list)
+          problems.push(
+            `${rel}: ${obj?.kind}/${obj?.metadata?.name}: ${what}: ${p.path ? `${p.path}: ` : ''}${p.message}`,
+          );
       };
       report('schema', validator.validate(obj));
       report('pod security (restricted)', checkRestricted(obj));
@@ -132,9 +171,12 @@ export function validateDirectory(dir: string, cwd: string, validator = new Sche
 }
 
 function listYaml(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return listYaml(full);
-    return entry.name.endsWith('.yaml') && entry.name !== 'kustomization.yaml' ? [full] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return listYaml(full);
+      return entry.name.endsWith('.yaml') && entry.name !== 'kustomization.yaml' ? [full] : [];
+    })
+    .sort();
 }

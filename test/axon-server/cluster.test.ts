@@ -8,7 +8,11 @@ const container = (sts: any) => sts.spec.template.spec.containers[0];
 
 describe('one singleton StatefulSet per node', () => {
   it('has exactly the five prod nodes, each with replicas 1', () => {
-    expect(ofKind(prod, 'StatefulSet').map((s) => s.metadata.name).sort()).toEqual(NODES);
+    expect(
+      ofKind(prod, 'StatefulSet')
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(NODES);
     for (const name of NODES) expect(find(prod, 'StatefulSet', name).spec.replicas).toBe(1);
   });
 
@@ -16,7 +20,9 @@ describe('one singleton StatefulSet per node', () => {
     const sts = find(prod, 'StatefulSet', name);
     expect(sts.metadata.namespace).toBe('orders-prod');
     expect(sts.spec.serviceName).toBe(name);
-    expect(sts.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/instance': name } });
+    expect(sts.spec.selector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/instance': name },
+    });
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
     // the selector is a subset of the pod labels, and holds no version
@@ -25,20 +31,48 @@ describe('one singleton StatefulSet per node', () => {
   });
 
   it('gives each node its own volume claim templates, on its own storage classes', () => {
-    const claims = (name: string) => find(prod, 'StatefulSet', name).spec.volumeClaimTemplates
-      .map((t: any) => [t.metadata.name, t.spec.resources.requests.storage, t.spec.storageClassName]);
-    expect(claims('axonserver-1')).toEqual([['events', '500Gi', 'axon-fast'], ['data', '10Gi', 'axon-fast'], ['log', '20Gi', 'axon-fast']]);
-    expect(claims('axonserver-archive-2')).toEqual([['events', '4Ti', 'axon-archive'], ['data', '10Gi', 'axon-fast'], ['log', '20Gi', 'axon-fast']]);
+    const claims = (name: string) =>
+      find(prod, 'StatefulSet', name).spec.volumeClaimTemplates.map((t: any) => [
+        t.metadata.name,
+        t.spec.resources.requests.storage,
+        t.spec.storageClassName,
+      ]);
+    expect(claims('axonserver-1')).toEqual([
+      ['events', '500Gi', 'axon-fast'],
+      ['data', '10Gi', 'axon-fast'],
+      ['log', '20Gi', 'axon-fast'],
+    ]);
+    expect(claims('axonserver-archive-2')).toEqual([
+      ['events', '4Ti', 'axon-archive'],
+      ['data', '10Gi', 'axon-fast'],
+      ['log', '20Gi', 'axon-fast'],
+    ]);
     for (const t of find(prod, 'StatefulSet', 'axonserver-1').spec.volumeClaimTemplates) {
-      expect(t).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', spec: { accessModes: ['ReadWriteOnce'] } });
+      expect(t).toMatchObject({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        spec: { accessModes: ['ReadWriteOnce'] },
+      });
       // immutable once created: no version and no user labels in claim templates
-      expect(Object.keys(t.metadata.labels).sort()).toEqual(['app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/name']);
+      expect(Object.keys(t.metadata.labels).sort()).toEqual([
+        'app.kubernetes.io/component',
+        'app.kubernetes.io/instance',
+        'app.kubernetes.io/name',
+      ]);
     }
   });
 
   it('mounts the volumes at the /axonserver paths of current images', () => {
-    const mounts = Object.fromEntries(container(find(prod, 'StatefulSet', 'axonserver-1')).volumeMounts.map((m: any) => [m.name, m.mountPath]));
-    expect(mounts).toMatchObject({ events: '/axonserver/events', data: '/axonserver/data', log: '/axonserver/log', config: '/axonserver/config', tmp: '/tmp' });
+    const mounts = Object.fromEntries(
+      container(find(prod, 'StatefulSet', 'axonserver-1')).volumeMounts.map((m: any) => [m.name, m.mountPath]),
+    );
+    expect(mounts).toMatchObject({
+      events: '/axonserver/events',
+      data: '/axonserver/data',
+      log: '/axonserver/log',
+      config: '/axonserver/config',
+      tmp: '/tmp',
+    });
     expect(Object.values(mounts)).not.toContain('/data');
     expect(Object.values(mounts)).not.toContain('/eventdata');
   });
@@ -49,7 +83,13 @@ describe('one singleton StatefulSet per node', () => {
       c.axonServer.nodes[0].volumes.exts = { size: '1Gi' };
     });
     const sts = find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1');
-    expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['events', 'data', 'log', 'plugins', 'exts']);
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual([
+      'events',
+      'data',
+      'log',
+      'plugins',
+      'exts',
+    ]);
     const mounts = container(sts).volumeMounts.map((m: any) => m.mountPath);
     expect(mounts).toEqual(expect.arrayContaining(['/axonserver/plugins', '/axonserver/exts']));
   });
@@ -60,7 +100,11 @@ describe('one singleton StatefulSet per node', () => {
       expect(svc.spec.clusterIP).toBe('None');
       expect(svc.spec.publishNotReadyAddresses).toBe(true);
       expect(svc.spec.selector).toEqual(find(prod, 'StatefulSet', name).spec.selector.matchLabels);
-      expect(svc.spec.ports.map((p: any) => [p.name, p.port, p.targetPort])).toEqual([['grpc', 8124, 'grpc'], ['http', 8024, 'http'], ['internal', 8224, 'internal']]);
+      expect(svc.spec.ports.map((p: any) => [p.name, p.port, p.targetPort])).toEqual([
+        ['grpc', 8124, 'grpc'],
+        ['http', 8024, 'http'],
+        ['internal', 8224, 'internal'],
+      ]);
     }
   });
 });
@@ -81,7 +125,10 @@ describe('node identity, tags and placement', () => {
   });
 
   it('sets the node tags and the zone tag', () => {
-    expect(env).toMatchObject({ AXONIQ_AXONSERVER_TAGS_REGION: 'europe-west4', AXONIQ_AXONSERVER_TAGS_ZONE: 'europe-west4-b' });
+    expect(env).toMatchObject({
+      AXONIQ_AXONSERVER_TAGS_REGION: 'europe-west4',
+      AXONIQ_AXONSERVER_TAGS_ZONE: 'europe-west4-b',
+    });
   });
 
   it('pins a zoned node to its zone and spreads the cluster over hosts', () => {
@@ -90,7 +137,12 @@ describe('node identity, tags and placement', () => {
       { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['europe-west4-b'] }] },
     ]);
     expect(affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
-      { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' } }, topologyKey: 'kubernetes.io/hostname' },
+      {
+        labelSelector: {
+          matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' },
+        },
+        topologyKey: 'kubernetes.io/hostname',
+      },
     ]);
   });
 
@@ -119,7 +171,9 @@ describe('probes and shutdown', () => {
 
   it('defaults to a startup budget of at least 10 minutes', () => {
     const dev = container(find(fixture('dev').objects, 'StatefulSet', 'axonserver'));
-    expect(dev.startupProbe.periodSeconds * dev.startupProbe.failureThreshold + dev.startupProbe.initialDelaySeconds).toBeGreaterThanOrEqual(600);
+    expect(
+      dev.startupProbe.periodSeconds * dev.startupProbe.failureThreshold + dev.startupProbe.initialDelaySeconds,
+    ).toBeGreaterThanOrEqual(600);
   });
 
   it('raises the termination grace period to 120 s', () => {
@@ -129,13 +183,16 @@ describe('probes and shutdown', () => {
 
 describe('configuration', () => {
   const properties: string = propertiesOf(prod);
-  const template = parse(find(prod, 'ConfigMap', 'axonserver-cluster-template').data['cluster-template.yml']).axoniq.axonserver['cluster-template'];
+  const template = parse(find(prod, 'ConfigMap', 'axonserver-cluster-template').data['cluster-template.yml']).axoniq
+    .axonserver['cluster-template'];
 
-  it('renders common properties, including the user\'s', () => {
+  it("renders common properties, including the user's", () => {
     expect(properties).toContain('axoniq.axonserver.event.segment-size=256MB\n');
     expect(properties).toContain('axoniq.axonserver.event.storage=/axonserver/events\n');
     expect(properties).toContain('axoniq.axonserver.replication.log-storage-folder=/axonserver/log\n');
-    expect(properties).toContain('axoniq.axonserver.clustertemplate.path=/axonserver/cluster-template/cluster-template.yml\n');
+    expect(properties).toContain(
+      'axoniq.axonserver.clustertemplate.path=/axonserver/cluster-template/cluster-template.yml\n',
+    );
     expect(properties).not.toMatch(/autocluster/);
   });
 
@@ -145,12 +202,19 @@ describe('configuration', () => {
     const orders = template.replicationGroups[1];
     expect(orders.contexts).toEqual([{ name: 'orders' }]);
     expect(orders.roles).toEqual([
-      { node: 'axonserver-1', role: 'PRIMARY' }, { node: 'axonserver-2', role: 'PRIMARY' }, { node: 'axonserver-3', role: 'PRIMARY' },
-      { node: 'axonserver-archive-1', role: 'SECONDARY' }, { node: 'axonserver-archive-2', role: 'SECONDARY' },
+      { node: 'axonserver-1', role: 'PRIMARY' },
+      { node: 'axonserver-2', role: 'PRIMARY' },
+      { node: 'axonserver-3', role: 'PRIMARY' },
+      { node: 'axonserver-archive-1', role: 'SECONDARY' },
+      { node: 'axonserver-archive-2', role: 'SECONDARY' },
     ]);
     expect(template.replicationGroups[0]).toEqual({
       name: '_admin',
-      roles: [{ node: 'axonserver-1', role: 'PRIMARY' }, { node: 'axonserver-2', role: 'PRIMARY' }, { node: 'axonserver-3', role: 'PRIMARY' }],
+      roles: [
+        { node: 'axonserver-1', role: 'PRIMARY' },
+        { node: 'axonserver-2', role: 'PRIMARY' },
+        { node: 'axonserver-3', role: 'PRIMARY' },
+      ],
       contexts: [{ name: '_admin' }],
     });
   });
@@ -161,16 +225,29 @@ describe('configuration', () => {
     });
     const cm = find(synthText('prod', text).objects, 'ConfigMap', 'axonserver-cluster-template');
     const groups = parse(cm.data['cluster-template.yml']).axoniq.axonserver['cluster-template'].replicationGroups;
-    expect(groups[0]).toEqual({ name: '_admin', roles: [{ node: 'axonserver-1', role: 'PRIMARY' }], contexts: [{ name: '_admin' }] });
+    expect(groups[0]).toEqual({
+      name: '_admin',
+      roles: [{ node: 'axonserver-1', role: 'PRIMARY' }],
+      contexts: [{ name: '_admin' }],
+    });
   });
 
   it('mounts one configuration revision, named by its content, on every node; a change is a new revision', () => {
-    const revision = (objects: readonly any[], node: string) => find(objects, 'StatefulSet', node).spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap.name;
+    const revision = (objects: readonly any[], node: string) =>
+      find(objects, 'StatefulSet', node).spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap
+        .name;
     const names = NODES.map((n) => revision(prod, n));
     expect(new Set(names).size).toBe(1);
     expect(names[0]).toMatch(/^axonserver-config-[0-9a-f]{10}$/);
-    expect(find(prod, 'ConfigMap', names[0]).metadata.annotations['argocd.argoproj.io/sync-options']).toBe('PruneLast=true');
-    const changed = synthText('prod', prodWith((c) => { c.axonServer.properties = { 'axoniq.axonserver.event.segment-size': '512MB' }; })).objects;
+    expect(find(prod, 'ConfigMap', names[0]).metadata.annotations['argocd.argoproj.io/sync-options']).toBe(
+      'PruneLast=true',
+    );
+    const changed = synthText(
+      'prod',
+      prodWith((c) => {
+        c.axonServer.properties = { 'axoniq.axonserver.event.segment-size': '512MB' };
+      }),
+    ).objects;
     expect(revision(changed, 'axonserver-1')).not.toBe(names[0]);
     expect(has(changed, 'ConfigMap', names[0])).toBe(false);
   });
@@ -192,9 +269,18 @@ describe('editions', () => {
     const sts = find(prod, 'StatefulSet', 'axonserver-1');
     const c = container(sts);
     expect(envOf(c).AXONIQ_LICENSE).toBe('/axonserver/secrets/license/axoniq.license');
-    expect(c.volumeMounts).toContainEqual({ name: 'license', mountPath: '/axonserver/secrets/license', readOnly: true });
+    expect(c.volumeMounts).toContainEqual({
+      name: 'license',
+      mountPath: '/axonserver/secrets/license',
+      readOnly: true,
+    });
     expect(sts.spec.template.spec.volumes).toContainEqual({
-      name: 'license', secret: { secretName: 'axoniq-license', items: [{ key: 'axoniq.license', path: 'axoniq.license' }], defaultMode: 0o440 },
+      name: 'license',
+      secret: {
+        secretName: 'axoniq-license',
+        items: [{ key: 'axoniq.license', path: 'axoniq.license' }],
+        defaultMode: 0o440,
+      },
     });
     // the licence directory is on the writable data volume
     expect(propertiesOf(prod)).toContain('axoniq.axonserver.enterprise.licenseDirectory=/axonserver/data/license\n');
@@ -205,13 +291,20 @@ describe('secrets are referenced, never rendered', () => {
   const c = container(find(prod, 'StatefulSet', 'axonserver-1'));
 
   it('takes the internal token from its Secret into the environment', () => {
-    expect(envOf(c).AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN).toEqual({ secretKeyRef: { name: 'axonserver-internal-token', key: 'token' } });
+    expect(envOf(c).AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN).toEqual({
+      secretKeyRef: { name: 'axonserver-internal-token', key: 'token' },
+    });
   });
 
   it('mounts the system token file from its Secret', () => {
-    expect(c.volumeMounts).toContainEqual({ name: 'system-token', mountPath: '/axonserver/secrets/system-token', readOnly: true });
-    expect(propertiesOf(prod))
-      .toContain('axoniq.axonserver.accesscontrol.systemtokenfile=/axonserver/secrets/system-token/token\n');
+    expect(c.volumeMounts).toContainEqual({
+      name: 'system-token',
+      mountPath: '/axonserver/secrets/system-token',
+      readOnly: true,
+    });
+    expect(propertiesOf(prod)).toContain(
+      'axoniq.axonserver.accesscontrol.systemtokenfile=/axonserver/secrets/system-token/token\n',
+    );
   });
 
   it('renders no Secret object at all', () => {
@@ -224,14 +317,23 @@ describe('security', () => {
 
   it('runs as uid/gid 1001 with fsGroup 1001, RuntimeDefault seccomp, no service account token', () => {
     expect(spec.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 1001,
+      runAsGroup: 1001,
+      fsGroup: 1001,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(spec.automountServiceAccountToken).toBe(false);
   });
 
   it('drops all capabilities, forbids escalation, and writes only to volumes, /tmp and the plugin directories', () => {
     expect(container({ spec: { template: { spec } } }).securityContext).toEqual({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
     });
     const emptyDirs = spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name);
     expect(emptyDirs).toEqual(['plugins', 'tmp', 'heapdumps']);
@@ -243,32 +345,53 @@ describe('security', () => {
   });
 
   it('uses a plugins volume, not an emptyDir, when the node has one', () => {
-    const text = prodWith((c) => { c.axonServer.nodes[0].volumes.plugins = { size: '1Gi' }; });
+    const text = prodWith((c) => {
+      c.axonServer.nodes[0].volumes.plugins = { size: '1Gi' };
+    });
     const s = find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1').spec;
-    expect(s.template.spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name)).toEqual(['tmp', 'heapdumps']);
+    expect(s.template.spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name)).toEqual([
+      'tmp',
+      'heapdumps',
+    ]);
     expect(s.volumeClaimTemplates.map((t: any) => t.metadata.name)).toContain('plugins');
   });
 
-  it('allows 8224 only between nodes, 8124 from the namespace and listed namespaces, 8024 only from nodes, axon-deploy\'s Jobs, Prometheus and ui.allowedFrom', () => {
+  it("allows 8224 only between nodes, 8124 from the namespace and listed namespaces, 8024 only from nodes, axon-deploy's Jobs, Prometheus and ui.allowedFrom", () => {
     const text = prodWith((c) => {
       c.axonServer.networkPolicy = { allowedNamespaces: ['payments'] };
-      c.axonServer.ui = { allowedFrom: [{ namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }] };
-      c.monitoring = { enabled: true, scrapers: [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }] };
+      c.axonServer.ui = {
+        allowedFrom: [{ namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }],
+      };
+      c.monitoring = {
+        enabled: true,
+        scrapers: [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+      };
     });
     const np = find(synthText('prod', text).objects, 'NetworkPolicy', 'axonserver');
-    const nodes = { matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' } };
+    const nodes = {
+      matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' },
+    };
     const namespace = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
     expect(np.spec.podSelector).toEqual(nodes);
     expect(np.spec.policyTypes).toEqual(['Ingress']);
     expect(np.spec.ingress).toEqual([
       { from: [{ podSelector: nodes }], ports: [{ port: 8224, protocol: 'TCP' }] },
-      { from: [{ podSelector: {} }, { namespaceSelector: namespace('payments'), podSelector: {} }], ports: [{ port: 8124, protocol: 'TCP' }] },
+      {
+        from: [{ podSelector: {} }, { namespaceSelector: namespace('payments'), podSelector: {} }],
+        ports: [{ port: 8124, protocol: 'TCP' }],
+      },
       {
         from: [
           { podSelector: nodes },
           { podSelector: { matchLabels: { 'axon-deploy.io/axonserver-api': 'true' } } },
-          { namespaceSelector: namespace('monitoring'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } },
-          { namespaceSelector: namespace('ingress-nginx'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } },
+          {
+            namespaceSelector: namespace('monitoring'),
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+          {
+            namespaceSelector: namespace('ingress-nginx'),
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+          },
         ],
         ports: [{ port: 8024, protocol: 'TCP' }],
       },
@@ -282,7 +405,9 @@ describe('security', () => {
   });
 
   it('can leave NetworkPolicies out', () => {
-    const text = prodWith((c) => { c.axonServer.networkPolicy = { enabled: false }; });
+    const text = prodWith((c) => {
+      c.axonServer.networkPolicy = { enabled: false };
+    });
     expect(has(synthText('prod', text).objects, 'NetworkPolicy', 'axonserver')).toBe(false);
   });
 });
@@ -291,15 +416,28 @@ describe('cluster-wide objects', () => {
   it('has one PodDisruptionBudget over all nodes with maxUnavailable 1', () => {
     const pdb = find(prod, 'PodDisruptionBudget', 'axonserver');
     // unhealthyPodEvictionPolicy comes from the fixture's JSON patch.
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' } } });
+    expect(pdb.spec).toEqual({
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      selector: {
+        matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' },
+      },
+    });
   });
 
   it('creates the StorageClasses, cluster-scoped, with Retain, expansion and WaitForFirstConsumer', () => {
-    for (const [name, type] of [['axon-fast', 'pd-ssd'], ['axon-archive', 'pd-standard']]) {
+    for (const [name, type] of [
+      ['axon-fast', 'pd-ssd'],
+      ['axon-archive', 'pd-standard'],
+    ]) {
       const sc = find(prod, 'StorageClass', name);
       expect(sc.metadata.namespace).toBeUndefined();
       expect(sc).toMatchObject({
-        provisioner: 'pd.csi.storage.gke.io', parameters: { type }, reclaimPolicy: 'Retain', allowVolumeExpansion: true, volumeBindingMode: 'WaitForFirstConsumer',
+        provisioner: 'pd.csi.storage.gke.io',
+        parameters: { type },
+        reclaimPolicy: 'Retain',
+        allowVolumeExpansion: true,
+        volumeBindingMode: 'WaitForFirstConsumer',
       });
     }
   });
@@ -308,13 +446,21 @@ describe('cluster-wide objects', () => {
     const client = find(prod, 'Service', 'axonserver-grpc');
     expect(client.spec.selector).toMatchObject({ 'axon-deploy.io/serves-clients': 'true' });
     expect(client.spec.ports).toEqual([{ name: 'grpc', port: 8124, targetPort: 'grpc', protocol: 'TCP' }]);
-    const serving = NODES.filter((n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/serves-clients'] === 'true');
+    const serving = NODES.filter(
+      (n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/serves-clients'] === 'true',
+    );
     expect(serving).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
     const ui = find(prod, 'Service', 'axonserver-ui');
     expect(ui.spec.sessionAffinity).toBe('ClientIP');
     // Only _admin members serve the UI and the admin API.
-    expect(ui.spec.selector).toEqual({ 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server', 'axon-deploy.io/admin-node': 'true' });
-    const admins = NODES.filter((n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/admin-node'] === 'true');
+    expect(ui.spec.selector).toEqual({
+      'app.kubernetes.io/name': 'axonserver',
+      'app.kubernetes.io/component': 'axon-server',
+      'axon-deploy.io/admin-node': 'true',
+    });
+    const admins = NODES.filter(
+      (n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/admin-node'] === 'true',
+    );
     expect(admins).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
     expect(ui.spec.ports).toEqual([{ name: 'http', port: 8024, targetPort: 'http', protocol: 'TCP' }]);
   });
@@ -324,7 +470,9 @@ describe('resources and JVM', () => {
   it('takes requests and limits from config and sizes the heap from the memory limit', () => {
     const c = container(find(prod, 'StatefulSet', 'axonserver-1'));
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '8Gi' }, limits: { memory: '8Gi' } });
-    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-Xms4096m -Xmx4096m -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/axonserver/heapdumps');
+    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe(
+      '-Xms4096m -Xmx4096m -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/axonserver/heapdumps',
+    );
   });
 
   it('computes the heap as a percentage of the limit', () => {
@@ -333,10 +481,19 @@ describe('resources and JVM', () => {
   });
 
   it('lets the heap settings be overridden, keeping the heap dump on OutOfMemoryError unless it is turned off', () => {
-    const text = prodWith((c) => { c.axonServer.jvm = { toolOptions: '-XX:MaxRAMPercentage=60' }; });
+    const text = prodWith((c) => {
+      c.axonServer.jvm = { toolOptions: '-XX:MaxRAMPercentage=60' };
+    });
     const c = container(find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1'));
-    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60 -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/axonserver/heapdumps');
-    const off = synthText('prod', prodWith((x) => { x.axonServer.jvm = { toolOptions: '-XX:MaxRAMPercentage=60', heapDumpOnOutOfMemory: false }; })).objects;
+    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe(
+      '-XX:MaxRAMPercentage=60 -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/axonserver/heapdumps',
+    );
+    const off = synthText(
+      'prod',
+      prodWith((x) => {
+        x.axonServer.jvm = { toolOptions: '-XX:MaxRAMPercentage=60', heapDumpOnOutOfMemory: false };
+      }),
+    ).objects;
     const sts = find(off, 'StatefulSet', 'axonserver-1');
     expect(envOf(container(sts)).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60');
     expect(sts.spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('heapdumps');

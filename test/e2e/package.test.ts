@@ -15,8 +15,10 @@ const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf
 let tarball: string;
 let team: string;
 
-const run = (cwd: string, command: string, args: string[]) => spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true' } });
-const axonDeploy = (args: string[], cwd = team) => run(cwd, path.join(team, 'node_modules', '.bin', 'axon-deploy'), args);
+const run = (cwd: string, command: string, args: string[]) =>
+  spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true' } });
+const axonDeploy = (args: string[], cwd = team) =>
+  run(cwd, path.join(team, 'node_modules', '.bin', 'axon-deploy'), args);
 const git = (...args: string[]) => execFileSync('git', args, { cwd: team, stdio: 'pipe' });
 
 beforeAll(() => {
@@ -31,10 +33,27 @@ beforeAll(() => {
 });
 
 it('ships compiled JavaScript, schemas and types, no sources and no TypeScript loader', () => {
-  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'lib/index.js', 'lib/bin.js', 'lib/types/src/index.d.ts', 'imports/schemas/kubernetes-v1.27.0/_definitions.json']));
-  expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('config/') || f.startsWith('dist/'))).toEqual([]);
-  for (const loader of ['tsx', 'ts-node', 'typescript', 'esbuild']) expect(fs.existsSync(path.join(team, 'node_modules', loader))).toBe(false);
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((f) => f.replace(/^package\//, ''));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'package.json',
+      'README.md',
+      'lib/index.js',
+      'lib/bin.js',
+      'lib/types/src/index.d.ts',
+      'imports/schemas/kubernetes-v1.27.0/_definitions.json',
+    ]),
+  );
+  expect(
+    files.filter(
+      (f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('config/') || f.startsWith('dist/'),
+    ),
+  ).toEqual([]);
+  for (const loader of ['tsx', 'ts-node', 'typescript', 'esbuild'])
+    expect(fs.existsSync(path.join(team, 'node_modules', loader))).toBe(false);
 });
 
 it('answers --version and --help for every command', () => {
@@ -64,7 +83,12 @@ it('init, synth, a release change and its review against the git base', () => {
   git('add', '-A');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'first environment');
   const dev = path.join(team, 'config', 'dev.yaml');
-  fs.writeFileSync(dev, fs.readFileSync(dev, 'utf8').replace('green: { version: "1.0.0", phase: OBSOLETE }', 'green: { version: "1.1.0", phase: INITIALISING }'));
+  fs.writeFileSync(
+    dev,
+    fs
+      .readFileSync(dev, 'utf8')
+      .replace('green: { version: "1.0.0", phase: OBSOLETE }', 'green: { version: "1.1.0", phase: INITIALISING }'),
+  );
 
   const stale = axonDeploy(['review']);
   expect(stale.status).toBe(1);
@@ -79,7 +103,9 @@ it('init, synth, a release change and its review against the git base', () => {
 });
 
 it('serves a custom cdk8s app that adds its own objects beside ours', () => {
-  fs.writeFileSync(path.join(team, 'custom-app.js'), `
+  fs.writeFileSync(
+    path.join(team, 'custom-app.js'),
+    `
 const { App, ApiObject } = require('cdk8s');
 const { EnvironmentChart, loadEnvironments, hasErrors, formatDiagnostic } = require('axon-deploy');
 const { environments, diagnostics } = loadEnvironments('config');
@@ -90,7 +116,8 @@ for (const { model } of environments) {
   new ApiObject(chart, 'team-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'team-settings' }, data: { owner: 'team' } });
 }
 app.synth();
-`);
+`,
+  );
   const r = run(team, process.execPath, ['custom-app.js']);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
@@ -100,7 +127,9 @@ app.synth();
 });
 
 it('types the library for TypeScript users', () => {
-  fs.writeFileSync(path.join(team, 'typed.ts'), `
+  fs.writeFileSync(
+    path.join(team, 'typed.ts'),
+    `
 import { App } from 'cdk8s';
 import { EnvironmentChart, EnvironmentModel, loadEnvironments, PHASES } from 'axon-deploy';
 const { environments } = loadEnvironments('config');
@@ -109,8 +138,21 @@ const models: EnvironmentModel[] = environments.map((e) => e.model);
 for (const model of models) new EnvironmentChart(app, model.name, { model });
 const phase: (typeof PHASES)[number] = 'SERVING';
 export { phase };
-`);
-  const tsc = run(team, process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--skipLibCheck', 'typed.ts']);
+`,
+  );
+  const tsc = run(team, process.execPath, [
+    require.resolve('typescript/bin/tsc'),
+    '--noEmit',
+    '--strict',
+    '--module',
+    'commonjs',
+    '--moduleResolution',
+    'node',
+    '--target',
+    'es2022',
+    '--skipLibCheck',
+    'typed.ts',
+  ]);
   expect(tsc.stdout + tsc.stderr).toBe('');
   expect(tsc.status).toBe(0);
 });

@@ -20,9 +20,12 @@ describe('sync waves', () => {
     for (const o of prod) {
       if (!kinds.includes(o.kind)) continue;
       const releaseFiles = o.kind === 'ConfigMap' && o.metadata.name.endsWith('-release');
-      expect(`${o.kind}/${o.metadata.name} ${wave(o)}`).toBe(`${o.kind}/${o.metadata.name} ${releaseFiles ? WAVE.liveService : WAVE.config}`);
+      expect(`${o.kind}/${o.metadata.name} ${wave(o)}`).toBe(
+        `${o.kind}/${o.metadata.name} ${releaseFiles ? WAVE.liveService : WAVE.config}`,
+      );
     }
-    for (const name of [...NODES, 'axonserver-grpc', 'axonserver-ui']) expect(waveOf(prod, 'Service', name)).toBe(WAVE.services);
+    for (const name of [...NODES, 'axonserver-grpc', 'axonserver-ui'])
+      expect(waveOf(prod, 'Service', name)).toBe(WAVE.services);
     expect(WAVE.config).toBeLessThan(WAVE.services);
   });
 
@@ -35,10 +38,12 @@ describe('sync waves', () => {
     expect(order.slice(1, 3).sort()).toEqual(['axonserver-archive-1', 'axonserver-archive-2']);
     expect(order.slice(3).sort()).toEqual(['axonserver-2', 'axonserver-3']);
     const cm = find(prod, 'ConfigMap', 'axonserver-cluster-template');
-    expect(parse((cm as any).data['cluster-template.yml']).axoniq.axonserver['cluster-template'].first).toBe('axonserver-1.orders-prod.svc.cluster.local:8224');
+    expect(parse((cm as any).data['cluster-template.yml']).axoniq.axonserver['cluster-template'].first).toBe(
+      'axonserver-1.orders-prod.svc.cluster.local:8224',
+    );
   });
 
-  it('ends each node\'s wave with its gate, before the next node', () => {
+  it("ends each node's wave with its gate, before the next node", () => {
     const byWave = NODES.map((n) => [waveOf(prod, 'StatefulSet', n), n] as const).sort(([a], [b]) => a - b);
     byWave.forEach(([nodeWave, node], i) => {
       const gate = find(prod, 'Job', `${node}-gate`);
@@ -55,21 +60,37 @@ describe('sync waves', () => {
       expect.stringMatching(/^ConfigMap\/app-database-sql-[0-9a-f]{10}$/),
       expect.stringMatching(/^ConfigMap\/app-gate-[0-9a-f]{10}$/),
       'ConfigMap/order-service-release',
-      'Deployment/notification-service', 'Deployment/order-service-blue', 'Deployment/order-service-green',
-      'HorizontalPodAutoscaler/order-service-blue', 'HorizontalPodAutoscaler/order-service-green',
-      'Ingress/order-service', 'Ingress/order-service-preview',
-      'Job/order-service-blue-database', 'Job/order-service-gate', 'Job/order-service-green-database',
-      'PodDisruptionBudget/notification-service', 'PodDisruptionBudget/order-service',
-      'PodMonitor/notification-service', 'PodMonitor/order-service',
-      'Service/notification-service', 'Service/order-service', 'Service/order-service-preview',
+      'Deployment/notification-service',
+      'Deployment/order-service-blue',
+      'Deployment/order-service-green',
+      'HorizontalPodAutoscaler/order-service-blue',
+      'HorizontalPodAutoscaler/order-service-green',
+      'Ingress/order-service',
+      'Ingress/order-service-preview',
+      'Job/order-service-blue-database',
+      'Job/order-service-gate',
+      'Job/order-service-green-database',
+      'PodDisruptionBudget/notification-service',
+      'PodDisruptionBudget/order-service',
+      'PodMonitor/notification-service',
+      'PodMonitor/order-service',
+      'Service/notification-service',
+      'Service/order-service',
+      'Service/order-service-preview',
     ]);
     expect(parts['axon-server'].some((o) => o.kind === 'Deployment')).toBe(false);
   });
 
   it('orders a promotion: green (becoming SERVING) first, then the live Service, then blue (going STANDING_BY)', () => {
-    const promoted = synthText('prod', prodWith((c) => {
-      c.apps[0].release.colors = { blue: { version: '1.4.2', phase: 'STANDING_BY' }, green: { version: '1.5.0', phase: 'SERVING' } };
-    })).objects;
+    const promoted = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.colors = {
+          blue: { version: '1.4.2', phase: 'STANDING_BY' },
+          green: { version: '1.5.0', phase: 'SERVING' },
+        };
+      }),
+    ).objects;
     const green = waveOf(promoted, 'Deployment', 'order-service-green');
     const live = waveOf(promoted, 'Service', 'order-service');
     const blue = waveOf(promoted, 'Deployment', 'order-service-blue');
@@ -83,7 +104,7 @@ describe('sync waves', () => {
     expect(find(promoted, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('green');
   });
 
-  it('creates each running colour\'s read-model database (a Sync hook) before any Deployment of the apps', () => {
+  it("creates each running colour's read-model database (a Sync hook) before any Deployment of the apps", () => {
     const deployments = prod.filter((o) => o.kind === 'Deployment').map(wave);
     for (const color of ['blue', 'green']) {
       const job = find(prod, 'Job', `order-service-${color}-database`);
@@ -93,17 +114,33 @@ describe('sync waves', () => {
   });
 
   it('orders a rollback the same way: the colour becoming SERVING again comes first', () => {
-    const rolledBack = synthText('prod', prodWith((c) => {
-      c.apps[0].release.colors = { blue: { version: '1.4.2', phase: 'SERVING' }, green: { version: '1.5.0', phase: 'STANDING_BY' } };
-    })).objects;
-    expect(waveOf(rolledBack, 'Deployment', 'order-service-blue')).toBeLessThan(waveOf(rolledBack, 'Service', 'order-service'));
-    expect(waveOf(rolledBack, 'Service', 'order-service')).toBeLessThan(waveOf(rolledBack, 'Deployment', 'order-service-green'));
+    const rolledBack = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.colors = {
+          blue: { version: '1.4.2', phase: 'SERVING' },
+          green: { version: '1.5.0', phase: 'STANDING_BY' },
+        };
+      }),
+    ).objects;
+    expect(waveOf(rolledBack, 'Deployment', 'order-service-blue')).toBeLessThan(
+      waveOf(rolledBack, 'Service', 'order-service'),
+    );
+    expect(waveOf(rolledBack, 'Service', 'order-service')).toBeLessThan(
+      waveOf(rolledBack, 'Deployment', 'order-service-green'),
+    );
   });
 
-  it('runs the cleanup Job after the sync (PostSync), when the colour\'s Deployment is gone', () => {
-    const cleaning = synthText('prod', prodWith((c) => {
-      c.apps[0].release.colors = { blue: { version: '1.4.2', phase: 'CLEANING_UP' }, green: { version: '1.5.0', phase: 'SERVING' } };
-    })).objects;
+  it("runs the cleanup Job after the sync (PostSync), when the colour's Deployment is gone", () => {
+    const cleaning = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.colors = {
+          blue: { version: '1.4.2', phase: 'CLEANING_UP' },
+          green: { version: '1.5.0', phase: 'SERVING' },
+        };
+      }),
+    ).objects;
     const job = find(cleaning, 'Job', 'order-service-blue-cleanup-1-4-2');
     expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
   });
@@ -114,33 +151,55 @@ describe('protection of stateful objects', () => {
     for (const o of prod.filter((x) => x.kind === 'StatefulSet' || x.kind === 'StorageClass')) {
       expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
     }
-    for (const name of NODES) expect(find(prod, 'Service', name).metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+    for (const name of NODES)
+      expect(find(prod, 'Service', name).metadata.annotations['argocd.argoproj.io/sync-options']).toBe(
+        'Prune=false,Delete=false',
+      );
   });
 
   it('leaves objects without data prunable', () => {
-    for (const o of prod.filter((x) => x.kind === 'Deployment' || (x.kind === 'Service' && !NODES.includes(x.metadata.name)))) {
+    for (const o of prod.filter(
+      (x) => x.kind === 'Deployment' || (x.kind === 'Service' && !NODES.includes(x.metadata.name)),
+    )) {
       expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
     }
   });
 });
 
 describe('Argo CD Applications', () => {
-  const tree = renderOutput(['dev', 'staging', 'prod'].map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })));
+  const tree = renderOutput(
+    ['dev', 'staging', 'prod'].map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })),
+  );
   const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
   const argo = (env: string) => objectsOf(tree.get(`argocd/${env}.yaml`)!);
   /** The Axon Server Application of an environment (the one that creates the namespace). */
-  const application = (env: string) => argo(env).find((o) => o.kind === 'Application' && o.metadata.name.endsWith('-axon-server'));
+  const application = (env: string) =>
+    argo(env).find((o) => o.kind === 'Application' && o.metadata.name.endsWith('-axon-server'));
 
   it('writes an AppProject and two Applications per environment to dist/argocd/<env>.yaml', () => {
-    expect([...tree.keys()].filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/dev.yaml', 'argocd/prod.yaml', 'argocd/staging.yaml']);
-    expect(argo('prod').map((o) => `${o.kind}/${o.metadata.name} wave ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`)).toEqual([
-      'AppProject/orders-prod wave -1', 'Application/orders-prod-axon-server wave 0', 'Application/orders-prod-apps wave 1',
+    expect([...tree.keys()].filter((f) => f.startsWith('argocd/'))).toEqual([
+      'argocd/dev.yaml',
+      'argocd/prod.yaml',
+      'argocd/staging.yaml',
+    ]);
+    expect(
+      argo('prod').map(
+        (o) => `${o.kind}/${o.metadata.name} wave ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`,
+      ),
+    ).toEqual([
+      'AppProject/orders-prod wave -1',
+      'Application/orders-prod-axon-server wave 0',
+      'Application/orders-prod-apps wave 1',
     ]);
   });
 
   it('syncs the cluster and the apps independently, each automated with prune and self-heal and PruneLast', () => {
     const [, cluster, apps] = argo('prod');
-    expect(cluster.spec.source).toEqual({ repoURL: 'https://git.example.com/platform/orders-deploy.git', targetRevision: 'main', path: 'dist/prod/axon-server' });
+    expect(cluster.spec.source).toEqual({
+      repoURL: 'https://git.example.com/platform/orders-deploy.git',
+      targetRevision: 'main',
+      path: 'dist/prod/axon-server',
+    });
     expect(apps.spec.source.path).toBe('dist/prod/apps');
     for (const app of [cluster, apps]) {
       expect(app.metadata.namespace).toBe('argocd');
@@ -166,11 +225,21 @@ describe('Argo CD Applications', () => {
         { group: 'storage.k8s.io', kind: 'StorageClass', name: 'axon-fast' },
       ],
       namespaceResourceWhitelist: [
-        { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' },
-        { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' }, { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
-        { group: 'batch', kind: 'CronJob' }, { group: 'batch', kind: 'Job' }, { group: 'cert-manager.io', kind: 'Certificate' },
-        { group: 'monitoring.coreos.com', kind: 'PodMonitor' }, { group: 'networking.k8s.io', kind: 'Ingress' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-        { group: 'policy', kind: 'PodDisruptionBudget' }, { group: 'rbac.authorization.k8s.io', kind: 'Role' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+        { group: '', kind: 'ConfigMap' },
+        { group: '', kind: 'Service' },
+        { group: '', kind: 'ServiceAccount' },
+        { group: 'apps', kind: 'Deployment' },
+        { group: 'apps', kind: 'StatefulSet' },
+        { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+        { group: 'batch', kind: 'CronJob' },
+        { group: 'batch', kind: 'Job' },
+        { group: 'cert-manager.io', kind: 'Certificate' },
+        { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
+        { group: 'networking.k8s.io', kind: 'Ingress' },
+        { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+        { group: 'policy', kind: 'PodDisruptionBudget' },
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
       ],
     });
     const kinds = new Set(fixture('prod').objects.map((o) => o.kind));
@@ -178,7 +247,13 @@ describe('Argo CD Applications', () => {
   });
 
   it('uses an existing project when told not to render one', () => {
-    const { model } = synthText('prod', prodWith((c) => { (c.argocd as any).project = 'default'; (c.argocd as any).createProject = false; }));
+    const { model } = synthText(
+      'prod',
+      prodWith((c) => {
+        (c.argocd as any).project = 'default';
+        (c.argocd as any).createProject = false;
+      }),
+    );
     const objects = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
     expect(objects.map((o) => o.kind)).toEqual(['Application', 'Application']);
     for (const o of objects) expect(o.spec.project).toBe('default');
@@ -190,16 +265,28 @@ describe('Argo CD Applications', () => {
 
   it('labels the namespace for restricted pod security: warn and audit, enforce on request', () => {
     expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels).toMatchObject({
-      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
     });
-    expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
-    const { model } = synthText('prod', prodWith((c) => { (c.argocd as any).enforcePodSecurity = true; }));
+    expect(
+      application('prod').spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce'],
+    ).toBeUndefined();
+    const { model } = synthText(
+      'prod',
+      prodWith((c) => {
+        (c.argocd as any).enforcePodSecurity = true;
+      }),
+    );
     const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
-    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe(
+      'restricted',
+    );
   });
 
   it('can turn automated sync off', () => {
-    const text = prodWith((c) => { (c.argocd as any).syncPolicy = { automated: { enabled: false } }; });
+    const text = prodWith((c) => {
+      (c.argocd as any).syncPolicy = { automated: { enabled: false } };
+    });
     const { model } = synthText('prod', text);
     const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
     expect(app.spec.syncPolicy.automated).toBeUndefined();
@@ -210,7 +297,8 @@ describe('Argo CD Applications', () => {
     const validator = new SchemaValidator();
     for (const env of ['dev', 'staging', 'prod']) for (const o of argo(env)) expect(validator.validate(o)).toEqual([]);
     // and the check is real: a misspelt field fails
-    expect(validator.validate({ ...application('prod'), spec: { ...application('prod').spec, sourc: {} } }))
-      .toEqual([{ path: 'spec', message: 'must NOT have additional properties (sourc)' }]);
+    expect(validator.validate({ ...application('prod'), spec: { ...application('prod').spec, sourc: {} } })).toEqual([
+      { path: 'spec', message: 'must NOT have additional properties (sourc)' },
+    ]);
   });
 });

@@ -47,7 +47,14 @@ export async function fakeAxonServer(routes: Readonly<Record<string, Route>>): P
       const route = routes[`${req.method} ${url.pathname}`] ?? routes[url.pathname];
       const call = (calls.get(url.pathname) ?? 0) + 1;
       calls.set(url.pathname, call);
-      const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, token, body: text ? JSON.parse(text) : undefined, call };
+      const request: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        token,
+        body: text ? JSON.parse(text) : undefined,
+        call,
+      };
       requests.push(request);
       const { status, body } = route ? route(request) : { status: 404, body: { error: 'Not Found' } };
       res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain' : 'application/json' });
@@ -59,10 +66,11 @@ export async function fakeAxonServer(routes: Readonly<Record<string, Route>>): P
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tokens,
     requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -72,14 +80,22 @@ export function runGate(env: Record<string, string>): Promise<{ code: number; st
 }
 
 /** Runs a Job script as the Job would (node <file>) with the given environment. */
-export async function runScript(text: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runScript(
+  text: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = tempDir();
   const script = path.join(dir, 'job.js');
   fs.writeFileSync(script, text);
   return new Promise((resolve) => {
-    execFile(process.execPath, [script], { env: { PATH: process.env.PATH, GATE_INTERVAL_SECONDS: '0.05', ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [script],
+      { env: { PATH: process.env.PATH, GATE_INTERVAL_SECONDS: '0.05', ...env }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -11,7 +11,10 @@ import { tempDir } from '../helpers';
 import { fakeAxonServer, FakeServer, runScript } from './fake-axon-server';
 
 let server: FakeServer | undefined;
-afterEach(async () => { await server?.close(); server = undefined; });
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 
 function secrets(files: Record<string, string>): string {
   const dir = tempDir();
@@ -23,7 +26,10 @@ const ok = () => ({ status: 200, body: '' });
 
 async function register(dir: string, extra: Record<string, string> = {}, me: (call: number) => number = () => 200) {
   server = await fakeAxonServer({
-    'GET /v1/public/me': ({ call }) => ({ status: me(call), body: me(call) === 200 ? { name: 'axonserver-1' } : 'starting' }),
+    'GET /v1/public/me': ({ call }) => ({
+      status: me(call),
+      body: me(call) === 200 ? { name: 'axonserver-1' } : 'starting',
+    }),
     'POST /v1/applications': ok,
     'POST /v1/users': ok,
   });
@@ -31,19 +37,46 @@ async function register(dir: string, extra: Record<string, string> = {}, me: (ca
     AXONSERVER_URL: server.url,
     GATE_TOKEN_FILE: path.join(dir, 'system'),
     GATE_TIMEOUT_SECONDS: '2',
-    REGISTER_APPS: JSON.stringify([{ name: 'order-service', context: 'orders', roles: ['USE_CONTEXT'], tokenFile: path.join(dir, 'order-token'), tokenSecret: 'order-service-axon-token' }]),
-    REGISTER_USERS: JSON.stringify([{ userName: 'platform-admin', roles: ['ADMIN@_admin'], passwordFile: path.join(dir, 'admin-password'), passwordSecret: 'axonserver-admin-password' }]),
+    REGISTER_APPS: JSON.stringify([
+      {
+        name: 'order-service',
+        context: 'orders',
+        roles: ['USE_CONTEXT'],
+        tokenFile: path.join(dir, 'order-token'),
+        tokenSecret: 'order-service-axon-token',
+      },
+    ]),
+    REGISTER_USERS: JSON.stringify([
+      {
+        userName: 'platform-admin',
+        roles: ['ADMIN@_admin'],
+        passwordFile: path.join(dir, 'admin-password'),
+        passwordSecret: 'axonserver-admin-password',
+      },
+    ]),
     ...extra,
   });
 }
 
-it('registers every app and user with the system token, in Axon Server\'s JSON shapes, printing no secret', async () => {
-  const dir = secrets({ system: 'system-token-value', 'order-token': 'order-token-0123456789', 'admin-password': 'correct horse battery' });
+it("registers every app and user with the system token, in Axon Server's JSON shapes, printing no secret", async () => {
+  const dir = secrets({
+    system: 'system-token-value',
+    'order-token': 'order-token-0123456789',
+    'admin-password': 'correct horse battery',
+  });
   const r = await register(dir);
   expect(r.code).toBe(0);
   const posts = server!.requests.filter((q) => q.method === 'POST');
   expect(posts.map((q) => [q.path, q.body])).toEqual([
-    ['/v1/applications', { name: 'order-service', description: 'registered by axon-deploy', token: 'order-token-0123456789', roles: [{ context: 'orders', roles: ['USE_CONTEXT'] }] }],
+    [
+      '/v1/applications',
+      {
+        name: 'order-service',
+        description: 'registered by axon-deploy',
+        token: 'order-token-0123456789',
+        roles: [{ context: 'orders', roles: ['USE_CONTEXT'] }],
+      },
+    ],
     ['/v1/users', { userName: 'platform-admin', password: 'correct horse battery', roles: ['ADMIN@_admin'] }],
   ]);
   expect(new Set(server!.tokens)).toEqual(new Set(['system-token-value']));
@@ -63,12 +96,16 @@ it('refuses a token shorter than 16 characters, naming the Secret, without sendi
   const dir = secrets({ system: 's', 'order-token': 'short', 'admin-password': 'pw' });
   const r = await register(dir);
   expect(r.code).toBe(1);
-  expect(r.stderr).toBe('registration failed: the token of order-service in Secret order-service-axon-token has 5 characters; Axon Server tokens need at least 16\n');
+  expect(r.stderr).toBe(
+    'registration failed: the token of order-service in Secret order-service-axon-token has 5 characters; Axon Server tokens need at least 16\n',
+  );
   expect(server!.requests.filter((q) => q.method === 'POST')).toEqual([]);
 });
 
 it('fails at once when a Secret file is missing', async () => {
   const dir = secrets({ system: 's', 'admin-password': 'pw' });
   const r = await register(dir);
-  expect(r.stderr).toBe('registration failed: cannot read the token of order-service from Secret order-service-axon-token (ENOENT)\n');
+  expect(r.stderr).toBe(
+    'registration failed: cannot read the token of order-service from Secret order-service-axon-token (ENOENT)\n',
+  );
 });

@@ -11,7 +11,10 @@ import { cli, fixtureTree, ROOT, tempDir } from '../helpers';
 const CORPUS = path.join(ROOT, 'test/fixtures/invalid');
 /** An earlier, valid dist/ that a failed synth must leave as it is. */
 const existing = fixtureTree();
-const cases = fs.readdirSync(CORPUS).filter((c) => fs.statSync(path.join(CORPUS, c)).isDirectory()).sort();
+const cases = fs
+  .readdirSync(CORPUS)
+  .filter((c) => fs.statSync(path.join(CORPUS, c)).isDirectory())
+  .sort();
 
 /** Every file under a directory with its content. */
 const files = (dir: string) => Object.fromEntries(readTree(dir));
@@ -41,14 +44,26 @@ describe.each(cases)('%s', (name) => {
  */
 const DEV = 'environment: dev\nnamespace: orders-dev\n';
 const generated: [string, string | Buffer, string][] = [
-  ['a file of 10 MiB', Buffer.alloc(10 * 2 ** 20, 'a: b\n'),
-    'config/dev.yaml:1:1: the file has 10.0 MiB; a config file has at most 1 MiB (is it the right file?)'],
-  ['flow collections nested 10 000 levels deep', `${DEV}axonServer: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
-    'config/dev.yaml:3:77: nested more than 64 levels deep: this is not a config'],
-  ['block lists nested 10 000 levels deep', `${DEV}axonServer:\n  ${'- '.repeat(10_000)}a\n`,
-    'config/dev.yaml:4:3: lists nested more than 64 levels deep: this is not a config'],
-  ['block maps nested 1 000 levels deep', DEV + Array.from({ length: 1_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
-    'config/dev.yaml:516:513: indented more than 512 columns: nesting this deep is not a config (at most 64 levels)'],
+  [
+    'a file of 10 MiB',
+    Buffer.alloc(10 * 2 ** 20, 'a: b\n'),
+    'config/dev.yaml:1:1: the file has 10.0 MiB; a config file has at most 1 MiB (is it the right file?)',
+  ],
+  [
+    'flow collections nested 10 000 levels deep',
+    `${DEV}axonServer: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+    'config/dev.yaml:3:77: nested more than 64 levels deep: this is not a config',
+  ],
+  [
+    'block lists nested 10 000 levels deep',
+    `${DEV}axonServer:\n  ${'- '.repeat(10_000)}a\n`,
+    'config/dev.yaml:4:3: lists nested more than 64 levels deep: this is not a config',
+  ],
+  [
+    'block maps nested 1 000 levels deep',
+    DEV + Array.from({ length: 1_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
+    'config/dev.yaml:516:513: indented more than 512 columns: nesting this deep is not a config (at most 64 levels)',
+  ],
 ];
 
 describe.each(generated)('%s', (_, content, message) => {

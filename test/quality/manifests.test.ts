@@ -17,13 +17,19 @@ describe('every synthesized object', () => {
     expect(objects.filter((o) => o.obj.kind === 'AppProject')).toHaveLength(3);
   });
 
-  it.each(objects.map((o) => [o.file, o.obj]))('%s matches the Kubernetes 1.27 / Argo CD v3.5.1 schema, unknown fields included', (_, obj) => {
-    expect(validator.validate(obj)).toEqual([]);
-  });
+  it.each(objects.map((o) => [o.file, o.obj]))(
+    '%s matches the Kubernetes 1.27 / Argo CD v3.5.1 schema, unknown fields included',
+    (_, obj) => {
+      expect(validator.validate(obj)).toEqual([]);
+    },
+  );
 
-  it.each(objects.filter((o) => podSpecOf(o.obj)).map((o) => [o.file, o.obj]))('%s meets every control of the restricted pod security profile', (_, obj) => {
-    expect(checkRestricted(obj)).toEqual([]);
-  });
+  it.each(objects.filter((o) => podSpecOf(o.obj)).map((o) => [o.file, o.obj]))(
+    '%s meets every control of the restricted pod security profile',
+    (_, obj) => {
+      expect(checkRestricted(obj)).toEqual([]);
+    },
+  );
 
   it.each(objects.map((o) => [o.file, o.obj]))('%s carries no token, password or licence material', (_, obj) => {
     expect(checkSecretHygiene(obj)).toEqual([]);
@@ -48,11 +54,13 @@ describe('the checks can fail', () => {
     bad.spec.template.spec.containers[0].ports[0].containerPort = '8124';
     bad.spec.template.spec.terminationGracePeriod = 120;
     delete bad.spec.selector;
-    expect(validator.validate(bad).map((p) => `${p.path}: ${p.message}`)).toEqual(expect.arrayContaining([
-      "spec: must have required property 'selector'",
-      'spec.template.spec: must NOT have additional properties (terminationGracePeriod)',
-      'spec.template.spec.containers[0].ports[0].containerPort: must be integer',
-    ]));
+    expect(validator.validate(bad).map((p) => `${p.path}: ${p.message}`)).toEqual(
+      expect.arrayContaining([
+        "spec: must have required property 'selector'",
+        'spec.template.spec: must NOT have additional properties (terminationGracePeriod)',
+        'spec.template.spec.containers[0].ports[0].containerPort: must be integer',
+      ]),
+    );
   });
 
   it('pod security: root, privilege, host namespaces, hostPath, capabilities, seccomp', () => {
@@ -61,7 +69,12 @@ describe('the checks can fail', () => {
     spec.hostNetwork = true;
     spec.securityContext = {};
     spec.volumes.push({ name: 'host', hostPath: { path: '/' } });
-    Object.assign(spec.containers[0].securityContext, { privileged: true, allowPrivilegeEscalation: true, runAsUser: 0, capabilities: { add: ['SYS_ADMIN'] } });
+    Object.assign(spec.containers[0].securityContext, {
+      privileged: true,
+      allowPrivilegeEscalation: true,
+      runAsUser: 0,
+      capabilities: { add: ['SYS_ADMIN'] },
+    });
     spec.containers[0].ports[0].hostPort = 8124;
     expect(checkRestricted(bad).map((p) => p.message)).toEqual([
       'host namespaces are not allowed',
@@ -79,11 +92,20 @@ describe('the checks can fail', () => {
   it('secrets: Secret data, literal tokens in env and in properties', () => {
     expect(checkSecretHygiene({ kind: 'Secret', metadata: { name: 's' }, data: { token: 'eA==' } })).toHaveLength(1);
     const bad = clone();
-    bad.spec.template.spec.containers[0].env.push({ name: 'AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN', value: 'abc123' });
+    bad.spec.template.spec.containers[0].env.push({
+      name: 'AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN',
+      value: 'abc123',
+    });
     expect(checkSecretHygiene(bad).map((p) => p.message)).toEqual([
       'AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN is set to a literal value: take it from a Secret (secretKeyRef)',
     ]);
-    const cm = { kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'axonserver.properties': 'a=b\naxoniq.axonserver.accesscontrol.internal-token=abc\n' } };
-    expect(checkSecretHygiene(cm).map((p) => p.message)).toEqual(['line 2 sets axoniq.axonserver.accesscontrol.internal-token to a literal value']);
+    const cm = {
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { 'axonserver.properties': 'a=b\naxoniq.axonserver.accesscontrol.internal-token=abc\n' },
+    };
+    expect(checkSecretHygiene(cm).map((p) => p.message)).toEqual([
+      'line 2 sets axoniq.axonserver.accesscontrol.internal-token to a literal value',
+    ]);
   });
 });

@@ -15,8 +15,11 @@ export default async function globalSetup(): Promise<void> {
   const assets = process.env.KUBEBUILDER_ASSETS || FALLBACK_ASSETS;
   const problem = assetsProblem(assets);
   if (problem) {
-    if (process.env.AXON_DEPLOY_REQUIRE_APISERVER) throw new Error(`AXON_DEPLOY_REQUIRE_APISERVER is set, but there is no kube-apiserver: ${problem}`);
-    process.stderr.write(`\n\u26A0 Server-side validation tests are SKIPPED: ${problem}.\n  Enable them with KUBEBUILDER_ASSETS=<dir with etcd, kube-apiserver, kubectl> npm test.\n\n`);
+    if (process.env.AXON_DEPLOY_REQUIRE_APISERVER)
+      throw new Error(`AXON_DEPLOY_REQUIRE_APISERVER is set, but there is no kube-apiserver: ${problem}`);
+    process.stderr.write(
+      `\n\u26A0 Server-side validation tests are SKIPPED: ${problem}.\n  Enable them with KUBEBUILDER_ASSETS=<dir with etcd, kube-apiserver, kubectl> npm test.\n\n`,
+    );
     return;
   }
   const server = await ApiServer.start({ assets, crds: crdFiles() });

@@ -39,19 +39,37 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const dir = dist();
     const result = validateOnServer(kubectl(), dir, dir);
     expect(result.problems).toEqual([]);
-    expect(result.checked).toEqual(expect.arrayContaining([...FIXTURE_ENVIRONMENTS, ...FIXTURE_ENVIRONMENTS.map((e) => `argocd/${e}.yaml`)]));
-    const documents = [...fixtureTree()].filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml')).reduce((n, [, text]) => n + parseAllDocuments(text).length, 0);
+    expect(result.checked).toEqual(
+      expect.arrayContaining([...FIXTURE_ENVIRONMENTS, ...FIXTURE_ENVIRONMENTS.map((e) => `argocd/${e}.yaml`)]),
+    );
+    const documents = [...fixtureTree()]
+      .filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))
+      .reduce((n, [, text]) => n + parseAllDocuments(text).length, 0);
     expect(result.objects).toBe(documents);
   });
 
-  it('fails an unknown field with the server\'s strict-decoding message, naming the object', () => {
-    const dir = dist({ file: 'prod/axon-server/statefulset-axonserver-1.yaml', change: ([o]) => { o.spec.template.spec.containers[0].bogus = true; } });
+  it("fails an unknown field with the server's strict-decoding message, naming the object", () => {
+    const dir = dist({
+      file: 'prod/axon-server/statefulset-axonserver-1.yaml',
+      change: ([o]) => {
+        o.spec.template.spec.containers[0].bogus = true;
+      },
+    });
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^prod\/axon-server\/statefulset-axonserver-1\.yaml: StatefulSet\/axonserver-1: server: .*strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.bogus"/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^prod\/axon-server\/statefulset-axonserver-1\.yaml: StatefulSet\/axonserver-1: server: .*strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.bogus"/,
+      ),
+    ]);
   });
 
   it('fails a privilege escalation with the Pod Security message', () => {
-    const dir = dist({ file: 'prod/apps/deployment-order-service-blue.yaml', change: ([o]) => { o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; } });
+    const dir = dist({
+      file: 'prod/apps/deployment-order-service-blue.yaml',
+      change: ([o]) => {
+        o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+      },
+    });
     const { problems } = validateOnServer(kubectl(), dir, dir);
     expect(problems).toEqual([
       'prod/apps/deployment-order-service-blue.yaml: Deployment/order-service-blue: server: Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "order-service" must set securityContext.allowPrivilegeEscalation=false)',
@@ -59,27 +77,57 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
   });
 
   it('fails what only a server knows: an immutable-field shape, a bad cross-field value', () => {
-    const dir = dist({ file: 'prod/axon-server/service-axonserver-1.yaml', change: ([o]) => { o.spec.ports[0].targetPort = 'a-port-name-longer-than-fifteen'; } });
+    const dir = dist({
+      file: 'prod/axon-server/service-axonserver-1.yaml',
+      change: ([o]) => {
+        o.spec.ports[0].targetPort = 'a-port-name-longer-than-fifteen';
+      },
+    });
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^prod\/axon-server\/service-axonserver-1\.yaml: Service\/axonserver-1: server: .*spec\.ports\[0\]\.targetPort/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^prod\/axon-server\/service-axonserver-1\.yaml: Service\/axonserver-1: server: .*spec\.ports\[0\]\.targetPort/,
+      ),
+    ]);
   });
 
   it('fails an Argo CD Application the CRD refuses', () => {
-    const dir = dist({ file: 'argocd/prod.yaml', change: (docs) => { docs[1].spec.syncPolicy.retry.limit = 'five'; } });
+    const dir = dist({
+      file: 'argocd/prod.yaml',
+      change: (docs) => {
+        docs[1].spec.syncPolicy.retry.limit = 'five';
+      },
+    });
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^argocd\/prod\.yaml: Application\/orders-prod-axon-server: server: .*spec\.syncPolicy\.retry\.limit/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^argocd\/prod\.yaml: Application\/orders-prod-axon-server: server: .*spec\.syncPolicy\.retry\.limit/,
+      ),
+    ]);
   });
 
   it('reports an API the server marks deprecated', () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'legacy'));
-    fs.writeFileSync(path.join(dir, 'legacy', 'endpoints.yaml'), stringify({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'old', namespace: 'legacy-ns' }, subsets: [] }));
+    fs.writeFileSync(
+      path.join(dir, 'legacy', 'endpoints.yaml'),
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'old', namespace: 'legacy-ns' },
+        subsets: [],
+      }),
+    );
     fs.writeFileSync(path.join(dir, 'legacy', 'kustomization.yaml'), stringify({ resources: ['endpoints.yaml'] }));
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^legacy\/endpoints\.yaml: Endpoints\/old: server: deprecated API: Warning: v1 Endpoints is deprecated/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^legacy\/endpoints\.yaml: Endpoints\/old: server: deprecated API: Warning: v1 Endpoints is deprecated/,
+      ),
+    ]);
   });
 
-  it('accepts the claims a restore renders from a backup run\'s VolumeSnapshots', async () => {
+  it("accepts the claims a restore renders from a backup run's VolumeSnapshots", async () => {
     const project = fixtureProject();
     const r = await cli(['restore', 'prod', '--run', '20261201t020000z'], project);
     expect(r.status).toBe(0);
@@ -92,13 +140,26 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     expect(result.objects).toBe(15);
   });
 
-  it('rejects a patch that breaks an object, with the server\'s message', () => {
+  it("rejects a patch that breaks an object, with the server's message", () => {
     const dir = tempDir();
-    const { model } = synthText('prod', prodWith((c) => {
-      (c as any).patches = [{ target: { kind: 'Deployment', name: 'notification-service' }, patch: [{ op: 'add', path: '/spec/minReadySeconds', value: 'ten' }], why: 'a broken patch, on purpose' }];
-    }));
+    const { model } = synthText(
+      'prod',
+      prodWith((c) => {
+        (c as any).patches = [
+          {
+            target: { kind: 'Deployment', name: 'notification-service' },
+            patch: [{ op: 'add', path: '/spec/minReadySeconds', value: 'ten' }],
+            why: 'a broken patch, on purpose',
+          },
+        ];
+      }),
+    );
     writeTree(dir, renderOutput([{ model, sourceFile: 'config/prod.yaml' }]));
     const { problems } = validateOnServer(kubectl(), dir, dir);
-    expect(problems).toEqual([expect.stringMatching(/^prod\/apps\/deployment-notification-service\.yaml: Deployment\/notification-service: server: .*spec\.minReadySeconds/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^prod\/apps\/deployment-notification-service\.yaml: Deployment\/notification-service: server: .*spec\.minReadySeconds/,
+      ),
+    ]);
   });
 });

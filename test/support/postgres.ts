@@ -23,7 +23,10 @@ export interface Postgres {
 export function postgresBinaries(): string | undefined {
   const debian = '/usr/lib/postgresql';
   if (fs.existsSync(debian)) {
-    const versions = fs.readdirSync(debian).filter((v) => fs.existsSync(path.join(debian, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    const versions = fs
+      .readdirSync(debian)
+      .filter((v) => fs.existsSync(path.join(debian, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions.length > 0) return path.join(debian, versions[0], 'bin');
   }
   const found = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
@@ -42,7 +45,8 @@ export async function startPostgres(bin: string): Promise<Postgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'axon-deploy-pg-'));
   const root = process.getuid?.() === 0;
   // As root, run the server as the `postgres` user the package creates.
-  const asUser = (command: string, args: string[]) => (root ? ['runuser', ['-u', 'postgres', '--', command, ...args]] as const : [command, args] as const);
+  const asUser = (command: string, args: string[]) =>
+    root ? (['runuser', ['-u', 'postgres', '--', command, ...args]] as const) : ([command, args] as const);
   if (root) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   fs.chmodSync(dir, 0o700);
   const password = 'test-superuser-password';
@@ -54,15 +58,39 @@ export async function startPostgres(bin: string): Promise<Postgres> {
     const r = spawnSync(c, [...a], { encoding: 'utf8', cwd: dir });
     if (r.status !== 0) throw new Error(`${command} failed: ${r.stderr || r.stdout}`);
   };
-  run(path.join(bin, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+  run(path.join(bin, 'initdb'), [
+    '-D',
+    path.join(dir, 'data'),
+    '-U',
+    'postgres',
+    `--pwfile=${pwfile}`,
+    '--auth=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   const port = await freePort();
-  run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  run(path.join(bin, 'pg_ctl'), [
+    '-D',
+    path.join(dir, 'data'),
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   const env = { ...process.env, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGPASSWORD: password };
   return {
     port,
     superuser: { user: 'postgres', password },
     sql(database, statement) {
-      const r = spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-At', '-d', database, '-c', statement], { env, encoding: 'utf8' });
+      const r = spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-At', '-d', database, '-c', statement], {
+        env,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
       return r.stdout.trim();
     },

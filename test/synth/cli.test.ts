@@ -16,20 +16,27 @@ const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf
 const snapshotTree = (dir: string) => Object.fromEntries(readTree(dir));
 
 describe('help, version and usage errors', () => {
-  it.each(COMMANDS.map((c) => c.name))('%s --help shows usage, options with defaults and exit statuses', async (name) => {
-    const r = await cli([name, '--help'], tempDir());
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^axon-deploy ${name}: `));
-    expect(r.stdout).toContain(`Usage: axon-deploy ${name}`);
-    expect(r.stdout).toContain('Options:');
-    expect(r.stdout).toContain('-h, --help');
-    expect(r.stdout).toContain('Exit status:\n  0  ');
-    expect(r.stdout).toMatch(/\n {2}2 {2}usage error/);
-  });
+  it.each(COMMANDS.map((c) => c.name))(
+    '%s --help shows usage, options with defaults and exit statuses',
+    async (name) => {
+      const r = await cli([name, '--help'], tempDir());
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^axon-deploy ${name}: `));
+      expect(r.stdout).toContain(`Usage: axon-deploy ${name}`);
+      expect(r.stdout).toContain('Options:');
+      expect(r.stdout).toContain('-h, --help');
+      expect(r.stdout).toContain('Exit status:\n  0  ');
+      expect(r.stdout).toMatch(/\n {2}2 {2}usage error/);
+    },
+  );
 
   it('the config and output directories are options of synth, review, validate and schema, with defaults', async () => {
-    expect((await cli(['synth', '--help'], tempDir())).stdout).toMatch(/--config <dir>.*\(default: config\)[\s\S]*--out <dir>.*\(default: dist/);
-    expect((await cli(['review', '--help'], tempDir())).stdout).toMatch(/--config <dir>[\s\S]*--out <dir>.*\(default: dist\)/);
+    expect((await cli(['synth', '--help'], tempDir())).stdout).toMatch(
+      /--config <dir>.*\(default: config\)[\s\S]*--out <dir>.*\(default: dist/,
+    );
+    expect((await cli(['review', '--help'], tempDir())).stdout).toMatch(
+      /--config <dir>[\s\S]*--out <dir>.*\(default: dist\)/,
+    );
     expect((await cli(['validate', '--help'], tempDir())).stdout).toMatch(/--out <dir>.*\(default: dist\)/);
     expect((await cli(['schema', '--help'], tempDir())).stdout).toMatch(/--config <dir>.*\(default: config\)/);
   });
@@ -68,7 +75,9 @@ describe('synth', () => {
     const dir = fixtureProject();
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('dist/prod: 59 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-admin-password, axonserver-internal-token');
+    expect(r.stdout).toContain(
+      'dist/prod: 59 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-admin-password, axonserver-internal-token',
+    );
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(Object.fromEntries(fixtureTree()));
   });
@@ -114,10 +123,16 @@ describe('synth', () => {
     let r = await cli(['synth', '--check'], dir);
     expect(r.status).toBe(1);
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
-    expect(r.stderr).toContain('dist/ is not what config/ produces; run axon-deploy synth and commit the result:\n  differs  dist/argocd/dev.yaml\n');
+    expect(r.stderr).toContain(
+      'dist/ is not what config/ produces; run axon-deploy synth and commit the result:\n  differs  dist/argocd/dev.yaml\n',
+    );
     expect((await cli(['synth'], dir)).status).toBe(0);
     r = await cli(['synth', '--check'], dir);
-    expect(r).toEqual({ status: 0, stdout: `dist/ is what config/ produces (${fixtureTree().size} files)\n`, stderr: '' });
+    expect(r).toEqual({
+      status: 0,
+      stdout: `dist/ is what config/ produces (${fixtureTree().size} files)\n`,
+      stderr: '',
+    });
     fs.writeFileSync(path.join(dir, 'dist', 'prod', 'stray.yaml'), 'kind: x\n');
     r = await cli(['synth', '--check'], dir);
     expect(r.status).toBe(1);
@@ -136,7 +151,9 @@ describe('synth', () => {
     const dir = fixtureProject({ 'dev.yaml': 'environment: dev\nnamespace: orders-dev\naxonServr: {}\n' });
     const result = spawnSync(process.execPath, [...CLI_ARGS, 'synth'], { cwd: dir, encoding: 'utf8' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('config/dev.yaml:3:1 axonServr: unknown key "axonServr" (did you mean "axonServer"?)');
+    expect(result.stderr).toContain(
+      'config/dev.yaml:3:1 axonServr: unknown key "axonServr" (did you mean "axonServer"?)',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
@@ -155,7 +172,10 @@ describe('the cdk8s CLI', () => {
   const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
   function project(): string {
     const dir = fixtureProject();
-    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${process.execPath} ${CLI_ARGS[0]} synth\n`);
+    fs.writeFileSync(
+      path.join(dir, 'cdk8s.yaml'),
+      `language: typescript\napp: ${process.execPath} ${CLI_ARGS[0]} synth\n`,
+    );
     return dir;
   }
 
@@ -163,7 +183,11 @@ describe('the cdk8s CLI', () => {
     const dir = project();
     execFileSync(process.execPath, [...CLI_ARGS, 'synth'], { cwd: dir });
     const before = snapshotTree(dir);
-    const r = spawnSync(cdk8s, ['synth', '--stdout', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(cdk8s, ['synth', '--stdout', '--no-check-upgrade'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('kind: StatefulSet');
     expect(snapshotTree(dir)).toEqual(before);
@@ -186,14 +210,19 @@ describe('schema', () => {
     expect(r.stderr).toContain('config/schema.json is out of date: run axon-deploy schema');
     r = await cli(['schema'], dir);
     expect(r).toEqual({ status: 0, stdout: 'wrote config/schema.json\nwrote config/base.schema.json\n', stderr: '' });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config', 'schema.json'), 'utf8'))).toEqual(environmentJsonSchema());
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config', 'schema.json'), 'utf8'))).toEqual(
+      environmentJsonSchema(),
+    );
     expect(fs.readFileSync(path.join(dir, 'config', 'base.schema.json'), 'utf8')).not.toContain('"required": [');
     expect((await cli(['schema', '--check'], dir)).status).toBe(0);
   });
 
   it('--reference regenerates the configuration reference between its markers', async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'README.md'), '# x\n<!-- config-reference:start (generated by axon-deploy schema) -->\nold\n<!-- config-reference:end -->\nrest\n');
+    fs.writeFileSync(
+      path.join(dir, 'README.md'),
+      '# x\n<!-- config-reference:start (generated by axon-deploy schema) -->\nold\n<!-- config-reference:end -->\nrest\n',
+    );
     expect((await cli(['schema', '--reference', 'README.md'], dir)).status).toBe(0);
     const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
     expect(readme).toContain('| `axonServer.nodes[].volumes.events.size` |');
@@ -208,17 +237,40 @@ describe('schema', () => {
 describe('init', () => {
   it('scaffolds a deployment repository that synthesizes and validates as it is', async () => {
     const dir = tempDir();
-    const r = await cli(['init', 'deploy', '--env', 'test', '--namespace', 'shop-test', '--repo-url', 'https://git.example.com/shop/deploy.git'], dir);
+    const r = await cli(
+      [
+        'init',
+        'deploy',
+        '--env',
+        'test',
+        '--namespace',
+        'shop-test',
+        '--repo-url',
+        'https://git.example.com/shop/deploy.git',
+      ],
+      dir,
+    );
     expect(r.status).toBe(0);
     const repo = path.join(dir, 'deploy');
     expect([...readTree(repo).keys()].sort()).toEqual([
-      '.github/CODEOWNERS', '.github/workflows/axon-deploy-review.yml', '.github/workflows/axon-deploy.yml', '.gitignore', 'README.md', 'cdk8s.yaml',
-      'config/_base.yaml', 'config/base.schema.json', 'config/schema.json', 'config/test.yaml', 'package.json',
+      '.github/CODEOWNERS',
+      '.github/workflows/axon-deploy-review.yml',
+      '.github/workflows/axon-deploy.yml',
+      '.gitignore',
+      'README.md',
+      'cdk8s.yaml',
+      'config/_base.yaml',
+      'config/base.schema.json',
+      'config/schema.json',
+      'config/test.yaml',
+      'package.json',
     ]);
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
     expect(pkg.devDependencies).toEqual({ 'axon-deploy': VERSION });
     expect(pkg.scripts.synth).toBe('axon-deploy synth');
-    expect(fs.readFileSync(path.join(repo, 'config', '_base.yaml'), 'utf8')).toContain('repoURL: https://git.example.com/shop/deploy.git');
+    expect(fs.readFileSync(path.join(repo, 'config', '_base.yaml'), 'utf8')).toContain(
+      'repoURL: https://git.example.com/shop/deploy.git',
+    );
     expect(r.stdout).toContain('Next:\n  cd deploy\n  npm install');
     const synth = await cli(['synth'], repo);
     expect(synth.stderr).toBe('');
@@ -233,13 +285,21 @@ describe('init', () => {
     writeFiles(dir, { 'README.md': 'mine\n', 'config/dev.yaml': 'mine\n' });
     const r = await cli(['init'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('axon-deploy init: these files exist already and init never overwrites: README.md, config/dev.yaml; move them away or init another directory\n');
+    expect(r.stderr).toBe(
+      'axon-deploy init: these files exist already and init never overwrites: README.md, config/dev.yaml; move them away or init another directory\n',
+    );
     expect([...readTree(dir).keys()].sort()).toEqual(['README.md', 'config/dev.yaml']);
   });
 
   it('extends an existing package.json without changing what it has', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'package.json': JSON.stringify({ name: 'ours', scripts: { synth: 'make synth' }, devDependencies: { 'axon-deploy': 'file:../axon-deploy.tgz' } }) });
+    writeFiles(dir, {
+      'package.json': JSON.stringify({
+        name: 'ours',
+        scripts: { synth: 'make synth' },
+        devDependencies: { 'axon-deploy': 'file:../axon-deploy.tgz' },
+      }),
+    });
     const r = await cli(['init'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('  package.json (scripts and the axon-deploy devDependency added)');
@@ -259,10 +319,15 @@ describe('validate', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\d+ objects in \d+ files under dist\/ match/);
     const file = path.join(dir, 'dist', 'prod', 'axon-server', 'service-axonserver-1.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('publishNotReadyAddresses: true', 'publishNotReadyAdresses: true'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('publishNotReadyAddresses: true', 'publishNotReadyAdresses: true'),
+    );
     r = await cli(['validate'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('dist/prod/axon-server/service-axonserver-1.yaml: Service/axonserver-1: schema: spec: must NOT have additional properties (publishNotReadyAdresses)');
+    expect(r.stderr).toContain(
+      'dist/prod/axon-server/service-axonserver-1.yaml: Service/axonserver-1: schema: spec: must NOT have additional properties (publishNotReadyAdresses)',
+    );
     r = await cli(['validate', '--out', 'nowhere'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no directory nowhere: run axon-deploy synth first');
@@ -270,12 +335,20 @@ describe('validate', () => {
 });
 
 describe('restore', () => {
-  it('prints, for the nodes asked, the claims their StatefulSets adopt, each from the run\'s VolumeSnapshot', async () => {
+  it("prints, for the nodes asked, the claims their StatefulSets adopt, each from the run's VolumeSnapshot", async () => {
     const project = fixtureProject();
-    const r = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-2', '--node', 'axonserver-archive-1'], project);
+    const r = await cli(
+      ['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-2', '--node', 'axonserver-archive-1'],
+      project,
+    );
     expect(r.status).toBe(0);
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
-    expect(docs.map((d) => `${d.metadata.name} <- ${d.spec.dataSource.name} ${d.spec.resources.requests.storage} ${d.spec.storageClassName}`)).toEqual([
+    expect(
+      docs.map(
+        (d) =>
+          `${d.metadata.name} <- ${d.spec.dataSource.name} ${d.spec.resources.requests.storage} ${d.spec.storageClassName}`,
+      ),
+    ).toEqual([
       'events-axonserver-2-0 <- events-axonserver-2-0-20261201t020000z 500Gi axon-fast',
       'data-axonserver-2-0 <- data-axonserver-2-0-20261201t020000z 10Gi axon-fast',
       'log-axonserver-2-0 <- log-axonserver-2-0-20261201t020000z 20Gi axon-fast',
@@ -283,7 +356,11 @@ describe('restore', () => {
       'data-axonserver-archive-1-0 <- data-axonserver-archive-1-0-20261201t020000z 10Gi axon-fast',
       'log-axonserver-archive-1-0 <- log-axonserver-archive-1-0-20261201t020000z 20Gi axon-fast',
     ]);
-    expect(docs[0].spec.dataSource).toEqual({ apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'events-axonserver-2-0-20261201t020000z' });
+    expect(docs[0].spec.dataSource).toEqual({
+      apiGroup: 'snapshot.storage.k8s.io',
+      kind: 'VolumeSnapshot',
+      name: 'events-axonserver-2-0-20261201t020000z',
+    });
     expect(docs[0].metadata.namespace).toBe('orders-prod');
     expect(docs[0].metadata.annotations).toBeUndefined();
     expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
@@ -291,11 +368,19 @@ describe('restore', () => {
 
   it('refuses an unknown environment, node or run id (exit 2), and writes to --output when asked', async () => {
     const project = fixtureProject();
-    expect((await cli(['restore', 'qa', '--run', '20261201t020000z'], project)).stderr).toContain('no environment qa; environments: dev, prod, staging');
+    expect((await cli(['restore', 'qa', '--run', '20261201t020000z'], project)).stderr).toContain(
+      'no environment qa; environments: dev, prod, staging',
+    );
     const node = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-9'], project);
-    expect([node.status, node.stderr.split('\n')[0]]).toEqual([2, 'axon-deploy restore: no node axonserver-9 in prod; nodes: axonserver-1, axonserver-2, axonserver-3, axonserver-archive-1, axonserver-archive-2']);
+    expect([node.status, node.stderr.split('\n')[0]]).toEqual([
+      2,
+      'axon-deploy restore: no node axonserver-9 in prod; nodes: axonserver-1, axonserver-2, axonserver-3, axonserver-archive-1, axonserver-archive-2',
+    ]);
     const run = await cli(['restore', 'prod', '--run', 'yesterday'], project);
-    expect([run.status, run.stderr.split('\n')[0]]).toEqual([2, 'axon-deploy restore: --run "yesterday" is not a backup run: expected its UTC start time like 20261201t020000z']);
+    expect([run.status, run.stderr.split('\n')[0]]).toEqual([
+      2,
+      'axon-deploy restore: --run "yesterday" is not a backup run: expected its UTC start time like 20261201t020000z',
+    ]);
     const out = await cli(['restore', 'dev', '--run', '20261201t020000z', '--output', 'restore.yaml'], project);
     expect(out.status).toBe(0);
     expect(fs.readFileSync(path.join(project, 'restore.yaml'), 'utf8')).toContain('kind: PersistentVolumeClaim');

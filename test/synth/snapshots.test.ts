@@ -8,10 +8,11 @@ import { FIXTURE_ENVIRONMENTS, fixtureTree } from '../helpers';
 const tree = fixtureTree();
 
 /** One environment's files, each under its name. */
-const filesOf = (env: string) => [...tree.entries()]
-  .filter(([file]) => file.startsWith(`${env}/`) || file === `argocd/${env}.yaml`)
-  .map(([file, content]) => `=== ${file}\n${content}`)
-  .join('\n');
+const filesOf = (env: string) =>
+  [...tree.entries()]
+    .filter(([file]) => file.startsWith(`${env}/`) || file === `argocd/${env}.yaml`)
+    .map(([file, content]) => `=== ${file}\n${content}`)
+    .join('\n');
 
 describe.each(FIXTURE_ENVIRONMENTS)('%s', (env) => {
   it('matches the reviewed snapshot', () => {

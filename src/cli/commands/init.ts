@@ -10,7 +10,11 @@ const PLACEHOLDER_REPO = 'https://git.example.com/my-team/deploy.git';
 /** The repository's `origin`, if it is a git repository with one. */
 function originOf(dir: string): string | undefined {
   try {
-    return execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').trim() || undefined;
+    return (
+      execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString('utf8')
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -22,15 +26,37 @@ export const initCommand: Command = {
   positionals: '[dir]',
   maxPositionals: 1,
   options: [
-    { name: 'env', type: 'string', value: '<name>', default: 'dev', description: 'Name of the starter environment (config/<name>.yaml).' },
-    { name: 'namespace', type: 'string', value: '<name>', default: 'the environment name', description: 'Namespace of the starter environment.' },
-    { name: 'repo-url', type: 'string', value: '<url>', default: `the git remote "origin", else ${PLACEHOLDER_REPO}`, description: 'Git repository Argo CD syncs dist/ from.' },
+    {
+      name: 'env',
+      type: 'string',
+      value: '<name>',
+      default: 'dev',
+      description: 'Name of the starter environment (config/<name>.yaml).',
+    },
+    {
+      name: 'namespace',
+      type: 'string',
+      value: '<name>',
+      default: 'the environment name',
+      description: 'Namespace of the starter environment.',
+    },
+    {
+      name: 'repo-url',
+      type: 'string',
+      value: '<url>',
+      default: `the git remote "origin", else ${PLACEHOLDER_REPO}`,
+      description: 'Git repository Argo CD syncs dist/ from.',
+    },
   ],
   notes: [
     'Writes package.json (or adds the missing scripts and the axon-deploy devDependency to an existing one), cdk8s.yaml, config/_base.yaml, a commented config/<env>.yaml, config/schema.json and base.schema.json, .github/workflows/axon-deploy.yml (CI) and axon-deploy-review.yml (pull-request review), .gitignore and README.md.',
     'Never overwrites: when any of these files exists, init writes nothing and names them.',
   ],
-  exitCodes: [[0, 'the repository was written'], [1, 'files are in the way (nothing written)'], [2, 'usage error']],
+  exitCodes: [
+    [0, 'the repository was written'],
+    [1, 'files are in the way (nothing written)'],
+    [2, 'usage error'],
+  ],
   run(args, io) {
     const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
     const environment = stringOption(args, 'env', 'dev');
@@ -47,7 +73,11 @@ export const initCommand: Command = {
     }
     const lines = [
       `Created a deployment repository in ${shown} (axon-deploy ${version}):`,
-      ...(result.packageJson === 'created' ? ['  package.json'] : result.packageJson === 'extended' ? ['  package.json (scripts and the axon-deploy devDependency added)'] : []),
+      ...(result.packageJson === 'created'
+        ? ['  package.json']
+        : result.packageJson === 'extended'
+          ? ['  package.json (scripts and the axon-deploy devDependency added)']
+          : []),
       ...result.written.map((f) => `  ${f}`),
       '',
       'Next:',
@@ -55,7 +85,9 @@ export const initCommand: Command = {
       '  npm install                  # installs axon-deploy',
       '  npx axon-deploy synth        # writes dist/',
       '  git add -A && git commit -m "axon-deploy: first environment"',
-      ...(repoUrl === PLACEHOLDER_REPO ? ['', `Set argocd.repoURL in config/_base.yaml (now ${PLACEHOLDER_REPO}).`] : []),
+      ...(repoUrl === PLACEHOLDER_REPO
+        ? ['', `Set argocd.repoURL in config/_base.yaml (now ${PLACEHOLDER_REPO}).`]
+        : []),
       `Before the first sync, create the Secrets dist/${environment}/TOPOLOGY.md lists.`,
     ];
     io.stdout(`${lines.join('\n')}\n`);

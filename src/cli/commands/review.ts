@@ -8,7 +8,13 @@ import { isRuleId, REVIEW_RULES, RULE_IDS } from '../../domain/rules';
 import { Acknowledgement, applyAllows, renderReport } from '../../review/report';
 import { reviewSnapshots } from '../../review/review';
 import { checkoutRef, defaultBase, snapshotOfProject } from '../../review/snapshot';
-import { acknowledgementsFromReviews, CodeOwnersRule, parseCodeOwners, PullRequestReview, ReviewAcknowledgements } from '../../review/codeowners';
+import {
+  acknowledgementsFromReviews,
+  CodeOwnersRule,
+  parseCodeOwners,
+  PullRequestReview,
+  ReviewAcknowledgements,
+} from '../../review/codeowners';
 import { PACKAGE_NAME, toolVersion } from '../../package-info';
 import { Command, listOption, ParsedArgs, stringOption, UsageError } from '../args';
 
@@ -18,8 +24,12 @@ const ALLOW = /^([a-z-]+):([a-z0-9*-]+)\/(.+)$/;
 export function parseAllows(values: readonly string[]): string[] {
   for (const value of values) {
     const m = ALLOW.exec(value);
-    if (!m) throw new UsageError(`--allow expects <rule>:<env>/<object>, e.g. volume-resize:prod/statefulset/axonserver-1, got ${value}`);
-    if (!isRuleId(m[1])) throw new UsageError(`--allow ${value}: unknown rule "${m[1]}"; rules: ${RULE_IDS.join(', ')}`);
+    if (!m)
+      throw new UsageError(
+        `--allow expects <rule>:<env>/<object>, e.g. volume-resize:prod/statefulset/axonserver-1, got ${value}`,
+      );
+    if (!isRuleId(m[1]))
+      throw new UsageError(`--allow ${value}: unknown rule "${m[1]}"; rules: ${RULE_IDS.join(', ')}`);
   }
   return [...values];
 }
@@ -34,24 +44,34 @@ function readJson(option: string, file: string): unknown {
 
 /** The acknowledgements of code owners' approving reviews (--reviews, --codeowners, --teams). */
 function reviewAcknowledgements(args: ParsedArgs, cwd: string): ReviewAcknowledgements {
-  const file = (name: string) => (typeof args.values[name] === 'string' ? path.resolve(cwd, args.values[name] as string) : undefined);
+  const file = (name: string) =>
+    typeof args.values[name] === 'string' ? path.resolve(cwd, args.values[name] as string) : undefined;
   const reviewsFile = file('reviews');
   if (!reviewsFile) {
     if (file('codeowners') || file('teams')) throw new UsageError('--codeowners and --teams go with --reviews');
     return { acknowledgements: [], ignored: [] };
   }
   const codeowners = file('codeowners');
-  if (!codeowners) throw new UsageError('--reviews needs --codeowners <file>: only code owners may acknowledge a blocker');
+  if (!codeowners)
+    throw new UsageError('--reviews needs --codeowners <file>: only code owners may acknowledge a blocker');
   const reviews = readJson('reviews', reviewsFile);
-  if (!Array.isArray(reviews)) throw new UsageError(`--reviews ${reviewsFile}: expected the JSON array GitHub's "list reviews for a pull request" returns`);
+  if (!Array.isArray(reviews))
+    throw new UsageError(
+      `--reviews ${reviewsFile}: expected the JSON array GitHub's "list reviews for a pull request" returns`,
+    );
   let rules: CodeOwnersRule[];
   try {
     rules = parseCodeOwners(fs.readFileSync(codeowners, 'utf8'));
   } catch (err) {
     throw new UsageError(`--codeowners ${codeowners}: ${(err as Error).message}`);
   }
-  const teams = file('teams') ? readJson('teams', file('teams')!) as Record<string, string[]> : {};
-  const result = acknowledgementsFromReviews(reviews as PullRequestReview[], rules, teams, stringOption(args, 'config', 'config'));
+  const teams = file('teams') ? (readJson('teams', file('teams')!) as Record<string, string[]>) : {};
+  const result = acknowledgementsFromReviews(
+    reviews as PullRequestReview[],
+    rules,
+    teams,
+    stringOption(args, 'config', 'config'),
+  );
   parseAllows(result.acknowledgements.map((a) => a.allow));
   return result;
 }
@@ -59,7 +79,10 @@ function reviewAcknowledgements(args: ParsedArgs, cwd: string): ReviewAcknowledg
 /** The exact axon-deploy version the project's package.json pins, if it pins one. */
 function pinnedToolVersion(dir: string): string | undefined {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
     const spec = pkg.devDependencies?.[PACKAGE_NAME] ?? pkg.dependencies?.[PACKAGE_NAME];
     return spec && /^\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec) ? spec : undefined;
   } catch {
@@ -71,20 +94,70 @@ export const reviewCommand: Command = {
   name: 'review',
   summary: 'explain what a change does to the clusters, and block what a live cluster would refuse or what loses data',
   options: [
-    { name: 'base', type: 'string', value: '<git-ref>', default: 'the merge base of HEAD with main (or origin/main)', description: 'The git revision to compare the working tree with.' },
-    { name: 'config', type: 'string', value: '<dir>', default: 'config', description: 'Directory of the environment files, relative to the repository root.' },
-    { name: 'out', type: 'string', value: '<dir>', default: 'dist', description: 'Directory of the synthesized manifests, relative to the repository root.' },
-    { name: 'allow', type: 'string', multiple: true, value: '<rule>:<env>/<object>', description: 'Acknowledge one blocker, exactly as the report names it, e.g. volume-resize:prod/statefulset/axonserver-1.' },
-    { name: 'reviews', type: 'string', value: '<file>', description: 'Pull-request reviews as GitHub\'s API lists them (JSON): the `/allow` lines of each reviewer\'s latest review count when it approves and the reviewer is a code owner (--codeowners) of the environment\'s config file.' },
-    { name: 'codeowners', type: 'string', value: '<file>', description: 'With --reviews: the CODEOWNERS file of the base branch.' },
-    { name: 'teams', type: 'string', value: '<file>', description: 'With --reviews: members of the teams CODEOWNERS names, as JSON { "@org/team": ["login", …] }.' },
-    { name: 'report', type: 'string', value: '<file>', description: 'Also write the report to this file (e.g. for a pull-request comment).' },
+    {
+      name: 'base',
+      type: 'string',
+      value: '<git-ref>',
+      default: 'the merge base of HEAD with main (or origin/main)',
+      description: 'The git revision to compare the working tree with.',
+    },
+    {
+      name: 'config',
+      type: 'string',
+      value: '<dir>',
+      default: 'config',
+      description: 'Directory of the environment files, relative to the repository root.',
+    },
+    {
+      name: 'out',
+      type: 'string',
+      value: '<dir>',
+      default: 'dist',
+      description: 'Directory of the synthesized manifests, relative to the repository root.',
+    },
+    {
+      name: 'allow',
+      type: 'string',
+      multiple: true,
+      value: '<rule>:<env>/<object>',
+      description:
+        'Acknowledge one blocker, exactly as the report names it, e.g. volume-resize:prod/statefulset/axonserver-1.',
+    },
+    {
+      name: 'reviews',
+      type: 'string',
+      value: '<file>',
+      description:
+        "Pull-request reviews as GitHub's API lists them (JSON): the `/allow` lines of each reviewer's latest review count when it approves and the reviewer is a code owner (--codeowners) of the environment's config file.",
+    },
+    {
+      name: 'codeowners',
+      type: 'string',
+      value: '<file>',
+      description: 'With --reviews: the CODEOWNERS file of the base branch.',
+    },
+    {
+      name: 'teams',
+      type: 'string',
+      value: '<file>',
+      description: 'With --reviews: members of the teams CODEOWNERS names, as JSON { "@org/team": ["login", …] }.',
+    },
+    {
+      name: 'report',
+      type: 'string',
+      value: '<file>',
+      description: 'Also write the report to this file (e.g. for a pull-request comment).',
+    },
   ],
   notes: [
     'The report lists per environment the objects added, removed and changed, the release transitions, the pods that restart in sync-wave order, the Secrets the change needs and the changed topology. A dist/ that is not what config/ produces is a blocker.',
     `Rules: ${RULE_IDS.map((id) => `${id}${REVIEW_RULES[id].blocks ? '' : ' (warning)'}`).join(', ')}.`,
   ],
-  exitCodes: [[0, 'no blockers (or all acknowledged)'], [1, 'blockers'], [2, 'usage error (unknown option or rule, no git repository, unknown base)']],
+  exitCodes: [
+    [0, 'no blockers (or all acknowledged)'],
+    [1, 'blockers'],
+    [2, 'usage error (unknown option or rule, no git repository, unknown base)'],
+  ],
   run(args, io) {
     const allows: (string | Acknowledgement)[] = parseAllows(listOption(args, 'allow'));
     const fromReviews = reviewAcknowledgements(args, io.cwd);
@@ -94,7 +167,8 @@ export const reviewCommand: Command = {
     let baseLabel: string;
     try {
       base = typeof args.values.base === 'string' ? args.values.base : defaultBase(io.cwd);
-      baseLabel = typeof args.values.base === 'string' ? `\`${base}\`` : `\`${base.slice(0, 12)}\` (merge base with main)`;
+      baseLabel =
+        typeof args.values.base === 'string' ? `\`${base}\`` : `\`${base.slice(0, 12)}\` (merge base with main)`;
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -115,10 +189,16 @@ export const reviewCommand: Command = {
       const after = snapshotOfProject(io.cwd, layout, sameTool);
       const notes = [
         ...(before.configErrors.length > 0
-          ? [`the config at the base does not build with this version of axon-deploy (${before.configErrors.length} error${before.configErrors.length === 1 ? '' : 's'}); release and role checks compare only the rendered objects`]
+          ? [
+              `the config at the base does not build with this version of axon-deploy (${before.configErrors.length} error${before.configErrors.length === 1 ? '' : 's'}); release and role checks compare only the rendered objects`,
+            ]
           : []),
         ...fromReviews.ignored,
-        ...(sameTool ? [] : [`the working tree pins axon-deploy ${pinned}; this review runs ${toolVersion()} (the base's), so whether dist/ is what config/ produces is left to CI's \`axon-deploy synth --check\``]),
+        ...(sameTool
+          ? []
+          : [
+              `the working tree pins axon-deploy ${pinned}; this review runs ${toolVersion()} (the base's), so whether dist/ is what config/ produces is left to CI's \`axon-deploy synth --check\``,
+            ]),
       ];
       const result = applyAllows(reviewSnapshots(before, after), allows);
       const report = renderReport(result, { base: baseLabel, head: 'the working tree', notes });

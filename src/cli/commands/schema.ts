@@ -20,8 +20,12 @@ export function schemaFiles(configDir: string, reference?: { file: string; curre
     const { current } = reference;
     const start = current.indexOf(REFERENCE_START);
     const end = current.indexOf(REFERENCE_END);
-    if (start < 0 || end < start) throw new UsageError(`${reference.file} lacks the markers ${REFERENCE_START} … ${REFERENCE_END}`);
-    files.push([reference.file, `${current.slice(0, start + REFERENCE_START.length)}\n${configReference()}\n${current.slice(end)}`]);
+    if (start < 0 || end < start)
+      throw new UsageError(`${reference.file} lacks the markers ${REFERENCE_START} … ${REFERENCE_END}`);
+    files.push([
+      reference.file,
+      `${current.slice(0, start + REFERENCE_START.length)}\n${configReference()}\n${current.slice(end)}`,
+    ]);
   }
   return files;
 }
@@ -30,14 +34,29 @@ export const schemaCommand: Command = {
   name: 'schema',
   summary: 'write the JSON Schemas of the environment files (for editors)',
   options: [
-    { name: 'config', type: 'string', value: '<dir>', default: 'config', description: 'Directory to write schema.json (environment files) and base.schema.json (shared bases) into.' },
-    { name: 'reference', type: 'string', value: '<file>', description: `Also regenerate the Markdown configuration reference between the markers ${REFERENCE_START} and ${REFERENCE_END} in this file.` },
+    {
+      name: 'config',
+      type: 'string',
+      value: '<dir>',
+      default: 'config',
+      description: 'Directory to write schema.json (environment files) and base.schema.json (shared bases) into.',
+    },
+    {
+      name: 'reference',
+      type: 'string',
+      value: '<file>',
+      description: `Also regenerate the Markdown configuration reference between the markers ${REFERENCE_START} and ${REFERENCE_END} in this file.`,
+    },
     { name: 'check', type: 'boolean', description: 'Write nothing; exit 1 when a file is out of date (for CI).' },
   ],
   notes: [
     'Start an environment file with `# yaml-language-server: $schema=./schema.json` (a base file with ./base.schema.json) and editors with the YAML language server complete and check every field.',
   ],
-  exitCodes: [[0, 'success (with --check: every file is current)'], [1, 'with --check: a file is out of date'], [2, 'usage error']],
+  exitCodes: [
+    [0, 'success (with --check: every file is current)'],
+    [1, 'with --check: a file is out of date'],
+    [2, 'usage error'],
+  ],
   run(args, io) {
     const configDir = stringOption(args, 'config', 'config');
     const referenceFile = typeof args.values.reference === 'string' ? args.values.reference : undefined;

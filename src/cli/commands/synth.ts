@@ -19,9 +19,26 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'validate the environment files and write the manifests',
   options: [
-    { name: 'config', type: 'string', value: '<dir>', default: 'config', description: 'Directory of the environment files (<env>.yaml, shared _*.yaml bases).' },
-    { name: 'out', type: 'string', value: '<dir>', default: 'dist, or under `cdk8s synth` the directory the cdk8s CLI gives', description: 'Output directory, replaced as a whole.' },
-    { name: 'check', type: 'boolean', description: 'Write nothing; report the files where the output directory is not what the config produces (for CI).' },
+    {
+      name: 'config',
+      type: 'string',
+      value: '<dir>',
+      default: 'config',
+      description: 'Directory of the environment files (<env>.yaml, shared _*.yaml bases).',
+    },
+    {
+      name: 'out',
+      type: 'string',
+      value: '<dir>',
+      default: 'dist, or under `cdk8s synth` the directory the cdk8s CLI gives',
+      description: 'Output directory, replaced as a whole.',
+    },
+    {
+      name: 'check',
+      type: 'boolean',
+      description:
+        'Write nothing; report the files where the output directory is not what the config produces (for CI).',
+    },
   ],
   notes: [
     'Every problem in every file is reported at once, as file:line:col field: message. On an error nothing is written and the output directory stays as it was.',
@@ -55,7 +72,14 @@ export const synthCommand: Command = {
   },
 };
 
-function check(tree: OutputTree, target: string, outDir: string, configDir: string, stdout: (t: string) => void, stderr: (t: string) => void): number {
+function check(
+  tree: OutputTree,
+  target: string,
+  outDir: string,
+  configDir: string,
+  stdout: (t: string) => void,
+  stderr: (t: string) => void,
+): number {
   const stale = differingFiles(tree, readTree(target));
   if (stale.length === 0) {
     stdout(`${outDir}/ is what ${configDir}/ produces (${tree.size} files)\n`);
@@ -78,7 +102,12 @@ function objectCounts(tree: OutputTree): Map<string, number> {
 }
 
 function summary(model: EnvironmentModel, objects: number, outDir: string): string {
-  const lines = [`${outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Applications: ${outDir}/argocd/${model.name}.yaml` : ''}`];
-  if (model.secrets.length > 0) lines.push(`  needs Secrets in ${model.namespace}: ${model.secrets.map((s) => s.name).join(', ')} (see ${outDir}/${model.name}/TOPOLOGY.md)`);
+  const lines = [
+    `${outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Applications: ${outDir}/argocd/${model.name}.yaml` : ''}`,
+  ];
+  if (model.secrets.length > 0)
+    lines.push(
+      `  needs Secrets in ${model.namespace}: ${model.secrets.map((s) => s.name).join(', ')} (see ${outDir}/${model.name}/TOPOLOGY.md)`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -13,22 +13,47 @@ import { Command, flag, stringOption, UsageError } from '../args';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check the manifests against the Kubernetes schemas and the CRDs it emits, the restricted pod security profile, and for secrets; with --server on a real API server',
+  summary:
+    'check the manifests against the Kubernetes schemas and the CRDs it emits, the restricted pod security profile, and for secrets; with --server on a real API server',
   options: [
-    { name: 'out', type: 'string', value: '<dir>', default: 'dist', description: 'Directory of the manifests to check.' },
-    { name: 'server', type: 'boolean', description: 'Also apply every environment with a strict server-side dry-run to a kube-apiserver started from KUBEBUILDER_ASSETS, in namespaces that enforce the restricted profile; any error or warning (Pod Security, deprecated API) is a problem.' },
-    { name: 'assets', type: 'string', value: '<dir>', default: '$KUBEBUILDER_ASSETS', description: 'With --server: the directory holding etcd, kube-apiserver and kubectl (setup-envtest use 1.34 -p path prints one).' },
+    {
+      name: 'out',
+      type: 'string',
+      value: '<dir>',
+      default: 'dist',
+      description: 'Directory of the manifests to check.',
+    },
+    {
+      name: 'server',
+      type: 'boolean',
+      description:
+        'Also apply every environment with a strict server-side dry-run to a kube-apiserver started from KUBEBUILDER_ASSETS, in namespaces that enforce the restricted profile; any error or warning (Pod Security, deprecated API) is a problem.',
+    },
+    {
+      name: 'assets',
+      type: 'string',
+      value: '<dir>',
+      default: '$KUBEBUILDER_ASSETS',
+      description:
+        'With --server: the directory holding etcd, kube-apiserver and kubectl (setup-envtest use 1.34 -p path prints one).',
+    },
   ],
   notes: [
     'The schema check uses the Kubernetes 1.27 definitions (the API level cdk8s-plus-27 targets); the server is whatever version the binaries are (1.34 recommended): both must pass.',
   ],
-  exitCodes: [[0, 'every manifest passes'], [1, 'problems found (each printed as file: kind/name: check: field: message)'], [2, 'usage error (no such directory; with --server: no binaries)']],
+  exitCodes: [
+    [0, 'every manifest passes'],
+    [1, 'problems found (each printed as file: kind/name: check: field: message)'],
+    [2, 'usage error (no such directory; with --server: no binaries)'],
+  ],
   async run(args, io) {
     const dir = stringOption(args, 'out', 'dist');
     const full = path.resolve(io.cwd, dir);
-    if (!fs.existsSync(full) || !fs.statSync(full).isDirectory()) throw new UsageError(`no directory ${dir}: run axon-deploy synth first, or give --out <dir>`);
+    if (!fs.existsSync(full) || !fs.statSync(full).isDirectory())
+      throw new UsageError(`no directory ${dir}: run axon-deploy synth first, or give --out <dir>`);
     const server = flag(args, 'server');
-    const assets = typeof args.values.assets === 'string' ? path.resolve(io.cwd, args.values.assets) : io.env.KUBEBUILDER_ASSETS;
+    const assets =
+      typeof args.values.assets === 'string' ? path.resolve(io.cwd, args.values.assets) : io.env.KUBEBUILDER_ASSETS;
     if (server) {
       const problem = assetsProblem(assets);
       if (problem) throw new UsageError(`--server needs the envtest binaries: ${problem}`);
@@ -46,10 +71,15 @@ export const validateCommand: Command = {
       }
       try {
         const version = api.kubectl.run(['version', '-o', 'json']);
-        const serverVersion = (JSON.parse(version.stdout || '{}') as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion ?? 'unknown';
+        const serverVersion =
+          (JSON.parse(version.stdout || '{}') as { serverVersion?: { gitVersion?: string } }).serverVersion
+            ?.gitVersion ?? 'unknown';
         const result = validateOnServer(api.kubectl, full, io.cwd);
         all.push(...result.problems);
-        if (result.problems.length === 0) io.stdout(`${result.objects} objects under ${dir}/ pass a strict server-side dry-run on kube-apiserver ${serverVersion} under the enforced restricted profile, without warnings\n`);
+        if (result.problems.length === 0)
+          io.stdout(
+            `${result.objects} objects under ${dir}/ pass a strict server-side dry-run on kube-apiserver ${serverVersion} under the enforced restricted profile, without warnings\n`,
+          );
       } finally {
         api.stop();
       }
@@ -59,7 +89,9 @@ export const validateCommand: Command = {
       io.stderr(`\n${all.length} problem${all.length === 1 ? '' : 's'} in ${dir}/\n`);
       return 1;
     }
-    io.stdout(`${objects} objects in ${files} files under ${dir}/ match the Kubernetes 1.27 schemas and the CRDs, the restricted pod security profile, and hold no secrets\n`);
+    io.stdout(
+      `${objects} objects in ${files} files under ${dir}/ match the Kubernetes 1.27 schemas and the CRDs, the restricted pod security profile, and hold no secrets\n`,
+    );
     return 0;
   },
 };
