@@ -13,7 +13,7 @@
  * development launcher scripts/axon-deploy.cjs uses it before every command).
  */
 'use strict';
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -24,7 +24,7 @@ const KEY = path.join(LIB, '.build-key');
 
 /** Fingerprint of everything the bundle is built from: path, size and mtime of each file. */
 function fingerprint() {
-  const hash = crypto.createHash('sha256');
+  const hash = createHash('sha256');
   const visit = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);

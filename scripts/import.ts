@@ -22,10 +22,12 @@ import { parse, parseAllDocuments } from 'yaml';
 // cdk8s-cli exports no importer API, so its modules are loaded by path (the package's "exports"
 // map hides them). Both share one `util` module instance, whose `download` is replaced below.
 const cliDir = path.dirname(require.resolve('cdk8s-cli/package.json'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a module path hidden by the package's exports map
 const cliUtil = require(path.join(cliDir, 'lib/util.js')) as {
   download: (url: string) => Promise<string>;
   parseImports: (spec: string) => { source: string };
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
 const dispatch = require(path.join(cliDir, 'lib/import/dispatch.js')) as {
   importDispatch: (specs: unknown[], argv: Record<string, unknown>, options: Record<string, unknown>) => Promise<void>;
 };
@@ -100,13 +102,13 @@ async function main(argv: string[]): Promise<number> {
 
   const staging = mkdtempSync(path.join(ROOT, '.imports-staging-'));
   try {
-    cliUtil.download = async (url: string) => {
+    cliUtil.download = (url: string) => {
       const file = localSchemaFile(schemaDir, url);
       process.stderr.write(`  ${url}\n    <- ${file}\n`);
       const copy = path.join(staging, 'schemas', path.relative(schemaDir, file));
       mkdirSync(path.dirname(copy), { recursive: true });
       copyFileSync(file, copy);
-      return readFileSync(file, 'utf8');
+      return Promise.resolve(readFileSync(file, 'utf8'));
     };
     await dispatch.importDispatch(specs, {}, { outdir: staging, targetLanguage: 'typescript', save: false });
     const old = `${IMPORTS}.old-${process.pid}`;

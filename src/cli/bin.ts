@@ -2,7 +2,7 @@
 /** The `axon-deploy` executable. */
 import { runCli } from './main';
 
-runCli(process.argv.slice(2), {
+void runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   stdout: (text) => process.stdout.write(text),

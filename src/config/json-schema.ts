@@ -92,7 +92,7 @@ function walk(schema: JsonSchema, prefix: string, rows: Row[]): void {
 }
 
 function typeName(s: JsonSchema): string {
-  if (s.const !== undefined) return `\`${String(s.const)}\``;
+  if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.enum) return s.enum.map((e) => `\`${String(e)}\``).join(', ');
   const variants = s.oneOf ?? s.anyOf;
   if (variants) return variants.every((v) => v.properties) ? 'one of the forms below' : [...new Set(variants.map(typeName))].join(' or ');

@@ -106,7 +106,7 @@ export function issuesToDiagnostics(issues: readonly Issue[], root: SourceNode, 
     const target = schemaAt(schema, path, input);
     const wholeNumber = target !== undefined && (defOf(target) as SchemaDef & { format?: string }).format === 'safeint';
     const resolved = issue.code === 'invalid_type' && wholeNumber && issue.expected === 'number' ? { ...issue, expected: 'int' as const } : issue;
-    out.push({ severity: 'error', position, path, message: messageFor(resolved as Issue, found, params?.hint, path) });
+    out.push({ severity: 'error', position, path, message: messageFor(resolved, found, params?.hint, path) });
   }
   return out;
 }
@@ -123,7 +123,7 @@ function messageFor(issue: Issue, found: string | undefined, hint: string | unde
       const expected = custom ? issue.message : `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
       const yaml11 = typeof issue.input === 'string' ? YAML_11_BOOLEANS.get(issue.input.toLowerCase()) : undefined;
       if (issue.expected === 'boolean' && yaml11 !== undefined) {
-        return `${expected}, got ${found} (YAML 1.1 reads ${issue.input} as ${yaml11}; config files are YAML 1.2, where it is a string: write ${yaml11})`;
+        return `${expected}, got ${found} (YAML 1.1 reads ${String(issue.input)} as ${yaml11}; config files are YAML 1.2, where it is a string: write ${yaml11})`;
       }
       if (issue.expected === 'string' && !hint && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
         // YAML turned what the user typed into a number or boolean: 1.5, 2.0, true, 08.

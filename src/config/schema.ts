@@ -21,11 +21,11 @@ import { APPLICATION_ROLES, ROLES } from '../domain/roles';
 /** Adds a check whose failure reads "expected …"; the loader appends what was found. */
 function checked<T extends z.ZodType>(schema: T, check: (value: z.output<T>) => string | Problem | undefined): T {
   return schema.superRefine((value, ctx) => {
-    const problem = check(value as z.output<T>);
+    const problem = check(value);
     if (problem === undefined) return;
     const { message, hint } = typeof problem === 'string' ? { message: problem, hint: undefined } : problem;
     ctx.addIssue({ code: 'custom', message, params: hint ? { hint } : undefined });
-  }) as unknown as T;
+  });
 }
 
 /** A record whose keys are checked too; a bad key is reported at the key. */

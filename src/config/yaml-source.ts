@@ -62,7 +62,7 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
   if (doc.contents === null) return { diagnostics };
   const budget: Budget = { values: MAX_VALUES };
   try {
-    const root = walk(doc, doc.contents as Node, [], at, diagnostics, new Set(), budget);
+    const root = walk(doc, doc.contents, [], at, diagnostics, new Set(), budget);
     return { root, diagnostics };
   } catch (err) {
     if (!(err instanceof LimitExceeded)) throw err;
@@ -152,7 +152,7 @@ function walk(
   if (isSeq(node)) {
     const items = node.items.map((item, i) =>
       item === null
-        ? ({ kind: 'scalar', position, value: null, source: '' } as ScalarNode)
+        ? ({ kind: 'scalar', position, value: null, source: '' } satisfies ScalarNode)
         : walk(doc, item as Node, [...path, i], at, diagnostics, resolving, budget, aliasAt));
     return { kind: 'seq', position, items };
   }

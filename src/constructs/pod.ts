@@ -134,8 +134,8 @@ function scheduling(
     : undefined;
   const affinity: k8s.Affinity = {
     nodeAffinity: nodeAffinity(s.zone, user?.nodeAffinity),
-    podAffinity: user?.podAffinity as k8s.PodAffinity | undefined,
-    podAntiAffinity: podAntiAffinity(anti?.required, term, user?.podAntiAffinity as k8s.PodAntiAffinity | undefined),
+    podAffinity: user?.podAffinity,
+    podAntiAffinity: podAntiAffinity(anti?.required, term, user?.podAntiAffinity),
   };
   return {
     nodeSelector: Object.keys(s.nodeSelector).length > 0 ? { ...s.nodeSelector } : undefined,

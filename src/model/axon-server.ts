@@ -818,7 +818,7 @@ function replicationGroups(config: AxonServerConfig, issues: Issues): Replicatio
       else if (seenContexts.has(c))
         issues.error(
           cpath,
-          `context "${c}" is already stored by replication group "${seenContexts.get(c)}"; a context belongs to one group`,
+          `context "${c}" is already stored by replication group "${seenContexts.get(c) ?? ''}"; a context belongs to one group`,
         );
       seenContexts.set(c, g.name);
     });

@@ -21,7 +21,7 @@ export function checkAcrossEnvironments(models: readonly EnvironmentModel[]): Cr
   };
   for (const m of models) {
     if (!m.argocd) continue;
-    const cluster = m.argocd.destination.server ?? `name:${m.argocd.destination.name}`;
+    const cluster = m.argocd.destination.server ?? `name:${m.argocd.destination.name ?? ''}`;
     const argocd = m.argocd;
     for (const app of argocd.applications) {
       claim(

@@ -76,7 +76,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
         }
       }
     });
-    return { target: p.target, ops: p.patch as PatchModel['ops'], why: p.why, index };
+    return { target: p.target, ops: p.patch, why: p.why, index };
   });
   const model: EnvironmentModel = {
     name: config.environment,

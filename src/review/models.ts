@@ -33,7 +33,8 @@ export function environmentMoves(env: string, base: EnvironmentModel, head: Envi
     head.argocd &&
     !isDeepStrictEqual({ ...from, namespace: undefined }, { ...to, namespace: undefined })
   ) {
-    const where = (d: typeof from) => (d.name ? `cluster ${d.name}` : `server ${d.server}`);
+    const where = (d: typeof from) =>
+      d.name ? `cluster ${d.name}` : `server ${d.server ?? 'https://kubernetes.default.svc'}`;
     add(
       'blocker',
       'environment-moved',

@@ -82,15 +82,15 @@ export function objectRules(
  */
 function replicasHandover(b: KubeObject, a: KubeObject, object: string, namespace: string, add: Add): void {
   const before = get(b, ['spec', 'replicas']);
-  if (before === undefined || get(a, ['spec', 'replicas']) !== undefined) return;
+  if (typeof before !== 'number' || get(a, ['spec', 'replicas']) !== undefined) return;
   const name = a.metadata.name;
   add(
     'blocker',
     'replicas-handover',
     object,
-    `Deployment ${name} stops setting replicas (${String(before)} now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts`,
+    `Deployment ${name} stops setting replicas (${before} now): the sync would remove the field and Kubernetes would scale it to 1 before the autoscaler reacts`,
     [
-      `Hand the count over first: \`kubectl -n ${namespace} apply edit-last-applied deployment/${name}\` and delete the \`replicas\` line (the live count stays ${String(before)}), then merge this change (acknowledged) and sync. Argo CD then no longer owns the field, and the autoscaler does.`,
+      `Hand the count over first: \`kubectl -n ${namespace} apply edit-last-applied deployment/${name}\` and delete the \`replicas\` line (the live count stays ${before}), then merge this change (acknowledged) and sync. Argo CD then no longer owns the field, and the autoscaler does.`,
     ],
   );
 }
@@ -474,7 +474,7 @@ export function changedFields(a: unknown, b: unknown, depth = 6): string[] {
       out.add(path || '(whole object)');
       return;
     }
-    const keys = new Set([...Object.keys(x as object), ...Object.keys(y as object)]);
+    const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
     for (const k of [...keys].sort()) {
       const seg = Array.isArray(x) ? `[${k}]` : path ? `.${k}` : k;
       walk((x as Json)[k], (y as Json)[k], `${path}${seg}`, level + 1);

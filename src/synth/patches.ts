@@ -55,7 +55,7 @@ export function applyPatches<P extends string>(
     Object.entries(parts).map(([part, objects]) => [part, [...(objects as KubeObject[])]]),
   ) as Record<P, KubeObject[]>;
   for (const patch of model.patches) {
-    const hit = (Object.values(out) as KubeObject[][]).find((objects) =>
+    const hit = Object.values<KubeObject[]>(out).find((objects) =>
       objects.some((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name),
     );
     if (!hit) {

@@ -4,7 +4,8 @@
  * Service points where. Mermaid, which GitHub renders in Markdown. Pure and deterministic.
  */
 import { ADMIN_GROUP } from '../domain/roles';
-import type { AppModel, EnvironmentModel } from '../model/types';
+import type { AppModel, DeploymentModel, EnvironmentModel } from '../model/types';
+import { plural } from '../util/text';
 
 /** Mermaid ids: letters, digits and underscores only. */
 const id = (prefix: string, name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -77,23 +78,24 @@ function prerequisites(model: EnvironmentModel): string[] {
   ];
 }
 
+/** "3 replicas", or "3–12 replicas (autoscaled)" when an autoscaler owns the count. */
+function replicasText(app: AppModel, d: DeploymentModel): string {
+  const hpa = app.autoscalers.find((a) => a.deployment === d.meta.name);
+  if (hpa) return `${hpa.minReplicas}–${hpa.maxReplicas} replicas (autoscaled)`;
+  return plural(d.replicas ?? d.floor, 'replica');
+}
+
 function appLines(app: AppModel, model: EnvironmentModel): string[] {
   const out: string[] = [`  subgraph ${id('app', app.name)}[${label([`app ${app.name} (${app.strategy})`])}]`];
   const target = new Map<string, string>();
   if (app.strategy === 'rolling') {
     const d = app.deployments[0];
-    out.push(
-      `    ${id('deploy', d.meta.name)}[${label([`<b>${d.meta.name}</b>`, d.version, `${d.replicas} replica${d.replicas === 1 ? '' : 's'}`])}]`,
-    );
+    out.push(`    ${id('deploy', d.meta.name)}[${label([`<b>${d.meta.name}</b>`, d.version, replicasText(app, d)])}]`);
     target.set(d.meta.name, id('deploy', d.meta.name));
   } else {
     for (const c of app.colors) {
       const d = app.deployments.find((x) => x.color === c.color);
-      const what = d
-        ? `${d.replicas} replica${d.replicas === 1 ? '' : 's'}`
-        : c.phase === 'CLEANING_UP'
-          ? 'cleanup Job'
-          : 'not running';
+      const what = d ? replicasText(app, d) : c.phase === 'CLEANING_UP' ? 'cleanup Job' : 'not running';
       out.push(
         `    ${id('color', `${app.name}-${c.color}`)}[${label([`<b>${app.name}-${c.color}</b>`, `${c.version} ${c.phase}`, what, ...(c.database ? [`db ${c.database}`] : [])])}]`,
       );
@@ -107,6 +109,7 @@ function appLines(app: AppModel, model: EnvironmentModel): string[] {
   for (const [svc, color] of services) {
     if (!svc) continue;
     const to = color ? id('color', `${app.name}-${color}`) : target.get(app.name);
+    if (to === undefined) continue;
     out.push(`  ${id('svc', svc.meta.name)}([${label([`Service ${svc.meta.name}`])}]) --> ${to}`);
   }
   const group = model.axonServer.replicationGroups.find(

@@ -10,7 +10,17 @@ export interface PolicyProblem {
   readonly message: string;
 }
 
-type Json = Record<string, any>;
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  isObject,
+  JsonObject,
+  objectsOf,
+  stringEntries,
+  valueAt,
+} from './json-view';
 
 /** Where each kind keeps its pod template. */
 const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -48,32 +58,33 @@ const SAFE_SYSCTLS = new Set([
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 
 /** The pod spec of a workload object, with its path, or undefined for other kinds. */
-export function podSpecOf(obj: Json): { spec: Json; path: string } | undefined {
-  const segments = POD_SPEC_PATHS[obj?.kind];
+export function podSpecOf(obj: unknown): { spec: JsonObject; path: string } | undefined {
+  const segments = POD_SPEC_PATHS[asString(valueAt(obj, 'kind')) ?? ''];
   if (!segments) return undefined;
-  let spec: Json | undefined = obj;
-  for (const s of segments) spec = spec?.[s];
-  return spec ? { spec, path: segments.join('.') } : undefined;
+  const spec = valueAt(obj, ...segments);
+  return isObject(spec) ? { spec, path: segments.join('.') } : undefined;
 }
 
 /** Every control of the restricted profile (which includes baseline) applied to one pod spec. */
-export function checkRestricted(obj: Json): PolicyProblem[] {
+export function checkRestricted(obj: unknown): PolicyProblem[] {
   const pod = podSpecOf(obj);
   if (!pod) return [];
   const { spec, path } = pod;
   const problems: PolicyProblem[] = [];
   const fail = (where: string, message: string) => problems.push({ path: where, message });
-  const podSc: Json = spec.securityContext ?? {};
+  const podSc = asObject(spec.securityContext);
 
   // baseline: host namespaces, HostProcess, sysctls, SELinux, AppArmor
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'])
     if (spec[field] === true) fail(`${path}.${field}`, 'host namespaces are not allowed');
-  if (podSc.windowsOptions?.hostProcess === true)
+  if (valueAt(podSc, 'windowsOptions', 'hostProcess') === true)
     fail(`${path}.securityContext.windowsOptions.hostProcess`, 'HostProcess pods are not allowed');
-  for (const s of podSc.sysctls ?? [])
-    if (!SAFE_SYSCTLS.has(s.name)) fail(`${path}.securityContext.sysctls`, `sysctl ${s.name} is not in the safe set`);
+  for (const s of objectsOf(podSc.sysctls)) {
+    const name = asString(s.name) ?? '';
+    if (!SAFE_SYSCTLS.has(name)) fail(`${path}.securityContext.sysctls`, `sysctl ${name} is not in the safe set`);
+  }
   checkSeLinux(podSc.seLinuxOptions, `${path}.securityContext.seLinuxOptions`, fail);
-  for (const [key, value] of Object.entries<string>(obj?.spec?.template?.metadata?.annotations ?? {})) {
+  for (const [key, value] of stringEntries(valueAt(obj, 'spec', 'template', 'metadata', 'annotations'))) {
     if (
       key.startsWith('container.apparmor.security.beta.kubernetes.io/') &&
       value !== 'runtime/default' &&
@@ -83,9 +94,9 @@ export function checkRestricted(obj: Json): PolicyProblem[] {
     }
   }
   // restricted: volume types
-  (spec.volumes ?? []).forEach((v: Json, i: number) => {
-    const type = Object.keys(v).find((k) => k !== 'name');
-    if (!type || !RESTRICTED_VOLUME_TYPES.has(type))
+  objectsOf(spec.volumes).forEach((v, i) => {
+    const type = Object.keys(v).find((k) => k !== 'name') ?? '(none)';
+    if (!RESTRICTED_VOLUME_TYPES.has(type))
       fail(
         `${path}.volumes[${i}]`,
         `volume type ${type} is not allowed (hostPath and other node volumes are forbidden)`,
@@ -93,33 +104,36 @@ export function checkRestricted(obj: Json): PolicyProblem[] {
   });
   // restricted: non-root and seccomp at pod level (may be overridden per container)
   if (podSc.runAsUser === 0) fail(`${path}.securityContext.runAsUser`, 'must not run as uid 0');
-  const podSeccomp = podSc.seccompProfile?.type;
+  const podSeccomp = asString(valueAt(podSc, 'seccompProfile', 'type'));
   if (podSeccomp !== undefined && podSeccomp !== 'RuntimeDefault' && podSeccomp !== 'Localhost') {
     fail(`${path}.securityContext.seccompProfile`, `seccomp profile ${podSeccomp} is not allowed`);
   }
 
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
-    (spec[list] ?? []).forEach((c: Json, i: number) => {
+    objectsOf(spec[list]).forEach((c, i) => {
       const where = `${path}.${list}[${i}]`;
-      const sc: Json = c.securityContext ?? {};
+      const sc = asObject(c.securityContext);
       if (sc.privileged === true) fail(`${where}.securityContext.privileged`, 'privileged containers are not allowed');
-      if (sc.windowsOptions?.hostProcess === true)
+      if (valueAt(sc, 'windowsOptions', 'hostProcess') === true)
         fail(`${where}.securityContext.windowsOptions.hostProcess`, 'HostProcess containers are not allowed');
       if (sc.procMount !== undefined && sc.procMount !== 'Default')
         fail(`${where}.securityContext.procMount`, 'procMount must be Default');
       checkSeLinux(sc.seLinuxOptions, `${where}.securityContext.seLinuxOptions`, fail);
-      for (const p of c.ports ?? []) if (p.hostPort) fail(`${where}.ports`, `host port ${p.hostPort} is not allowed`);
+      for (const p of objectsOf(c.ports)) {
+        const hostPort = asNumber(p.hostPort);
+        if (hostPort) fail(`${where}.ports`, `host port ${hostPort} is not allowed`);
+      }
       if (sc.allowPrivilegeEscalation !== false)
         fail(`${where}.securityContext.allowPrivilegeEscalation`, 'must be false');
-      const drop: string[] = sc.capabilities?.drop ?? [];
+      const drop = asArray(valueAt(sc, 'capabilities', 'drop'));
       if (!drop.includes('ALL')) fail(`${where}.securityContext.capabilities.drop`, 'must drop ALL');
-      for (const cap of sc.capabilities?.add ?? [])
+      for (const cap of asArray(valueAt(sc, 'capabilities', 'add')))
         if (cap !== 'NET_BIND_SERVICE')
-          fail(`${where}.securityContext.capabilities.add`, `capability ${cap} may not be added`);
+          fail(`${where}.securityContext.capabilities.add`, `capability ${String(cap)} may not be added`);
       const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
       if (nonRoot !== true) fail(`${where}.securityContext.runAsNonRoot`, 'must be true (in the container or the pod)');
       if (sc.runAsUser === 0) fail(`${where}.securityContext.runAsUser`, 'must not run as uid 0');
-      const seccomp = sc.seccompProfile?.type ?? podSeccomp;
+      const seccomp = asString(valueAt(sc, 'seccompProfile', 'type')) ?? podSeccomp;
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
         fail(
           `${where}.securityContext.seccompProfile`,
@@ -130,9 +144,11 @@ export function checkRestricted(obj: Json): PolicyProblem[] {
   return problems;
 }
 
-function checkSeLinux(options: Json | undefined, where: string, fail: (where: string, message: string) => void): void {
-  if (!options) return;
-  if (!SELINUX_TYPES.has(options.type ?? '')) fail(`${where}.type`, `SELinux type ${options.type} is not allowed`);
+function checkSeLinux(value: unknown, where: string, fail: (where: string, message: string) => void): void {
+  if (!isObject(value)) return;
+  const type = asString(value.type) ?? '';
+  if (!SELINUX_TYPES.has(type)) fail(`${where}.type`, `SELinux type ${type} is not allowed`);
+  const options = value;
   if (options.user !== undefined || options.role !== undefined) fail(where, 'SELinux user and role may not be set');
 }
 
@@ -142,43 +158,46 @@ const SECRET_TEXT = /(-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE|LICENSE)|eyJ[A-
 const PATH_VALUE = /^\/[\w./-]*$/;
 
 /** No Secret with data, no secret-looking keys or values in ConfigMaps, env or annotations. */
-export function checkSecretHygiene(obj: Json): PolicyProblem[] {
+export function checkSecretHygiene(value: unknown): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const fail = (path: string, message: string) => problems.push({ path, message });
-  if (obj?.kind === 'Secret' && (obj.data || obj.stringData))
+  const obj = asObject(value);
+  if (obj.kind === 'Secret' && (obj.data || obj.stringData))
     fail('data', 'Secrets are created outside axon-deploy; none may be rendered with data');
-  if (obj?.kind === 'ConfigMap') {
-    for (const [key, value] of Object.entries<string>(obj.data ?? {})) {
+  if (obj.kind === 'ConfigMap') {
+    for (const [key, value] of stringEntries(obj.data)) {
       if (SECRET_NAME.test(key)) fail(`data.${key}`, 'a ConfigMap key names secret material');
       // Settings files are read as `key = value` / `key: value` lines; other files (scripts) only for key material.
       const settings = /\.(properties|ya?ml|conf|env|ini)$/.test(key);
-      String(value)
-        .split('\n')
-        .forEach((line, i) => {
-          const m = settings ? /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line) : null;
-          if (m && SECRET_NAME.test(m[1]) && m[2] !== '' && !PATH_VALUE.test(m[2]) && !/^(true|false)$/.test(m[2])) {
-            fail(`data.${key}`, `line ${i + 1} sets ${m[1].trim()} to a literal value`);
-          }
-          if (SECRET_TEXT.test(line))
-            fail(`data.${key}`, `line ${i + 1} contains key, certificate, licence or token material`);
-        });
+      value.split('\n').forEach((line, i) => {
+        const m = settings ? /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line) : null;
+        if (m && SECRET_NAME.test(m[1]) && m[2] !== '' && !PATH_VALUE.test(m[2]) && !/^(true|false)$/.test(m[2])) {
+          fail(`data.${key}`, `line ${i + 1} sets ${m[1].trim()} to a literal value`);
+        }
+        if (SECRET_TEXT.test(line))
+          fail(`data.${key}`, `line ${i + 1} contains key, certificate, licence or token material`);
+      });
     }
   }
-  for (const [key, value] of Object.entries<string>(obj?.metadata?.annotations ?? {})) {
+  for (const [key, value] of stringEntries(valueAt(obj, 'metadata', 'annotations'))) {
     if (SECRET_TEXT.test(value)) fail(`metadata.annotations.${key}`, 'an annotation contains key or token material');
   }
   const pod = podSpecOf(obj);
+  if (!pod) return problems;
   for (const list of ['initContainers', 'containers']) {
-    (pod?.spec[list] ?? []).forEach((c: Json, i: number) => {
-      (c.env ?? []).forEach((e: Json, j: number) => {
-        if (e.value !== undefined && SECRET_NAME.test(e.name) && e.value !== '' && !PATH_VALUE.test(e.value)) {
+    objectsOf(pod.spec[list]).forEach((c, i) => {
+      objectsOf(c.env).forEach((e, j) => {
+        const name = asString(e.name) ?? '';
+        const literal = asString(e.value);
+        if (literal === undefined) return;
+        if (SECRET_NAME.test(name) && literal !== '' && !PATH_VALUE.test(literal)) {
           fail(
-            `${pod!.path}.${list}[${i}].env[${j}]`,
-            `${e.name} is set to a literal value: take it from a Secret (secretKeyRef)`,
+            `${pod.path}.${list}[${i}].env[${j}]`,
+            `${name} is set to a literal value: take it from a Secret (secretKeyRef)`,
           );
         }
-        if (e.value !== undefined && SECRET_TEXT.test(e.value))
-          fail(`${pod!.path}.${list}[${i}].env[${j}]`, `${e.name} contains key or token material`);
+        if (SECRET_TEXT.test(literal))
+          fail(`${pod.path}.${list}[${i}].env[${j}]`, `${name} contains key or token material`);
       });
     });
   }

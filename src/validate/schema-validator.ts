@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../package-info';
 import { checkRestricted, checkSecretHygiene } from './policies';
+import { asString, valueAt } from './json-view';
 
 /** The schemas the generated classes came from (copied by `npm run import`), shipped with the package. */
 export const schemaDir = (): string => path.join(packageRoot(), 'imports', 'schemas');
@@ -96,7 +97,8 @@ export class SchemaValidator {
 
   /** Problems of one object; an unknown apiVersion/kind is itself a problem. */
   validate(obj: unknown): SchemaProblem[] {
-    const { apiVersion, kind } = (obj ?? {}) as { apiVersion?: string; kind?: string };
+    const apiVersion = asString(valueAt(obj, 'apiVersion')) ?? '(none)';
+    const kind = asString(valueAt(obj, 'kind')) ?? '(none)';
     const key = `${apiVersion}/${kind}`;
     let check = this.compiled.get(key);
     if (!check) {
@@ -153,14 +155,12 @@ export function validateDirectory(
     files++;
     const rel = path.relative(cwd, file);
     for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-      const obj = doc.toJS();
+      const obj: unknown = doc.toJS();
       if (obj === null) continue;
+      const id = `${asString(valueAt(obj, 'kind')) ?? '(no kind)'}/${asString(valueAt(obj, 'metadata', 'name')) ?? '(unnamed)'}`;
       objects++;
       const report = (what: string, list: readonly SchemaProblem[]) => {
-        for (const p of list)
-          problems.push(
-            `${rel}: ${obj?.kind}/${obj?.metadata?.name}: ${what}: ${p.path ? `${p.path}: ` : ''}${p.message}`,
-          );
+        for (const p of list) problems.push(`${rel}: ${id}: ${what}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
       };
       report('schema', validator.validate(obj));
       report('pod security (restricted)', checkRestricted(obj));

@@ -83,7 +83,7 @@ interface Attributed {
 function attribute(run: { status: number; output: string }, docs: readonly { file: string; obj: Obj }[]): Attributed[] {
   const found: Attributed[] = [];
   let pending: string[] = [];
-  const describe = (d: { obj: Obj }) => `${d.obj.kind}/${d.obj.metadata?.name}`;
+  const describe = (d: { obj: Obj }) => `${d.obj.kind ?? '(no kind)'}/${d.obj.metadata?.name ?? '(unnamed)'}`;
   for (const raw of run.output.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;

@@ -45,7 +45,7 @@ function readJson(option: string, file: string): unknown {
 /** The acknowledgements of code owners' approving reviews (--reviews, --codeowners, --teams). */
 function reviewAcknowledgements(args: ParsedArgs, cwd: string): ReviewAcknowledgements {
   const file = (name: string) =>
-    typeof args.values[name] === 'string' ? path.resolve(cwd, args.values[name] as string) : undefined;
+    typeof args.values[name] === 'string' ? path.resolve(cwd, args.values[name]) : undefined;
   const reviewsFile = file('reviews');
   if (!reviewsFile) {
     if (file('codeowners') || file('teams')) throw new UsageError('--codeowners and --teams go with --reviews');

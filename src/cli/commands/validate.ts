@@ -61,7 +61,7 @@ export const validateCommand: Command = {
     const { files, objects, problems } = validateDirectory(full, io.cwd);
     const all = [...problems];
     if (server) {
-      io.stderr(`starting kube-apiserver from ${assets}…\n`);
+      io.stderr(`starting kube-apiserver from ${assets ?? '(none)'}…\n`);
       let api: ApiServer;
       try {
         api = await ApiServer.start({ assets: assets!, crds: crdFiles() });
