@@ -1,0 +1,129 @@
+/**
+ * Who may acknowledge a blocker: a code owner of the environment's config file, in an approving
+ * review. CODEOWNERS as GitHub reads it (last matching rule wins), the latest review per
+ * reviewer, teams through their members; and the whole path through `axon-deploy review`.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { acknowledgementsFromReviews, ownersOf, parseCodeOwners } from '../../../src/review/codeowners';
+import { reviewWorkflow } from '../../../src/init/templates';
+import { cli, fixtureProject, ROOT, writeFiles } from '../../support/helpers';
+
+const CODEOWNERS = `# owners
+*                   @org/everyone
+/config/            @org/platform
+/config/prod.yaml   @alice @org/prod-leads   # prod needs a lead
+docs/**             @bob
+*.md                @writers
+`;
+const rules = parseCodeOwners(CODEOWNERS);
+
+describe('CODEOWNERS', () => {
+  it.each([
+    ['config/prod.yaml', ['@alice', '@org/prod-leads']],
+    ['config/dev.yaml', ['@org/platform']],
+    ['config/', ['@org/platform']],
+    ['dist/prod/apps/x.yaml', ['@org/everyone']],
+    ['docs/a/b/c.txt', ['@bob']],
+    ['README.md', ['@writers']],
+    ['docs/guide.md', ['@writers']],
+  ])('%s is owned by %j (the last matching rule)', (file, owners) => {
+    expect(ownersOf(rules, file)).toEqual(owners);
+  });
+});
+
+describe('acknowledgements from reviews', () => {
+  const review = (login: string, state: string, body: string, at = '2026-12-01T10:00:00Z') => ({
+    user: { login },
+    state,
+    body,
+    submitted_at: at,
+  });
+  const allow = '/allow volume-resize:prod/statefulset/axonserver-1';
+
+  it('counts an approving review of a code owner, directly or through a team', () => {
+    const result = acknowledgementsFromReviews(
+      [
+        review('alice', 'APPROVED', `${allow}\nlooks right`),
+        review('carol', 'APPROVED', '/allow phase-transition:prod/app/order-service-blue'),
+      ],
+      rules,
+      { '@org/prod-leads': ['carol'] },
+      'config',
+    );
+    expect(result.acknowledgements).toEqual([
+      { allow: 'volume-resize:prod/statefulset/axonserver-1', by: 'alice' },
+      { allow: 'phase-transition:prod/app/order-service-blue', by: 'carol' },
+    ]);
+    expect(result.ignored).toEqual([]);
+  });
+
+  it("ignores the author's own text, comments, non-owners, and reviews that do not approve", () => {
+    const result = acknowledgementsFromReviews(
+      [
+        review('mallory', 'APPROVED', allow),
+        review('dave', 'COMMENTED', allow),
+        review('alice', 'APPROVED', allow, '2026-12-01T09:00:00Z'),
+        review('alice', 'CHANGES_REQUESTED', allow, '2026-12-01T11:00:00Z'),
+      ],
+      rules,
+      {},
+      'config',
+    );
+    expect(result.acknowledgements).toEqual([]);
+    expect(result.ignored).toEqual([
+      "@mallory's `/allow volume-resize:prod/statefulset/axonserver-1` does not count: @mallory is not a code owner of config/prod.yaml (owners: @alice, @org/prod-leads)",
+      "@alice's `/allow volume-resize:prod/statefulset/axonserver-1` does not count: their latest review does not approve",
+    ]);
+  });
+});
+
+describe('axon-deploy review with reviews and CODEOWNERS', () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('passes a blocker a code owner acknowledged, names who, and lists what did not count', async () => {
+    const dir = fixtureProject();
+    expect((await cli(['synth'], dir)).status).toBe(0);
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '.');
+    git(dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
+    const prod = path.join(dir, 'config', 'prod.yaml');
+    fs.writeFileSync(
+      prod,
+      fs
+        .readFileSync(prod, 'utf8')
+        .replace(
+          'events: { size: 500Gi, storageClass: axon-fast }',
+          'events: { size: 600Gi, storageClass: axon-fast }',
+        ),
+    );
+    expect((await cli(['synth'], dir)).status).toBe(0);
+    writeFiles(dir, {
+      CODEOWNERS: CODEOWNERS,
+      'reviews.json': JSON.stringify([
+        { user: { login: 'mallory' }, state: 'APPROVED', body: '/allow volume-resize:prod/statefulset/axonserver-1' },
+        { user: { login: 'alice' }, state: 'APPROVED', body: '/allow volume-resize:prod/statefulset/axonserver-1' },
+      ]),
+    });
+    const r = await cli(['review', '--reviews', 'reviews.json', '--codeowners', 'CODEOWNERS'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      '- **volume-resize** `statefulset/axonserver-1`: grows volume events of axonserver-1 from 500Gi to 600Gi: volume claim templates are immutable, the sync would fail — acknowledged by @alice',
+    );
+    expect(r.stdout).toContain(
+      "> Note: @mallory's `/allow volume-resize:prod/statefulset/axonserver-1` does not count: @mallory is not a code owner of config/prod.yaml",
+    );
+    const alone = await cli(['review', '--reviews', 'reviews.json'], dir);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('--reviews needs --codeowners <file>: only code owners may acknowledge a blocker');
+  });
+});
+
+it('this repository reviews pull requests with the workflow init writes, running its own base version', () => {
+  expect(fs.readFileSync(path.join(ROOT, '.github/workflows/review.yml'), 'utf8')).toBe(
+    reviewWorkflow('node ../base/scripts/axon-deploy.cjs'),
+  );
+});

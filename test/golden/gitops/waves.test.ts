@@ -1,0 +1,304 @@
+import { parse, parseAllDocuments } from 'yaml';
+import { WAVE } from '../../../src/domain/waves';
+import { renderOutput, synthesizeParts } from '../../../src/synth/render';
+import { SchemaValidator } from '../../../src/validate/schema-validator';
+import { fixture, find, prodWith, synthText } from '../../support/helpers';
+
+const prod = fixture('prod').objects;
+const wave = (o: any): number => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
+const waveOf = (objects: readonly any[], kind: string, name: string) => wave(find(objects, kind, name));
+const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
+
+describe('sync waves', () => {
+  it('annotates every object in dist/prod, hooks too (their order among the waves)', () => {
+    for (const o of prod) expect(Number.isInteger(wave(o))).toBe(true);
+  });
+
+  it('puts StorageClasses, ConfigMaps, NetworkPolicies and PDBs first, then Services (the release files switch with the live Service)', () => {
+    const kinds = ['StorageClass', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget'];
+    expect(prod.filter((o) => kinds.includes(o.kind)).length).toBeGreaterThan(5);
+    for (const o of prod) {
+      if (!kinds.includes(o.kind)) continue;
+      const releaseFiles = o.kind === 'ConfigMap' && o.metadata.name.endsWith('-release');
+      expect(`${o.kind}/${o.metadata.name} ${wave(o)}`).toBe(
+        `${o.kind}/${o.metadata.name} ${releaseFiles ? WAVE.liveService : WAVE.config}`,
+      );
+    }
+    for (const name of [...NODES, 'axonserver-grpc', 'axonserver-ui'])
+      expect(waveOf(prod, 'Service', name)).toBe(WAVE.services);
+    expect(WAVE.config).toBeLessThan(WAVE.services);
+  });
+
+  it('syncs the bootstrap node first, then the non-voters, then the other voters, each with its own wave after config and Services', () => {
+    const waves = NODES.map((n) => waveOf(prod, 'StatefulSet', n));
+    expect(new Set(waves).size).toBe(5);
+    expect(Math.min(...waves)).toBeGreaterThan(WAVE.services);
+    const order = [...NODES].sort((a, b) => waveOf(prod, 'StatefulSet', a) - waveOf(prod, 'StatefulSet', b));
+    expect(order[0]).toBe('axonserver-1'); // the cluster template's `first`
+    expect(order.slice(1, 3).sort()).toEqual(['axonserver-archive-1', 'axonserver-archive-2']);
+    expect(order.slice(3).sort()).toEqual(['axonserver-2', 'axonserver-3']);
+    const cm = find(prod, 'ConfigMap', 'axonserver-cluster-template');
+    expect(parse((cm as any).data['cluster-template.yml']).axoniq.axonserver['cluster-template'].first).toBe(
+      'axonserver-1.orders-prod.svc.cluster.local:8224',
+    );
+  });
+
+  it("ends each node's wave with its gate, before the next node", () => {
+    const byWave = NODES.map((n) => [waveOf(prod, 'StatefulSet', n), n] as const).sort(([a], [b]) => a - b);
+    byWave.forEach(([nodeWave, node], i) => {
+      const gate = find(prod, 'Job', `${node}-gate`);
+      expect(gate.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+      expect(wave(gate)).toBe(nodeWave + 1);
+      if (i + 1 < byWave.length) expect(wave(gate)).toBeLessThan(byWave[i + 1][0]);
+    });
+  });
+
+  it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
+    const parts = synthesizeParts(fixture('prod').model);
+    expect(parts.apps.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Certificate/order-service-tls',
+      expect.stringMatching(/^ConfigMap\/app-database-sql-[0-9a-f]{10}$/),
+      expect.stringMatching(/^ConfigMap\/app-gate-[0-9a-f]{10}$/),
+      'ConfigMap/order-service-release',
+      'Deployment/notification-service',
+      'Deployment/order-service-blue',
+      'Deployment/order-service-green',
+      'HorizontalPodAutoscaler/order-service-blue',
+      'HorizontalPodAutoscaler/order-service-green',
+      'Ingress/order-service',
+      'Ingress/order-service-preview',
+      'Job/order-service-blue-database',
+      'Job/order-service-gate',
+      'Job/order-service-green-database',
+      'PodDisruptionBudget/notification-service',
+      'PodDisruptionBudget/order-service',
+      'PodMonitor/notification-service',
+      'PodMonitor/order-service',
+      'Service/notification-service',
+      'Service/order-service',
+      'Service/order-service-preview',
+    ]);
+    expect(parts['axon-server'].some((o) => o.kind === 'Deployment')).toBe(false);
+  });
+
+  it('orders a promotion: green (becoming SERVING) first, then the live Service, then blue (going STANDING_BY)', () => {
+    const promoted = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.colors = {
+          blue: { version: '1.4.2', phase: 'STANDING_BY' },
+          green: { version: '1.5.0', phase: 'SERVING' },
+        };
+      }),
+    ).objects;
+    const green = waveOf(promoted, 'Deployment', 'order-service-green');
+    const live = waveOf(promoted, 'Service', 'order-service');
+    const blue = waveOf(promoted, 'Deployment', 'order-service-blue');
+    const gate = find(promoted, 'Job', 'order-service-gate');
+    expect(green).toBeLessThan(wave(gate));
+    expect(wave(gate)).toBeLessThan(live);
+    expect(live).toBeLessThan(blue);
+    expect(gate.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+    expect(gate.spec.template.metadata.labels['axon-deploy.io/color']).toBe('green');
+    expect(waveOf(promoted, 'ConfigMap', 'order-service-release')).toBe(live);
+    expect(find(promoted, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('green');
+  });
+
+  it("creates each running colour's read-model database (a Sync hook) before any Deployment of the apps", () => {
+    const deployments = prod.filter((o) => o.kind === 'Deployment').map(wave);
+    for (const color of ['blue', 'green']) {
+      const job = find(prod, 'Job', `order-service-${color}-database`);
+      expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+      expect(wave(job)).toBeLessThan(Math.min(...deployments));
+    }
+  });
+
+  it('orders a rollback the same way: the colour becoming SERVING again comes first', () => {
+    const rolledBack = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.colors = {
+          blue: { version: '1.4.2', phase: 'SERVING' },
+          green: { version: '1.5.0', phase: 'STANDING_BY' },
+        };
+      }),
+    ).objects;
+    expect(waveOf(rolledBack, 'Deployment', 'order-service-blue')).toBeLessThan(
+      waveOf(rolledBack, 'Service', 'order-service'),
+    );
+    expect(waveOf(rolledBack, 'Service', 'order-service')).toBeLessThan(
+      waveOf(rolledBack, 'Deployment', 'order-service-green'),
+    );
+  });
+
+  it("runs the cleanup Job after the sync (PostSync), when the colour's Deployment is gone", () => {
+    const cleaning = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.colors = {
+          blue: { version: '1.4.2', phase: 'CLEANING_UP' },
+          green: { version: '1.5.0', phase: 'SERVING' },
+        };
+      }),
+    ).objects;
+    const job = find(cleaning, 'Job', 'order-service-blue-cleanup-1-4-2');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+  });
+});
+
+describe('protection of stateful objects', () => {
+  it('never prunes or deletes StatefulSets and StorageClasses, nor the per-node Services that name the nodes', () => {
+    for (const o of prod.filter((x) => x.kind === 'StatefulSet' || x.kind === 'StorageClass')) {
+      expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+    }
+    for (const name of NODES)
+      expect(find(prod, 'Service', name).metadata.annotations['argocd.argoproj.io/sync-options']).toBe(
+        'Prune=false,Delete=false',
+      );
+  });
+
+  it('leaves objects without data prunable', () => {
+    for (const o of prod.filter(
+      (x) => x.kind === 'Deployment' || (x.kind === 'Service' && !NODES.includes(x.metadata.name)),
+    )) {
+      expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
+    }
+  });
+});
+
+describe('Argo CD Applications', () => {
+  const tree = renderOutput(
+    ['dev', 'staging', 'prod'].map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })),
+  );
+  const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
+  const argo = (env: string) => objectsOf(tree.get(`argocd/${env}.yaml`)!);
+  /** The Axon Server Application of an environment (the one that creates the namespace). */
+  const application = (env: string) =>
+    argo(env).find((o) => o.kind === 'Application' && o.metadata.name.endsWith('-axon-server'));
+
+  it('writes an AppProject and two Applications per environment to dist/argocd/<env>.yaml', () => {
+    expect([...tree.keys()].filter((f) => f.startsWith('argocd/'))).toEqual([
+      'argocd/dev.yaml',
+      'argocd/prod.yaml',
+      'argocd/staging.yaml',
+    ]);
+    expect(
+      argo('prod').map(
+        (o) => `${o.kind}/${o.metadata.name} wave ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`,
+      ),
+    ).toEqual([
+      'AppProject/orders-prod wave -1',
+      'Application/orders-prod-axon-server wave 0',
+      'Application/orders-prod-apps wave 1',
+    ]);
+  });
+
+  it('syncs the cluster and the apps independently, each automated with prune and self-heal and PruneLast', () => {
+    const [, cluster, apps] = argo('prod');
+    expect(cluster.spec.source).toEqual({
+      repoURL: 'https://git.example.com/platform/orders-deploy.git',
+      targetRevision: 'main',
+      path: 'dist/prod/axon-server',
+    });
+    expect(apps.spec.source.path).toBe('dist/prod/apps');
+    for (const app of [cluster, apps]) {
+      expect(app.metadata.namespace).toBe('argocd');
+      expect(app.spec.project).toBe('orders-prod');
+      expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'orders-prod' });
+      expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      expect(app.metadata.finalizers).toBeUndefined();
+    }
+    expect(cluster.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
+    expect(apps.spec.syncPolicy.syncOptions).toEqual(['PruneLast=true']);
+    expect(apps.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
+  });
+
+  it('renders an AppProject with least privilege: this repository and destination, only the kinds emitted, cluster-scoped ones by name', () => {
+    const project = argo('prod')[0];
+    expect(project.spec).toEqual({
+      description: 'axon-deploy: orders-prod-axon-server, orders-prod-apps',
+      sourceRepos: ['https://git.example.com/platform/orders-deploy.git'],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'orders-prod' }],
+      clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace', name: 'orders-prod' },
+        { group: 'storage.k8s.io', kind: 'StorageClass', name: 'axon-archive' },
+        { group: 'storage.k8s.io', kind: 'StorageClass', name: 'axon-fast' },
+      ],
+      namespaceResourceWhitelist: [
+        { group: '', kind: 'ConfigMap' },
+        { group: '', kind: 'Service' },
+        { group: '', kind: 'ServiceAccount' },
+        { group: 'apps', kind: 'Deployment' },
+        { group: 'apps', kind: 'StatefulSet' },
+        { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+        { group: 'batch', kind: 'CronJob' },
+        { group: 'batch', kind: 'Job' },
+        { group: 'cert-manager.io', kind: 'Certificate' },
+        { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
+        { group: 'networking.k8s.io', kind: 'Ingress' },
+        { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+        { group: 'policy', kind: 'PodDisruptionBudget' },
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+      ],
+    });
+    const kinds = new Set(fixture('prod').objects.map((o) => o.kind));
+    for (const k of project.spec.namespaceResourceWhitelist) expect(kinds.has(k.kind)).toBe(true);
+  });
+
+  it('uses an existing project when told not to render one', () => {
+    const { model } = synthText(
+      'prod',
+      prodWith((c) => {
+        (c.argocd as any).project = 'default';
+        (c.argocd as any).createProject = false;
+      }),
+    );
+    const objects = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
+    expect(objects.map((o) => o.kind)).toEqual(['Application', 'Application']);
+    for (const o of objects) expect(o.spec.project).toBe('default');
+  });
+
+  it('uses a cluster name as destination when given', () => {
+    expect(application('staging').spec.destination).toEqual({ name: 'staging', namespace: 'orders-staging' });
+  });
+
+  it('labels the namespace for restricted pod security: warn and audit, enforce on request', () => {
+    expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+    expect(
+      application('prod').spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce'],
+    ).toBeUndefined();
+    const { model } = synthText(
+      'prod',
+      prodWith((c) => {
+        (c.argocd as any).enforcePodSecurity = true;
+      }),
+    );
+    const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
+    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe(
+      'restricted',
+    );
+  });
+
+  it('can turn automated sync off', () => {
+    const text = prodWith((c) => {
+      (c.argocd as any).syncPolicy = { automated: { enabled: false } };
+    });
+    const { model } = synthText('prod', text);
+    const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
+    expect(app.spec.syncPolicy.automated).toBeUndefined();
+    expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
+  });
+
+  it('validates against the Argo CD v3.5.1 Application and AppProject CRD schemas', () => {
+    const validator = new SchemaValidator();
+    for (const env of ['dev', 'staging', 'prod']) for (const o of argo(env)) expect(validator.validate(o)).toEqual([]);
+    // and the check is real: a misspelt field fails
+    expect(validator.validate({ ...application('prod'), spec: { ...application('prod').spec, sourc: {} } })).toEqual([
+      { path: 'spec', message: 'must NOT have additional properties (sourc)' },
+    ]);
+  });
+});

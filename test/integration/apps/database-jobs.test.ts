@@ -1,0 +1,155 @@
+/**
+ * The read-model database Jobs, run against a real PostgreSQL: the exact psql command, arguments
+ * and environment the model gives the Job container (Secrets filled in, `$(VAR)` expanded as
+ * Kubernetes does, the SQL ConfigMap's files where the Job mounts them).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerModel, EnvironmentModel, JobModel } from '../../../src/model/types';
+import { blueGreen, enterprise, environment, validModel } from '../../support/builders';
+import { tempDir } from '../../support/helpers';
+import { Postgres, postgresBinaries, startPostgres } from '../../support/postgres';
+
+const bin = postgresBinaries();
+if (!bin && process.env.AXON_DEPLOY_REQUIRE_POSTGRES)
+  throw new Error('AXON_DEPLOY_REQUIRE_POSTGRES is set, but PostgreSQL is not installed (apt-get install postgresql)');
+if (!bin)
+  process.stderr.write(
+    '\u26A0 PostgreSQL database-Job tests are SKIPPED: PostgreSQL is not installed (apt-get install postgresql to enable them).\n',
+  );
+const withPostgres = bin ? describe : describe.skip;
+
+jest.setTimeout(60_000);
+
+let pg: Postgres;
+beforeAll(async () => {
+  if (bin) pg = await startPostgres(bin);
+});
+afterAll(() => pg?.stop());
+
+/** The Secrets of the test, as Kubernetes would hold them. */
+const SECRETS: Record<string, Record<string, string>> = {
+  'orders-db': { username: 'orders_app', password: 'app-password' },
+  'orders-db-admin': { username: 'orders_admin', password: 'admin-password' },
+  'token-store': { username: 'orders_app', password: 'app-password' },
+};
+
+/** Runs one container of a Job as the kubelet would, with its mounts mapped to local directories. */
+function runContainer(c: ContainerModel, model: EnvironmentModel): { status: number; stderr: string } {
+  const sqlDir = tempDir();
+  for (const [file, content] of model.appSupport.sqlScripts!.files) fs.writeFileSync(path.join(sqlDir, file), content);
+  const env: Record<string, string> = {};
+  for (const e of c.env) env[e.name] = 'value' in e ? e.value : SECRETS[e.secret.name][e.secret.key];
+  const args = (c.args ?? []).map((a) =>
+    a.replace(/\$\(([A-Z_]+)\)/g, (_, v: string) => env[v]).replace(/^\/sql\//, `${sqlDir}/`),
+  );
+  const r = spawnSync(c.command![0], args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  return { status: r.status ?? 1, stderr: r.stderr };
+}
+
+function runJob(job: JobModel, model: EnvironmentModel): void {
+  for (const c of [...(job.pod.initContainers ?? []), ...job.pod.containers]) {
+    const r = runContainer(c, model);
+    if (r.status !== 0) throw new Error(`${job.meta.name}/${c.name} failed: ${r.stderr}`);
+  }
+}
+
+function modelWith(phases: [string, string], extra: { admin?: boolean; tokenStore?: boolean } = {}): EnvironmentModel {
+  return validModel(
+    environment(enterprise({ 'axonserver-1': 'PRIMARY' }), [
+      blueGreen('orders', [phases[0], '1.0.0'], [phases[1], '1.1.0'], {
+        readModel: {
+          jdbcUrl: `jdbc:postgresql://127.0.0.1:${pg.port}`,
+          database: 'orders_view',
+          credentialsSecret: 'orders-db',
+          ...(extra.admin ? { adminCredentialsSecret: 'orders-db-admin' } : {}),
+        },
+        sideEffects: extra.tokenStore
+          ? {
+              processingGroups: ['mailer'],
+              tokenStore: {
+                jdbcUrl: `jdbc:postgresql://127.0.0.1:${pg.port}`,
+                database: 'orders_tokens',
+                credentialsSecret: 'token-store',
+              },
+            }
+          : { processingGroups: [] },
+      }),
+    ]),
+  );
+}
+
+const databases = () =>
+  pg
+    .sql(
+      'postgres',
+      "SELECT datname || ':' || pg_get_userbyid(datdba) FROM pg_database WHERE datname LIKE 'orders_view%' ORDER BY 1",
+    )
+    .split('\n')
+    .filter(Boolean);
+
+withPostgres('on PostgreSQL', () => {
+  beforeAll(() => {
+    pg.sql('postgres', "CREATE ROLE orders_app LOGIN CREATEDB PASSWORD 'app-password'");
+    pg.sql('postgres', "CREATE ROLE orders_admin LOGIN CREATEDB PASSWORD 'admin-password'");
+    pg.sql('postgres', 'GRANT orders_app TO orders_admin');
+  });
+  afterEach(() => {
+    for (const db of databases()) pg.sql('postgres', `DROP DATABASE IF EXISTS "${db.split(':')[0]}" WITH (FORCE)`);
+  });
+
+  it("creates each running colour's database when it is missing, as the app's user, and runs again harmlessly", () => {
+    const model = modelWith(['SERVING', 'INITIALISING']);
+    const jobs = model.apps[0].databaseJobs;
+    expect(jobs.map((j) => j.meta.name)).toEqual(['orders-blue-database', 'orders-green-database']);
+    for (const job of jobs) runJob(job, model);
+    for (const job of jobs) runJob(job, model);
+    expect(databases()).toEqual(['orders_view_blue:orders_app', 'orders_view_green:orders_app']);
+  });
+
+  it("creates it as an administrator, owned by the app's user, when adminCredentialsSecret is given", () => {
+    const model = modelWith(['SERVING', 'OBSOLETE'], { admin: true });
+    runJob(model.apps[0].databaseJobs[0], model);
+    expect(databases()).toEqual(['orders_view_blue:orders_app']);
+  });
+
+  it("drops a cleaned-up colour's database, even while sessions are open, and deletes its tokens from the shared store only", () => {
+    const model = modelWith(['CLEANING_UP', 'SERVING'], { tokenStore: true });
+    pg.sql('postgres', 'CREATE DATABASE orders_view_blue OWNER orders_app');
+    pg.sql('postgres', 'CREATE DATABASE orders_view_green OWNER orders_app');
+    pg.sql('postgres', 'DROP DATABASE IF EXISTS orders_tokens');
+    pg.sql('postgres', 'CREATE DATABASE orders_tokens OWNER orders_app');
+    pg.sql(
+      'orders_tokens',
+      'CREATE TABLE token_entry (processor_name varchar(255), segment int, token bytea, token_type varchar(255), timestamp varchar(255), owner varchar(255), PRIMARY KEY (processor_name, segment))',
+    );
+    pg.sql(
+      'orders_tokens',
+      "INSERT INTO token_entry (processor_name, segment, timestamp) VALUES ('orders-view-blue', 0, 'x'), ('orders-view-blue', 1, 'x'), ('orders-view-green', 0, 'x'), ('mailer', 0, 'x'), ('__config', 0, 'x')",
+    );
+    pg.sql('orders_tokens', 'ALTER TABLE token_entry OWNER TO orders_app');
+    // A session still connected to the colour's database (a pod finishing its shutdown).
+    const session = spawnSync(
+      'sh',
+      [
+        '-c',
+        `PGPASSWORD=app-password psql -X -h 127.0.0.1 -p ${pg.port} -U orders_app -d orders_view_blue -c 'SELECT pg_sleep(30)' >/dev/null 2>&1 & echo $!`,
+      ],
+      { encoding: 'utf8' },
+    );
+    spawnSync('sleep', ['0.5']);
+    const job = model.apps[0].cleanupJobs[0];
+    expect(job.pod.initContainers!.map((c) => c.name)).toEqual(['drop-database']);
+    expect(job.pod.containers.map((c) => c.name)).toEqual(['delete-tokens']);
+    runJob(job, model);
+    runJob(job, model);
+    expect(databases()).toEqual(['orders_view_green:orders_app']);
+    expect(pg.sql('orders_tokens', 'SELECT processor_name FROM token_entry ORDER BY 1').split('\n')).toEqual([
+      '__config',
+      'mailer',
+      'orders-view-green',
+    ]);
+    spawnSync('kill', [session.stdout.trim()]);
+  });
+});
