@@ -11,7 +11,15 @@ import { Kubectl } from '../../../src/validate/api-server';
 import { validateOnServer } from '../../../src/validate/server-validation';
 import { writeTree } from '../../../src/synth/output';
 import { renderOutput } from '../../../src/synth/render';
-import { cli, FIXTURE_ENVIRONMENTS, fixtureProject, fixtureTree, prodWith, synthText, tempDir } from '../../support/helpers';
+import {
+  cli,
+  FIXTURE_ENVIRONMENTS,
+  fixtureProject,
+  fixtureTree,
+  prodWith,
+  synthText,
+  tempDir,
+} from '../../support/helpers';
 
 const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
 const kubectlBinary = process.env.AXON_DEPLOY_TEST_KUBECTL;

@@ -4,7 +4,16 @@
  */
 import { LABEL_INSTANCE, LABEL_NAME } from '../../../src/domain/keys';
 import { WAVE } from '../../../src/domain/waves';
-import { blueGreen, enterprise, environment, modelOf, node, rolling, standard, validModel } from '../../support/builders';
+import {
+  blueGreen,
+  enterprise,
+  environment,
+  modelOf,
+  node,
+  rolling,
+  standard,
+  validModel,
+} from '../../support/builders';
 
 const three = { 'axonserver-1': 'PRIMARY', 'axonserver-2': 'PRIMARY', 'axonserver-3': 'PRIMARY' } as const;
 
