@@ -6,7 +6,8 @@
  */
 import type { AxonServerConfig, JobsConfig } from '../config/schema';
 import { BACKUP_SCRIPT, BACKUP_SCRIPT_FILE } from '../jobs/backup';
-import { checksumOf } from './axon-config';
+import { claimName } from '../domain/names';
+import { contentNamed } from './config-files';
 import { apiClientJob } from './gates';
 import type { Issues } from './issues';
 import type { AxonServerClientTls, BackupModel, ClaimModel, Labels, SecretRef } from './types';
@@ -27,21 +28,16 @@ export interface BackupInput {
   readonly issues: Issues;
 }
 
-/** The claim a StatefulSet creates for a volume of a node's single pod: `<volume>-<node>-0`. */
-export const claimOf = (node: string, volume: string): string => `${volume}-${node}-0`;
-
 export function backupOf(input: BackupInput): BackupModel | undefined {
   const b = input.config.backup;
   if (!b.enabled) return undefined;
   const claims = input.nodes.flatMap((n) =>
     b.volumes
       .filter((v) => n.claims.some((c) => c.name === v))
-      .map((volume) => ({ node: n.name, volume, pvc: claimOf(n.name, volume) })),
+      .map((volume) => ({ node: n.name, volume, pvc: claimName(volume, n.name) })),
   );
-  const files: [string, string][] = [[BACKUP_SCRIPT_FILE, BACKUP_SCRIPT]];
-  const checksum = checksumOf(files);
   const meta = (name: string) => ({ name, labels: input.labels, wave: input.wave });
-  const script = { meta: { ...meta(`${BACKUP_NAME}-${checksum.slice(0, 10)}`), pruneLast: true }, files, checksum };
+  const script = contentNamed(BACKUP_NAME, [[BACKUP_SCRIPT_FILE, BACKUP_SCRIPT]], input.labels, input.wave);
   const job = apiClientJob({
     name: BACKUP_NAME,
     labels: input.labels,

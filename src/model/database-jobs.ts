@@ -8,7 +8,7 @@
  * connection from the JDBC URL (PGHOST, PGPORT, PGSSLMODE) and the credentials from Secrets.
  */
 import type { JobsConfig } from '../config/schema';
-import { checksumOf } from './axon-config';
+import { contentNamed } from './config-files';
 import { TMP_MOUNT, TMP_VOLUME } from './pods';
 import type { ConfigFilesModel, ContainerModel, EnvVar, HookModel, JobModel, Labels, SecretRef } from './types';
 
@@ -54,8 +54,7 @@ export function sqlScripts(prefix: string, labels: Labels, wave: number): Config
   const files = Object.entries(FILE_NAMES)
     .map(([key, file]): [string, string] => [file, SQL_FILES[key as keyof typeof SQL_FILES]])
     .sort(([a], [b]) => (a < b ? -1 : 1));
-  const checksum = checksumOf(files);
-  return { meta: { name: `${prefix}-${checksum.slice(0, 10)}`, labels, wave, pruneLast: true }, files, checksum };
+  return contentNamed(prefix, files, labels, wave);
 }
 
 /** A PostgreSQL server from a JDBC URL without database: `jdbc:postgresql://h1:5432,h2/?sslmode=require`. */

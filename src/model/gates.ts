@@ -11,7 +11,7 @@ import type { JobsConfig } from '../config/schema';
 import { LABEL_API_CLIENT } from '../domain/keys';
 import { GATE_HOOK } from '../domain/waves';
 import { GATE_SCRIPT, GATE_SCRIPT_FILE } from '../jobs/gate';
-import { checksumOf } from './axon-config';
+import { contentNamed } from './config-files';
 import { secretFileVolume } from './pods';
 import { CA_FILE, CLIENT_CA_DIR, clientCaMount } from './tls';
 import type {
@@ -32,9 +32,7 @@ const TOKEN_FILE = 'token';
 
 /** The gate script as a content-named ConfigMap, `<prefix>-<hash>`, in the config wave. */
 export function gateScript(prefix: string, labels: Labels, wave: number): ConfigFilesModel {
-  const files: [string, string][] = [[GATE_SCRIPT_FILE, GATE_SCRIPT]];
-  const checksum = checksumOf(files);
-  return { meta: { name: `${prefix}-${checksum.slice(0, 10)}`, labels, wave, pruneLast: true }, files, checksum };
+  return contentNamed(prefix, [[GATE_SCRIPT_FILE, GATE_SCRIPT]], labels, wave);
 }
 
 export interface ApiClientJobInput {

@@ -7,7 +7,7 @@ import type { AppConfig, AxonServerConfig, JobsConfig } from '../config/schema';
 import { ADMIN_GROUP } from '../domain/roles';
 import { GATE_HOOK } from '../domain/waves';
 import { REGISTER_SCRIPT, REGISTER_SCRIPT_FILE } from '../jobs/register';
-import { checksumOf } from './axon-config';
+import { contentNamed } from './config-files';
 import { apiClientJob } from './gates';
 import type { Issues } from './issues';
 import { secretFileVolume } from './pods';
@@ -106,18 +106,7 @@ export function registration(input: RegistrationInput): { job: JobModel; script:
     return { userName: u.userName, roles: [...u.roles], passwordFile: password.path, passwordSecret: password.secret };
   });
   if (apps.length === 0 && users.length === 0) return undefined;
-  const files: [string, string][] = [[REGISTER_SCRIPT_FILE, REGISTER_SCRIPT]];
-  const checksum = checksumOf(files);
-  const script: ConfigFilesModel = {
-    meta: {
-      name: `axonserver-register-${checksum.slice(0, 10)}`,
-      labels: input.scriptLabels,
-      wave: 0,
-      pruneLast: true,
-    },
-    files,
-    checksum,
-  };
+  const script = contentNamed('axonserver-register', [[REGISTER_SCRIPT_FILE, REGISTER_SCRIPT]], input.scriptLabels, 0);
   const job = apiClientJob({
     name: 'axonserver-register',
     labels: input.labels,

@@ -7,7 +7,7 @@
  */
 import { BACKUP_VOLUMES } from '../config/schema';
 import { snapshotName } from '../jobs/backup';
-import { claimOf } from './backup';
+import { claimName } from '../domain/names';
 import type { ClaimModel, EnvironmentModel } from './types';
 
 /** A backup run id as the backup Job names it: the UTC start time, 20261201t020000z. */
@@ -35,7 +35,7 @@ export function restoreClaims(model: EnvironmentModel, run: string, nodes: reado
       n.claims
         .filter((c) => volumes.includes(c.name))
         .map((claim) => {
-          const pvc = claimOf(n.name, claim.name);
+          const pvc = claimName(claim.name, n.name);
           return { node: n.name, claim, pvc, snapshot: snapshotName(pvc, run) };
         }),
     );

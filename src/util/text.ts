@@ -23,3 +23,39 @@ export function compareText(a: string, b: string): number {
 export function byText<T>(key: (item: T) => string): (a: T, b: T) => number {
   return (a, b) => compareText(key(a), key(b));
 }
+
+/** Levenshtein distance, for "did you mean …?" hints. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return prev[b.length];
+}
+
+/**
+ * The closest candidate (case-insensitive) within `maxDistance` edits, if any; the default allows
+ * about one edit in three characters (at least two).
+ */
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  maxDistance = Math.max(2, Math.floor(word.length / 3)),
+): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= maxDistance ? best : undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * The Axon Server section -> the cluster model, as a pipeline of named steps: checks, replication
+ * groups and roles, configuration files, one singleton StatefulSet per node, Services and
+ * policies, exposure, and what runs beside the nodes.
+ */
+import { AXON_SERVER } from '../../domain/names';
+import { nodeWaves } from '../../domain/waves';
+import { clusterTls } from '../tls';
+import type { AxonServerModel } from '../types';
+import {
+  checkAccessControl,
+  checkEdition,
+  checkExposure,
+  checkImage,
+  checkQuorum,
+  checkShutdownAndProbes,
+  checkStorageClasses,
+  checkVolumes,
+} from './checks';
+import { at, AxonServerInput, clusterContext, registerSecrets } from './context';
+import { bootstrapNode, nodesWithRoles, replicationGroups, rolesPerNode } from './groups';
+import { buildNode } from './nodes';
+import {
+  certificates,
+  nodeGate,
+  nodeGateScript,
+  registrationJob,
+  scheduledBackup,
+  serverMonitor,
+  storageClasses,
+} from './operations';
+import { clusterTemplate, configRevision } from './properties';
+import { claimClusterNames, clientService, disruptionBudget, networkPolicy, uiExposure, uiService } from './services';
+
+export type { AxonServerInput } from './context';
+export { heapOptions } from './nodes';
+export { GATE_COMPONENT, GATE_NAME } from './operations';
+
+export function buildAxonServer(input: AxonServerInput): AxonServerModel {
+  const ctx = clusterContext(input);
+  const { config, issues, names } = ctx;
+  checkEdition(config, issues);
+  checkAccessControl(config, issues);
+  checkShutdownAndProbes(config, issues);
+  const groups = replicationGroups(config, issues);
+  checkQuorum(config, groups, issues);
+  checkVolumes(config, rolesPerNode(config, groups), issues);
+  checkStorageClasses(config, issues);
+  checkImage(config.image, ctx.image, issues);
+
+  const firstNode = bootstrapNode(config, groups);
+  const tls = clusterTls({ ...ctx, firstNode, serviceNames: [clientService(ctx).meta.name, uiService(ctx).meta.name] });
+  checkExposure(config, ctx.monitoring, issues);
+  const configFiles = configRevision(ctx, tls);
+  const template = clusterTemplate(ctx, firstNode, groups);
+  names.claim('ConfigMap', configFiles.meta.name, at(), 'the Axon Server configuration');
+  if (template) names.claim('ConfigMap', template.meta.name, at('replicationGroups'), 'the cluster template');
+  claimClusterNames(ctx);
+  registerSecrets(ctx);
+
+  const infos = nodesWithRoles(config, groups);
+  const waves = nodeWaves(
+    infos.map((n) => ({ name: n.node.name, voter: n.voter })),
+    firstNode,
+  );
+  const waveOf = (node: string) => waves.get(node) ?? 0;
+  const gateScript = nodeGateScript(ctx);
+  const nodes = infos.map((info) =>
+    buildNode(ctx, info, {
+      configMap: configFiles.meta.name,
+      clusterTemplate: template,
+      tls,
+      wave: waveOf,
+      gate: gateScript ? (i) => nodeGate(ctx, i, waveOf(i.node.name), gateScript, tls) : undefined,
+    }),
+  );
+  const exposure = uiExposure(ctx);
+  const certs = certificates(ctx, nodes, tls);
+  const podMonitor = serverMonitor(ctx, tls);
+  const backup = scheduledBackup(ctx, infos, nodes, tls);
+  const registered = registrationJob(ctx, groups, tls);
+
+  return {
+    edition: config.edition,
+    image: config.image,
+    version: ctx.image?.tag ?? ctx.image?.digest ?? config.image,
+    accessControl: config.accessControl.enabled,
+    nodes,
+    replicationGroups: groups,
+    firstNode,
+    config: configFiles,
+    clusterTemplate: template,
+    gateScript,
+    clientService: clientService(ctx),
+    uiService: uiService(ctx),
+    pdb: disruptionBudget(ctx),
+    networkPolicy: networkPolicy(ctx),
+    storageClasses: storageClasses(ctx),
+    tls: tls?.client,
+    certificates: certs,
+    podMonitor,
+    uiIngress: exposure.ingress,
+    uiRoute: exposure.route,
+    backup,
+    registration: registered?.job,
+    registrationScript: registered?.script,
+  };
+}
+
+export { AXON_SERVER };
