@@ -38,15 +38,6 @@ export const servesClients = (role: Role): boolean => CLIENT_ROLES.includes(role
 /** Roles whose nodes store events. */
 export const STORING_ROLES: readonly Role[] = ['PRIMARY', 'SECONDARY', 'ACTIVE_BACKUP', 'PASSIVE_BACKUP'];
 
-/** Flags of `axonserver-cli.jar register-replication-group` for each role. */
-export const CLI_ROLE_FLAGS: Readonly<Record<Role, string>> = {
-  PRIMARY: '-n',
-  ACTIVE_BACKUP: '-a',
-  PASSIVE_BACKUP: '-p',
-  MESSAGING_ONLY: '-m',
-  SECONDARY: '-s',
-};
-
 /**
  * The quorum arithmetic of one replication group. AxonIQ's reference guide (Replication Groups):
  * "a majority of primary nodes is needed for a replication group to be available". ACTIVE_BACKUP

@@ -394,6 +394,8 @@ export interface AxonServerModel {
   /** The image tag (or digest) for labels and reports. */
   readonly version: string;
   readonly accessControl: boolean;
+  /** The system token's Secret (access control on): what admin commands and Jobs send. */
+  readonly systemToken?: SecretRef;
   readonly nodes: readonly AxonServerNodeModel[];
   readonly replicationGroups: readonly ReplicationGroupModel[];
   /** The node that initialises a clean cluster (the cluster template's `first`); standard: the one node. */

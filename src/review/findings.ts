@@ -52,5 +52,3 @@ export type Add = (
   message: string,
   details?: readonly string[],
 ) => void;
-
-export const CLI = 'axonserver-cli.jar';

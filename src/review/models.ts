@@ -5,9 +5,11 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ALLOWED_TRANSITIONS, COLORS, isRunning, PHASE_ORDER_TEXT } from '../domain/phases';
-import { CLI_ROLE_FLAGS, isVoting, ROLES } from '../domain/roles';
+import { CLI_ROLE_FLAGS, CliArg, secretAtPrompt } from '../domain/axon-cli';
+import { isVoting, ROLES } from '../domain/roles';
 import type { AppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
-import { Add, CLI } from './findings';
+import type { Add } from './findings';
+import { cliFor, cliPreparation } from './runbook';
 import type { EnvSnapshot } from './snapshot';
 
 /** An environment moved to another namespace or cluster: Argo CD would build it anew, empty. */
@@ -195,7 +197,14 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
           `app/${name}`,
           `new app ${name} connects with the token in Secret ${h.token.name}: register it with Axon Server`,
           [
-            `Axon Server accepts only registered application tokens, and this environment has no registration Job (axonServer.registration needs access control and enterprise). Before the first sync: \`java -jar ${CLI} register-application -a ${name} -r ${h.axonServerRoles.map((r) => `${r}@${h.context}`).join(',')} -T "$(kubectl -n ${head.namespace} get secret ${h.token.name} -o jsonpath='{.data.${h.token.key}}' | base64 -d)" -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\` (check \`register-application --help\` for the role names of your Axon Server version).`,
+            `Axon Server accepts only registered application tokens, and this environment has no registration Job (axonServer.registration needs access control and enterprise). Before the first sync: ${cliFor(
+              head,
+            )('register-application', [
+              ['-a', name],
+              ['-r', h.axonServerRoles.map((r) => `${r}@${h.context}`).join(',')],
+              ['-T', secretAtPrompt(head.namespace, h.token)],
+            ])}.`,
+            ...cliPreparation(head),
           ],
         );
       }
@@ -387,8 +396,7 @@ function promotion(b: AppModel, h: AppModel, color: string, add: Add): void {
 export function groupChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): void {
   const baseGroups = new Map(base.axonServer.replicationGroups.map((g) => [g.name, g]));
   const headGroups = new Map(head.axonServer.replicationGroups.map((g) => [g.name, g]));
-  const cli = (cmd: string) =>
-    `\`java -jar ${CLI} ${cmd} -S http://<node>.${head.namespace}.svc.cluster.local:8024 -t <system token>\``;
+  const cli = cliFor(head);
   for (const name of [...new Set([...baseGroups.keys(), ...headGroups.keys()])].sort()) {
     const b = baseGroups.get(name);
     const h = headGroups.get(name);
@@ -410,6 +418,7 @@ export function groupChanges(base: EnvironmentModel, head: EnvironmentModel, add
     if (commands.length > 0) {
       add('warning', 'roles-changed', `group/${name}`, `changes replication group ${name}`, [
         'The cluster template is applied only on the first start of a clean cluster: a running cluster keeps its roles until you apply the change with the CLI:',
+        ...cliPreparation(head),
         ...commands.map((c) => `- ${c}`),
       ]);
     }
@@ -419,49 +428,49 @@ export function groupChanges(base: EnvironmentModel, head: EnvironmentModel, add
 function groupCommands(
   b: ReplicationGroupModel | undefined,
   h: ReplicationGroupModel | undefined,
-  cli: (cmd: string) => string,
+  cli: ReturnType<typeof cliFor>,
 ): string[] {
   const name = (h ?? b)!.name;
+  const g: CliArg = ['-g', name];
   if (!b && h) {
-    const byRole = (role: string) =>
-      h.roles
-        .filter((r) => r.role === role)
-        .map((r) => r.node)
-        .join(',');
-    const flags = ROLES.filter((role) => byRole(role) !== '')
-      .map((role) => `${CLI_ROLE_FLAGS[role]} ${byRole(role)}`)
-      .join(' ');
+    const byRole = (role: (typeof ROLES)[number]) => h.roles.filter((r) => r.role === role).map((r) => r.node);
+    const lists = ROLES.filter((role) => byRole(role).length > 0).map((role): CliArg => [
+      CLI_ROLE_FLAGS[role],
+      byRole(role).join(','),
+    ]);
     return [
-      `new group: ${cli(`register-replication-group -c ${name} ${flags}`)}`,
-      ...h.contexts.map((c) => `new context: ${cli(`register-context -c ${c} -g ${name}`)}`),
+      `new group: ${cli('register-replication-group', [g, ...lists])}`,
+      ...h.contexts.map((c) => `new context: ${cli('register-context', [['-c', c], g])}`),
     ];
   }
-  if (b && !h)
-    return [
-      `group removed: ${cli(`delete-replication-group -g ${name}`)} (add \`--preserve-event-store\` to keep the data)`,
-    ];
+  if (b && !h) {
+    return [`group removed: ${cli('delete-replication-group', [g])} (add \`--preserve-event-store\` to keep the data)`];
+  }
   const out: string[] = [];
   const oldRoles = new Map(b!.roles.map((r) => [r.node, r.role]));
   const newRoles = new Map(h!.roles.map((r) => [r.node, r.role]));
+  const add = (node: string, role: string) => cli('add-node-to-replication-group', [g, ['-n', node], ['-r', role]]);
+  const remove = (node: string, preserve: boolean) =>
+    cli('delete-node-from-replication-group', [
+      g,
+      ['-n', node],
+      ...(preserve ? [['--preserve-event-store'] as CliArg] : []),
+    ]);
   for (const [node, role] of newRoles) {
     const old = oldRoles.get(node);
-    if (!old)
-      out.push(`${node} joins as ${role}: ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`);
-    else if (old !== role) {
+    if (!old) out.push(`${node} joins as ${role}: ${add(node, role)}`);
+    else if (old !== role) out.push(`${node} ${old} → ${role}: ${remove(node, true)}, then ${add(node, role)}`);
+  }
+  for (const [node] of oldRoles) if (!newRoles.has(node)) out.push(`${node} leaves: ${remove(node, false)}`);
+  for (const c of h!.contexts) {
+    if (!b!.contexts.includes(c)) out.push(`new context: ${cli('register-context', [['-c', c], g])}`);
+  }
+  for (const c of b!.contexts) {
+    if (!h!.contexts.includes(c)) {
       out.push(
-        `${node} ${old} → ${role}: ${cli(`delete-node-from-replication-group -g ${name} -n ${node} --preserve-event-store`)}, then ${cli(`add-node-to-replication-group -g ${name} -n ${node} -r ${role}`)}`,
+        `context removed: ${cli('delete-context', [['-c', c]])} (deletes its events unless \`--preserve-event-store\`)`,
       );
     }
   }
-  for (const [node] of oldRoles)
-    if (!newRoles.has(node))
-      out.push(`${node} leaves: ${cli(`delete-node-from-replication-group -g ${name} -n ${node}`)}`);
-  for (const c of h!.contexts)
-    if (!b!.contexts.includes(c)) out.push(`new context: ${cli(`register-context -c ${c} -g ${name}`)}`);
-  for (const c of b!.contexts)
-    if (!h!.contexts.includes(c))
-      out.push(
-        `context removed: ${cli(`delete-context -c ${c}`)} (deletes its events unless \`--preserve-event-store\`)`,
-      );
   return out;
 }

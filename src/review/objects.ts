@@ -8,7 +8,10 @@ import { parseQuantity } from '../config/formats';
 import { ARGOCD_HOOK, ARGOCD_SYNC_WAVE } from '../domain/keys';
 import type { KubeObject } from '../synth/render';
 import { checkRestricted, podSpecOf } from '../validate/policies';
-import { Add, CLI, ObjectChange, Restart } from './findings';
+import type { Add, ObjectChange, Restart } from './findings';
+import { cliFor, cliPreparation } from './runbook';
+import type { EnvironmentModel } from '../model/types';
+import { claimName } from '../domain/names';
 
 type Objects = ReadonlyMap<string, KubeObject>;
 interface Json {
@@ -35,6 +38,8 @@ export function objectChanges(before: Objects, after: Objects): ObjectChange[] {
 export interface ObjectRuleContext {
   /** The replication groups of each node of the base. */
   readonly nodeGroups: ReadonlyMap<string, readonly string[]>;
+  /** The base's model: the cluster the commands of a removal address. */
+  readonly cluster?: EnvironmentModel;
 }
 
 /** The rules over rendered objects: removals Argo CD will not prune, immutable fields, Applications, security. */
@@ -56,7 +61,7 @@ export function objectRules(
         'statefulset-removed',
         object,
         `removes Axon Server node ${c.name} (its StatefulSet and event store)`,
-        nodeRemovalSteps(c.name, b, namespace, context.nodeGroups.get(c.name)),
+        nodeRemovalSteps(c.name, b, namespace, context.nodeGroups.get(c.name), context.cluster),
       );
     }
     if (c.change === 'removed' && c.kind === 'StorageClass') {
@@ -101,15 +106,27 @@ function nodeRemovalSteps(
   sts: KubeObject,
   namespace: string,
   groups: readonly string[] | undefined,
+  cluster: EnvironmentModel | undefined,
 ): string[] {
-  const claims = ((get(sts, ['spec', 'volumeClaimTemplates']) ?? []) as { metadata: { name: string } }[]).map(
-    (t) => `${t.metadata.name}-${node}-0`,
+  const claims = ((get(sts, ['spec', 'volumeClaimTemplates']) ?? []) as { metadata: { name: string } }[]).map((t) =>
+    claimName(t.metadata.name, node),
   );
-  const server = `-S http://<another node>.${namespace}.svc.cluster.local:8024 -t <system token>`;
   const groupList = groups && groups.length > 0 ? groups : ['<group>'];
+  const cli = cluster ? cliFor(cluster, node) : undefined;
+  const leave = cli
+    ? `${groupList
+        .map((g) =>
+          cli('delete-node-from-replication-group', [
+            ['-g', g],
+            ['-n', node],
+          ]),
+        )
+        .join(', ')}, then ${cli('unregister-node', [['-n', node]])}`
+    : '`delete-node-from-replication-group` for each group, then `unregister-node`';
   return [
     'Argo CD neither prunes nor deletes a node (`Prune=false,Delete=false`), and Axon Server keeps a removed node in its groups until told. To remove it on purpose, in this order:',
-    `1. Take it out of each replication group, then out of the cluster: ${groupList.map((g) => `\`java -jar ${CLI} delete-node-from-replication-group -g ${g} -n ${node} ${server}\``).join(', ')}, then \`java -jar ${CLI} unregister-node -n ${node} ${server}\` (REST: \`DELETE /v1/replicationgroups/<group>/${node}\`, then \`DELETE /v1/cluster/${node}\`). Wait until every group has a leader without it.`,
+    ...(cluster ? cliPreparation(cluster) : []),
+    `1. Take it out of each replication group, then out of the cluster: ${leave} (REST: \`DELETE /v1/replicationgroups/<group>/${node}\`, then \`DELETE /v1/cluster/${node}\`). Wait until every group has a leader without it.`,
     '2. Merge this change, acknowledged below.',
     `3. Delete the StatefulSet: \`kubectl -n ${namespace} delete statefulset ${node}\` (the pod stops; its volumes stay).`,
     `4. Delete its headless Service: \`kubectl -n ${namespace} delete service ${node}\`.`,

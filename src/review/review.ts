@@ -84,7 +84,7 @@ function reviewEnvironment(
 
   const changes = objectChanges(before, after);
   const nodeGroups = new Map((base?.model?.axonServer.nodes ?? []).map((n) => [n.name, n.roles.map((r) => r.group)]));
-  objectRules(changes, before, after, namespace, add, { nodeGroups });
+  objectRules(changes, before, after, namespace, add, { nodeGroups, cluster: base?.model });
   const restarts = podRestarts(before, after);
   axonImageChanges(before, after, restarts, add);
   let releases: string[] = [];

@@ -85,6 +85,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     image: config.image,
     version: ctx.image?.tag ?? ctx.image?.digest ?? config.image,
     accessControl: config.accessControl.enabled,
+    systemToken: ctx.systemToken,
     nodes,
     replicationGroups: groups,
     firstNode,

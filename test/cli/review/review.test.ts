@@ -2,6 +2,7 @@
  * Before/after pairs of real configs, each synthesized, then reviewed: every blocker, every
  * allowed and forbidden phase transition, every warning, with the report lines and exit status.
  */
+import { cliCommandsIn } from '../../support/cli-commands';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -371,11 +372,15 @@ describe('data at risk and quorum', () => {
     expect(lines(r, 'blocker')).toEqual([
       'statefulset-removed statefulset/axonserver-archive-2: removes Axon Server node axonserver-archive-2 (its StatefulSet and event store)',
     ]);
-    const steps = findingsOf(r, 'statefulset-removed')[0].details;
-    expect(steps.map((d) => d.slice(0, 3))).toEqual(['Arg', '1. ', '2. ', '3. ', '4. ', '5. ', '6. ']);
-    expect(steps[1]).toContain(
-      '`java -jar axonserver-cli.jar delete-node-from-replication-group -g orders -n axonserver-archive-2 -S http://<another node>.orders-prod.svc.cluster.local:8024 -t <system token>`, then `java -jar axonserver-cli.jar unregister-node -n axonserver-archive-2',
-    );
+    const all = findingsOf(r, 'statefulset-removed')[0].details;
+    expect(all.map((d) => d.slice(0, 3))).toEqual(['Arg', 'The', '1. ', '2. ', '3. ', '4. ', '5. ', '6. ']);
+    const steps = all.filter((_, i) => i !== 1); // without the trust-store step (HTTPS on 8024)
+    expect(cliCommandsIn(steps[1]).map((c) => `${c.command} ${c.args.map((a) => a.join(' ')).join(' ')}`)).toEqual([
+      expect.stringMatching(
+        /^delete-node-from-replication-group -g orders -n axonserver-archive-2 -S https:\/\/axonserver-1\./,
+      ),
+      expect.stringMatching(/^unregister-node -n axonserver-archive-2 -S https:\/\/axonserver-1\./),
+    ]);
     expect(steps[3]).toBe(
       '3. Delete the StatefulSet: `kubectl -n orders-prod delete statefulset axonserver-archive-2` (the pod stops; its volumes stay).',
     );
@@ -650,9 +655,12 @@ describe('warnings', () => {
     expect(details[0]).toBe(
       'The cluster template is applied only on the first start of a clean cluster: a running cluster keeps its roles until you apply the change with the CLI:',
     );
-    expect(details.slice(1)).toEqual([
-      '- axonserver-archive-2 SECONDARY → PASSIVE_BACKUP: `java -jar axonserver-cli.jar delete-node-from-replication-group -g orders -n axonserver-archive-2 --preserve-event-store -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`, then `java -jar axonserver-cli.jar add-node-to-replication-group -g orders -n axonserver-archive-2 -r PASSIVE_BACKUP -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
-      '- new context: `java -jar axonserver-cli.jar register-context -c payments -g orders -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
+    expect(details[1]).toMatch(/^The commands trust the cluster's CA through a Java trust store/);
+    expect(
+      details.slice(2).map((d) => d.replace(/`[^`]*-jar axonserver-cli\.jar ([^`]*?) -S [^`]*`/g, '`$1`')),
+    ).toEqual([
+      '- axonserver-archive-2 SECONDARY → PASSIVE_BACKUP: `delete-node-from-replication-group -g orders -n axonserver-archive-2 --preserve-event-store`, then `add-node-to-replication-group -g orders -n axonserver-archive-2 -r PASSIVE_BACKUP`',
+      '- new context: `register-context -c payments -g orders`',
     ]);
   });
 
@@ -667,10 +675,12 @@ describe('warnings', () => {
         });
       }),
     );
-    expect(findingsOf(r, 'roles-changed').map((f) => f.details.slice(1))).toEqual([
+    const commands = (f: { details: readonly string[] }) =>
+      f.details.slice(2).map((d) => d.replace(/`[^`]*-jar axonserver-cli\.jar ([^`]*?) -S [^`]*`/g, '`$1`'));
+    expect(findingsOf(r, 'roles-changed').map(commands)).toEqual([
       [
-        '- new group: `java -jar axonserver-cli.jar register-replication-group -c payments -n axonserver-1 -s axonserver-archive-1 -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
-        '- new context: `java -jar axonserver-cli.jar register-context -c payments -g payments -S http://<node>.orders-prod.svc.cluster.local:8024 -t <system token>`',
+        '- new group: `register-replication-group -g payments -n axonserver-1 -sec axonserver-archive-1`',
+        '- new context: `register-context -c payments -g payments`',
       ],
     ]);
   });
