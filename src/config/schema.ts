@@ -179,7 +179,7 @@ const nodeSchema = z.strictObject({
     events: volume('Event and snapshot store (/axonserver/events). Required unless the node is MESSAGING_ONLY everywhere, which it then must not have.').optional(),
     data: volume('Control DB and PID file (/axonserver/data).'),
     log: volume('Replication log (/axonserver/log). Required (a standalone node keeps one too).').optional(),
-    plugins: volume('Uploaded plugins (/axonserver/plugins). Without it the plugin directories are an emptyDir, emptied when the pod restarts.').optional(),
+    plugins: volume('Uploaded plugins on a volume of their own (/axonserver/plugins/bundles). Without it they are on the data volume (/axonserver/data/plugins/bundles): persistent either way, as the reference guide requires.').optional(),
     exts: volume('Extension jars (/axonserver/exts).').optional(),
   }).describe('Persistent volumes of the node, each its own PersistentVolumeClaim template.'),
 });
@@ -239,7 +239,7 @@ const tlsSchema = z.strictObject({
     renewBefore: duration('720h').default('720h').describe('How long before expiry cert-manager renews it.'),
     algorithm: z.enum(['RSA', 'ECDSA']).default('RSA').describe('Private key algorithm (RSA 2048 or ECDSA P-256); the key is always PKCS#8, as Axon Server requires.'),
   }).optional().describe('One cert-manager Certificate per node, written to the Secret <node>-tls. Omit to provide the Secrets <node>-tls yourself (tls.crt, PKCS#8 tls.key, ca.crt, and keystore.p12 when http is on).'),
-  http: z.boolean().default(true).describe('HTTPS on 8024 too, from the PKCS12 keystore keystore.p12 of the node\'s Secret (Spring Boot server.ssl.*, as AxonIQ documents it).'),
+  http: z.boolean().default(true).describe('HTTPS on 8024 (and the actuator port 8025) too, from the PKCS12 keystore keystore.p12 of the node\'s Secret (Spring Boot server.ssl.*, as AxonIQ documents it).'),
   keystorePasswordSecret: z.strictObject({
     name: secretName('the password of the PKCS12 keystore'),
     key: z.string().default('password').describe('Key of the password in the Secret.'),
@@ -276,7 +276,7 @@ const registrationSchema = z.strictObject({
 }).describe('Registration of apps and users in Axon Server (needs access control).');
 
 const uiSchema = z.strictObject({
-  allowedFrom: z.array(peerSchema).default([]).describe('Who else may reach HTTP 8024 (UI, REST API, actuator): e.g. the ingress controller\'s pods. The rollout Jobs, Prometheus (monitoring.scrapers) and the nodes themselves always may.'),
+  allowedFrom: z.array(peerSchema).default([]).describe('Who else may reach HTTP 8024 (UI, REST API): e.g. the ingress controller\'s pods. axon-deploy\'s Jobs and controller and the nodes themselves always may. Never the actuator (8025).'),
   ingress: z.strictObject({
     host: hostName().describe('Host name of the UI.'),
     className: objectName().optional().describe('IngressClass. @default - the cluster\'s default'),
@@ -291,9 +291,9 @@ const uiSchema = z.strictObject({
 
 const actuatorSchema = z.strictObject({
   exposure: z.array(z.string().regex(/^[a-z][a-zA-Z-]*$/, { error: 'expected an actuator endpoint id like health' })).default(['health', 'info', 'prometheus'])
-    .describe('Actuator endpoints exposed on 8024 (management.endpoints.web.exposure.include). Axon Server\'s default also exposes env, loggers and metrics, which need no token.'),
-  healthDetails: z.enum(['never', 'always']).default('always')
-    .describe('management.endpoint.health.show-details: the raft, license and diskSpace components are what alerts read; 8024 is reachable only from the allowed pods.'),
+    .describe('Actuator endpoints exposed on the management port 8025 (management.endpoints.web.exposure.include), which no Ingress publishes. Axon Server\'s default also exposes env, loggers and metrics, which need no token.'),
+  healthDetails: z.enum(['never', 'when-authorized', 'always']).default('when-authorized')
+    .describe('management.endpoint.health.show-details: details (node names, disk paths, licence state) only for callers that send a token (when-authorized, Axon Server\'s advice), never, or always. The controller sends its token.'),
 }).describe('Spring Boot actuator of Axon Server, set deliberately.');
 
 export const axonServerSchema = z.strictObject({
@@ -327,7 +327,7 @@ export const axonServerSchema = z.strictObject({
   probes: z.strictObject({
     startup: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
       .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
-      .describe('Startup probe (GET /actuator/info on 8024). Default budget 10 minutes: startup after a restore or with index rebuilds takes minutes.'),
+      .describe('Startup probe (GET /actuator/info on the management port 8025). Default budget 10 minutes: startup after a restore or with index rebuilds takes minutes.'),
     liveness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
       .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
       .describe('Liveness probe (GET /actuator/info; never /actuator/health, which fails when another node is unwell). timeoutSeconds must be above 1.'),
@@ -349,12 +349,12 @@ export const axonServerSchema = z.strictObject({
     enabled: z.boolean().default(true).describe('Create NetworkPolicies for the nodes.'),
     allowedNamespaces: z.array(name(63, 'namespace names are DNS labels')).default([])
       .describe('Namespaces (besides the environment\'s own) whose pods may reach client gRPC 8124 (apps running elsewhere).'),
-  }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 from the namespace and allowedNamespaces; 8024 from the nodes, the rollout Jobs, Prometheus and ui.allowedFrom.'),
+  }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 from the namespace and allowedNamespaces; 8024 from the nodes, axon-deploy\'s Jobs and controller and ui.allowedFrom; the actuator 8025 from axon-deploy\'s Jobs and controller and Prometheus.'),
   tls: tlsSchema.default({ enabled: false, http: true }).describe('TLS end to end.'),
   backup: backupSchema.default({ enabled: false, schedule: '0 2 * * *', timeZone: 'Etc/UTC', keep: 7, volumes: [...BACKUP_VOLUMES], timeoutSeconds: 3600 }),
   registration: registrationSchema.default({ enabled: true, users: [] }),
   ui: uiSchema.default({ allowedFrom: [] }),
-  actuator: actuatorSchema.default({ exposure: ['health', 'info', 'prometheus'], healthDetails: 'always' }),
+  actuator: actuatorSchema.default({ exposure: ['health', 'info', 'prometheus'], healthDetails: 'when-authorized' }),
   rolloutGate: z.strictObject({
     enabled: z.boolean().default(true).describe('After each node\'s sync wave, a Job waits until the node is back in each of its replication groups, every group has a leader and the node has caught up; the next node waits for it (enterprise).'),
     timeoutSeconds: seconds(30).default(900).describe('How long a gate waits before it fails the sync (the nodes after it are not touched).'),

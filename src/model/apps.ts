@@ -14,7 +14,7 @@ import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } f
 import { Color, COLORS, isRunning, Phase } from '../domain/phases';
 import { ADMIN_GROUP, servesClients } from '../domain/roles';
 import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, WAVE } from '../domain/waves';
-import { AXON_PORTS } from './axon-config';
+import { AXON_PORTS } from '../domain/ports';
 import { AXON_SERVER, GATE_COMPONENT, GATE_NAME } from './axon-server';
 import { UI_SERVICE } from '../domain/names';
 import { appScheduling, autoscalerOf, checkReplicas, checkVersion, exposureOf, imageOf, podExtras } from './app-extras';

@@ -16,6 +16,8 @@ export const AXON_PATHS = {
   data: '/axonserver/data',
   log: '/axonserver/log',
   plugins: '/axonserver/plugins',
+  /** Uploaded plugin bundles on the data volume (persistent), unless a node has a plugins volume. */
+  pluginBundlesOnData: '/axonserver/data/plugins/bundles',
   exts: '/axonserver/exts',
   licenseSecret: '/axonserver/secrets/license',
   /** The node's TLS Secret (certificate, PKCS#8 key, CA, keystore), as a directory. */
@@ -30,7 +32,6 @@ export const AXON_PATHS = {
   tmp: '/tmp',
 } as const;
 
-export const AXON_PORTS = { grpc: 8124, http: 8024, internal: 8224 } as const;
 export const PROPERTIES_FILE = 'axonserver.properties';
 export const CLUSTER_TEMPLATE_FILE = 'cluster-template.yml';
 export const LICENSE_FILE = 'axoniq.license';

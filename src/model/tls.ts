@@ -9,8 +9,9 @@
  * `ssl.internal-trust-manager-file`; certificate files are re-read about once a minute (2023.2 and
  * later), so the Secret is mounted as a directory (never with subPath, which Kubernetes does not
  * update). HTTP (8024) is Spring Boot's `server.ssl.*` with a PKCS12 keystore, as AxonIQ documents
- * it; Spring Boot reads the keystore when the server starts, so a renewed certificate reaches HTTP
- * at the node's next restart (gRPC picks it up at once).
+ * it. Since 2023.2 Axon Server re-reads its certificates at runtime ("TLS Certificate and Key
+ * Replacement at Runtime", reference guide release notes 2023.2; the keystore too, per
+ * ../shared/AXON-SERVER-FACTS.md): a renewal needs no restart.
  */
 import type { AxonServerConfig } from '../config/schema';
 import { AXON_PATHS } from './axon-config';
@@ -117,6 +118,10 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
           // A file: URL, not a class-path resource.
           ['server.ssl.key-store', `file:${tlsDir}/${TLS_FILES.keystore}`],
           ['server.ssl.key-store-type', 'PKCS12'],
+          // The actuator's own port (domain/ports.ts) does not inherit server.ssl: the same keystore.
+          ['management.server.ssl.enabled', 'true'],
+          ['management.server.ssl.key-store', `file:${tlsDir}/${TLS_FILES.keystore}`],
+          ['management.server.ssl.key-store-type', 'PKCS12'],
         ] as [string, string][])
       : []),
   ];
@@ -144,8 +149,15 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
           { name: 'tls', mountPath: tlsDir, readOnly: true },
           ...(tls.caBundle ? [{ name: 'ca', mountPath: caDir, readOnly: true }] : []),
         ],
-        // Spring Boot reads server.ssl.key-store-password from this variable (relaxed binding).
-        env: http && password ? [{ name: 'SERVER_SSL_KEY_STORE_PASSWORD', secret: password }] : [],
+        // Spring Boot reads server.ssl.key-store-password (and the management port's) from these
+        // variables (relaxed binding).
+        env:
+          http && password
+            ? [
+                { name: 'SERVER_SSL_KEY_STORE_PASSWORD', secret: password },
+                { name: 'MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD', secret: password },
+              ]
+            : [],
       };
     },
     certificate(node, meta, secretLabels) {

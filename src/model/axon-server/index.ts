@@ -51,7 +51,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const firstNode = bootstrapNode(config, groups);
   const tls = clusterTls({ ...ctx, firstNode, serviceNames: [clientService(ctx).meta.name, uiService(ctx).meta.name] });
   checkExposure(config, ctx.monitoring, issues);
-  const configFiles = configRevision(ctx, tls);
+  const configFiles = configRevision(ctx, groups, tls);
   const template = clusterTemplate(ctx, firstNode, groups);
   names.claim('ConfigMap', configFiles.meta.name, at(), 'the Axon Server configuration');
   if (template) names.claim('ConfigMap', template.meta.name, at('replicationGroups'), 'the cluster template');

@@ -88,7 +88,7 @@ export function buildNode(ctx: ClusterContext, info: NodeInfo, shared: NodeShare
       // Protected like the StatefulSet: a node still running must not lose its DNS name.
       meta: { name: node.name, labels: labels.full(stable), wave: WAVE.services, protected: true },
       selector,
-      ports: servicePorts(['grpc', 'http', 'internal']),
+      ports: servicePorts(['grpc', 'http', 'internal', 'management']),
       headless: true,
       // Nodes find each other before they are ready: DNS must not wait for readiness.
       publishNotReadyAddresses: true,
@@ -150,11 +150,18 @@ function nodeContainer(
     name: CONTAINER,
     image: config.image,
     imagePullPolicy: config.imagePullPolicy,
-    ports: (['grpc', 'http', 'internal'] as const).map((p) => ({
+    ports: (['grpc', 'http', 'internal', 'management'] as const).map((p) => ({
       name: AXON_PORT_NAMES[p],
       containerPort: AXON_PORTS[p],
     })),
-    env: [...nodeEnv(config, info.node, tags, resources), ...(shared.tls?.nodePod(info.node.name).env ?? [])],
+    env: [
+      ...nodeEnv(config, info.node, tags, resources),
+      // A node with its own plugins volume keeps its bundles there (over the properties' data volume).
+      ...(info.node.volumes.plugins
+        ? [{ name: 'AXONIQ_AXONSERVER_PLUGIN_PACKAGE_DIRECTORY', value: `${AXON_PATHS.plugins}/bundles` }]
+        : []),
+      ...(shared.tls?.nodePod(info.node.name).env ?? []),
+    ],
     resources,
     probes: nodeProbes(config, shared.tls),
     mounts,
@@ -162,9 +169,10 @@ function nodeContainer(
 }
 
 function nodeProbes(config: AxonServerConfig, tls: ClusterTls | undefined): Probes {
-  // The kubelet does not verify certificates: HTTPS probes need no CA.
+  // The kubelet does not verify certificates: HTTPS probes need no CA. The actuator has its own
+  // port (domain/ports.ts), with the same TLS as 8024.
   const scheme = tls?.client.http ? 'HTTPS' : 'HTTP';
-  const port = AXON_PORT_NAMES.http;
+  const port = AXON_PORT_NAMES.management;
   return {
     startup: { path: AXON_PROBE_PATH, port, scheme, successThreshold: 1, ...config.probes.startup },
     liveness: { path: AXON_PROBE_PATH, port, scheme, successThreshold: 1, ...config.probes.liveness },

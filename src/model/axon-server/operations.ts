@@ -4,7 +4,7 @@
  */
 import { ADMIN_GROUP } from '../../domain/roles';
 import { AXON_SERVER, serviceFqdn, UI_SERVICE } from '../../domain/names';
-import { AXON_PORTS } from '../../domain/ports';
+import { AXON_PORT_NAMES, AXON_PORTS } from '../../domain/ports';
 import { gateWave, WAVE } from '../../domain/waves';
 import { BACKUP_NAME, backupOf } from '../backup';
 import { gateJob, gateScript } from '../gates';
@@ -54,7 +54,7 @@ export function serverMonitor(ctx: ClusterContext, tls: ClusterTls | undefined):
       labels: labels.full(labels.stable(AXON_SERVER, AXON_SERVER, 'metrics')),
       wave: WAVE.config,
       selector: ctx.clusterSelector,
-      port: 'http',
+      port: AXON_PORT_NAMES.management,
       path: '/actuator/prometheus',
     },
     tls ? { client: tls.client, serverName: `${UI_SERVICE}.${ctx.namespace}.svc` } : undefined,

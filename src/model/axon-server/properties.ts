@@ -35,6 +35,9 @@ const MANAGED_PROPERTIES: Readonly<Record<string, string>> = {
   'axoniq.axonserver.port': 'the fixed gRPC port 8124',
   'axoniq.axonserver.internal-port': 'the fixed internal port 8224',
   'server.port': 'the fixed HTTP port 8024',
+  'management.server.port': 'the fixed actuator port 8025 (never published by the UI Ingress)',
+  'axoniq.axonserver.force-connection-to-primary-or-messaging-node':
+    'replicationGroups (set when a group has nodes that must not serve clients)',
   'axoniq.axonserver.event.storage': 'nodes[].volumes.events',
   'axoniq.axonserver.snapshot.storage': 'nodes[].volumes.events',
   'axoniq.axonserver.controldb-path': 'nodes[].volumes.data',
@@ -60,13 +63,18 @@ const MANAGED_PREFIXES: Readonly<Record<string, string>> = {
   'axoniq.axonserver.tags.': 'nodes[].tags and nodes[].zone',
   'axoniq.axonserver.ssl.': 'tls',
   'server.ssl.': 'tls.http',
+  'management.server.ssl.': 'tls.http',
 };
 const relaxed = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 const MANAGED_RELAXED = new Map(Object.entries(MANAGED_PROPERTIES).map(([k, v]) => [relaxed(k), v]));
 
 /** The configuration revision, `axonserver-config-<hash>`, that every node mounts. */
-export function configRevision(ctx: ClusterContext, tls: ClusterTls | undefined): ConfigFilesModel {
-  const props = managedProperties(ctx.config, ctx.domain, tls);
+export function configRevision(
+  ctx: ClusterContext,
+  groups: readonly ReplicationGroupModel[],
+  tls: ClusterTls | undefined,
+): ConfigFilesModel {
+  const props = managedProperties(ctx.config, ctx.domain, groups, tls);
   for (const [key, value] of userProperties(ctx.config, ctx.issues)) props.set(key, value);
   return contentNamed(
     CONFIG_REVISION_PREFIX,
@@ -94,7 +102,17 @@ export function clusterTemplate(
   };
 }
 
-function managedProperties(config: AxonServerConfig, domain: string, tls: ClusterTls | undefined): Map<string, string> {
+/** A group with a SECONDARY, ACTIVE_BACKUP or PASSIVE_BACKUP node (`_admin` included). */
+function hasNodesThatServeNoClients(groups: readonly ReplicationGroupModel[]): boolean {
+  return groups.some((g) => g.roles.some((r) => r.role !== 'PRIMARY' && r.role !== 'MESSAGING_ONLY'));
+}
+
+function managedProperties(
+  config: AxonServerConfig,
+  domain: string,
+  groups: readonly ReplicationGroupModel[],
+  tls: ClusterTls | undefined,
+): Map<string, string> {
   const props = new Map<string, string>([
     ['axoniq.axonserver.port', String(AXON_PORTS.grpc)],
     ['axoniq.axonserver.internal-port', String(AXON_PORTS.internal)],
@@ -108,10 +126,15 @@ function managedProperties(config: AxonServerConfig, domain: string, tls: Cluste
     // the data volume, so the backup's snapshot of that volume holds it.
     ['axoniq.axonserver.controldb-backup-location', AXON_PATHS.data],
     ['axoniq.axonserver.pid-file-location', AXON_PATHS.data],
-    // Uploaded plugins and their unpacked cache (defaults plugins/bundles, plugins/cache): the
-    // plugins volume, or an emptyDir without one.
-    ['axoniq.axonserver.plugin-package-directory', `${AXON_PATHS.plugins}/bundles`],
+    // Uploaded plugins must be on persistent storage (reference guide, "Plugins": "It is
+    // important that the location where the plugins are stored is persistent"): the data volume
+    // (a node with its own plugins volume overrides this, model/axon-server/nodes.ts); the
+    // unpacked cache need not be ("Axon Server reinstalls the configured extensions on restart").
+    ['axoniq.axonserver.plugin-package-directory', AXON_PATHS.pluginBundlesOnData],
     ['axoniq.axonserver.plugin-cache-directory', `${AXON_PATHS.plugins}/cache`],
+    // The actuator on its own port: every /actuator endpoint answers without a token
+    // (WebSecurityConfigurer), so 8024, which the UI Ingress publishes, must not carry it.
+    ['management.server.port', String(AXON_PORTS.management)],
     // Axon Server exposes env, loggers and metrics too, without a token: expose what is used.
     ['management.endpoints.web.exposure.include', [...new Set(config.actuator.exposure)].join(',')],
     ['management.endpoint.health.show-details', config.actuator.healthDetails],
@@ -129,6 +152,12 @@ function managedProperties(config: AxonServerConfig, domain: string, tls: Cluste
     props.set('axoniq.axonserver.clustertemplate.path', `${AXON_PATHS.clusterTemplate}/${CLUSTER_TEMPLATE_FILE}`);
   } else {
     props.set('axoniq.axonserver.standalone', 'true');
+  }
+  // Clients may connect to any node of a context unless this is set (MessagingPlatformConfiguration
+  // forceConnectionToPrimaryOrMessagingNode, default false; reference guide release notes 4.6.0):
+  // with SECONDARY or backup nodes, apps would otherwise land on the archive nodes.
+  if (hasNodesThatServeNoClients(groups)) {
+    props.set('axoniq.axonserver.force-connection-to-primary-or-messaging-node', 'true');
   }
   for (const [key, value] of tls?.properties ?? []) props.set(key, value);
   return props;

@@ -61,6 +61,7 @@ export function networkPolicy(ctx: ClusterContext): NetworkPolicyModel | undefin
   const { config } = ctx;
   if (!config.networkPolicy.enabled) return undefined;
   const clusterPeers: PeerModel = { podLabels: ctx.clusterSelector };
+  const apiClients: PeerModel = { podLabels: { [LABEL_API_CLIENT]: 'true' } };
   const namespaces = [...new Set(config.networkPolicy.allowedNamespaces)].sort();
   return {
     meta: { name: AXON_SERVER, labels: ctx.clusterLabels, wave: WAVE.config },
@@ -73,16 +74,18 @@ export function networkPolicy(ctx: ClusterContext): NetworkPolicyModel | undefin
         ports: [AXON_PORTS.grpc],
         from: [{ podLabels: {} }, ...namespaces.map((ns) => ({ namespace: ns, podLabels: {} }))],
       },
-      // HTTP (UI, REST API, actuator: no token needed there): the nodes, axon-deploy's Jobs, Prometheus, ui.allowedFrom.
+      // HTTP (UI, REST API): the nodes, axon-deploy's Jobs and controller, ui.allowedFrom.
       {
         ports: [AXON_PORTS.http],
         from: [
           clusterPeers,
-          { podLabels: { [LABEL_API_CLIENT]: 'true' } },
-          ...scrapersOf(ctx.monitoring),
+          apiClients,
           ...config.ui.allowedFrom.map((p) => ({ namespace: p.namespace, podLabels: p.podLabels })),
         ],
       },
+      // The actuator (no token needed there): axon-deploy's Jobs and controller, and Prometheus —
+      // never ui.allowedFrom (the ingress controller). The kubelet's probes are not subject to it.
+      { ports: [AXON_PORTS.management], from: [apiClients, ...scrapersOf(ctx.monitoring)] },
     ],
   };
 }

@@ -94,7 +94,7 @@ describe('one singleton StatefulSet per node', () => {
     expect(mounts).toEqual(expect.arrayContaining(['/axonserver/plugins', '/axonserver/exts']));
   });
 
-  it('has a headless Service per node that publishes not-ready addresses, with the three named ports', () => {
+  it('has a headless Service per node that publishes not-ready addresses, with the four named ports', () => {
     for (const name of NODES) {
       const svc = find(prod, 'Service', name);
       expect(svc.spec.clusterIP).toBe('None');
@@ -104,6 +104,7 @@ describe('one singleton StatefulSet per node', () => {
         ['grpc', 8124, 'grpc'],
         ['http', 8024, 'http'],
         ['internal', 8224, 'internal'],
+        ['management', 8025, 'management'],
       ]);
     }
   });
@@ -156,10 +157,10 @@ describe('node identity, tags and placement', () => {
 describe('probes and shutdown', () => {
   const c = container(find(prod, 'StatefulSet', 'axonserver-1'));
 
-  it('probes /actuator/info on the HTTP port, never /actuator/health', () => {
+  it('probes /actuator/info on the management port, never /actuator/health', () => {
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
       // HTTPS: prod speaks TLS on 8024 too (the kubelet does not verify the certificate).
-      expect(probe.httpGet).toEqual({ path: '/actuator/info', port: 'http', scheme: 'HTTPS' });
+      expect(probe.httpGet).toEqual({ path: '/actuator/info', port: 'management', scheme: 'HTTPS' });
     }
     expect(JSON.stringify(prod)).not.toContain('/actuator/health"');
   });
@@ -356,7 +357,7 @@ describe('security', () => {
     expect(s.volumeClaimTemplates.map((t: any) => t.metadata.name)).toContain('plugins');
   });
 
-  it("allows 8224 only between nodes, 8124 from the namespace and listed namespaces, 8024 only from nodes, axon-deploy's Jobs, Prometheus and ui.allowedFrom", () => {
+  it("allows 8224 only between nodes, 8124 from the namespace and listed namespaces, 8024 only from nodes, axon-deploy's pods and ui.allowedFrom, the actuator from axon-deploy's pods and Prometheus", () => {
     const text = prodWith((c) => {
       c.axonServer.networkPolicy = { allowedNamespaces: ['payments'] };
       c.axonServer.ui = {
@@ -385,15 +386,21 @@ describe('security', () => {
           { podSelector: nodes },
           { podSelector: { matchLabels: { 'axon-deploy.io/axonserver-api': 'true' } } },
           {
-            namespaceSelector: namespace('monitoring'),
-            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
-          },
-          {
             namespaceSelector: namespace('ingress-nginx'),
             podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
           },
         ],
         ports: [{ port: 8024, protocol: 'TCP' }],
+      },
+      {
+        from: [
+          { podSelector: { matchLabels: { 'axon-deploy.io/axonserver-api': 'true' } } },
+          {
+            namespaceSelector: namespace('monitoring'),
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
+        ports: [{ port: 8025, protocol: 'TCP' }],
       },
     ]);
   });

@@ -171,7 +171,7 @@ describe('metrics', () => {
     });
     expect(pm.spec.podMetricsEndpoints).toEqual([
       {
-        port: 'http',
+        port: 'management',
         path: '/actuator/prometheus',
         interval: '30s',
         scheme: 'https',
@@ -194,7 +194,7 @@ describe('metrics', () => {
   it('exposes only the actuator endpoints it uses, with health details for alerts', () => {
     const props = propertiesOf(prod).split('\n');
     expect(props).toContain('management.endpoints.web.exposure.include=health,info,prometheus');
-    expect(props).toContain('management.endpoint.health.show-details=always');
+    expect(props).toContain('management.endpoint.health.show-details=when-authorized');
     expect(
       problems((c) => {
         c.axonServer.actuator = { exposure: ['health', 'info'] };
@@ -283,12 +283,12 @@ describe('locked-down access', () => {
     );
   });
 
-  it('writes every runtime file to a volume: control-DB backups and pid on data, plugins on the plugins directory, heap dumps to their own emptyDir', () => {
+  it('writes every runtime file to a volume: control-DB backups, pid and plugins on data, the plugin cache on scratch, heap dumps to their own emptyDir', () => {
     const props = propertiesOf(prod).split('\n');
     for (const line of [
       'axoniq.axonserver.controldb-backup-location=/axonserver/data',
       'axoniq.axonserver.pid-file-location=/axonserver/data',
-      'axoniq.axonserver.plugin-package-directory=/axonserver/plugins/bundles',
+      'axoniq.axonserver.plugin-package-directory=/axonserver/data/plugins/bundles',
       'axoniq.axonserver.plugin-cache-directory=/axonserver/plugins/cache',
       'axoniq.axonserver.enterprise.licenseDirectory=/axonserver/data/license',
     ])

@@ -34,7 +34,7 @@ describe('Axon Server nodes', () => {
     }
   });
 
-  it('decides the pod: non-root 1001 with fsGroup, the three ports, volumes at /axonserver paths, config and secrets read-only', () => {
+  it('decides the pod: non-root 1001 with fsGroup, the four ports, volumes at /axonserver paths, config and secrets read-only', () => {
     const pod = nodes[0].pod;
     expect(pod.user).toEqual({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
     const c = pod.containers[0];
@@ -42,6 +42,7 @@ describe('Axon Server nodes', () => {
       { name: 'grpc', containerPort: 8124 },
       { name: 'http', containerPort: 8024 },
       { name: 'internal', containerPort: 8224 },
+      { name: 'management', containerPort: 8025 },
     ]);
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.mounts).toEqual([
@@ -55,7 +56,7 @@ describe('Axon Server nodes', () => {
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'heapdumps', mountPath: '/axonserver/heapdumps' },
     ]);
-    expect(c.probes!.liveness).toMatchObject({ path: '/actuator/info', port: 'http', scheme: 'HTTP' });
+    expect(c.probes!.liveness).toMatchObject({ path: '/actuator/info', port: 'management', scheme: 'HTTP' });
   });
 
   it('rolls the bootstrap node first, then non-voters, then the other voters, one wave each with a gate after it', () => {
