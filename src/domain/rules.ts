@@ -75,6 +75,10 @@ export const REVIEW_RULES = {
     summary: 'a JSON patch of a rendered object is added or changed (shown with its reason)',
     blocks: false,
   },
+  'licence-secret': {
+    summary: 'the licence Secret changes: renew by replacing its content, never by an upload in the UI',
+    blocks: false,
+  },
   'no-backup': {
     summary: 'an environment whose Axon Server has no scheduled backup (new, or backups turned off)',
     blocks: false,

@@ -396,6 +396,8 @@ export interface AxonServerModel {
   readonly accessControl: boolean;
   /** The system token's Secret (access control on): what admin commands and Jobs send. */
   readonly systemToken?: SecretRef;
+  /** The licence Secret (enterprise): the file `AXONIQ_LICENSE` names. */
+  readonly license?: SecretRef;
   readonly nodes: readonly AxonServerNodeModel[];
   readonly replicationGroups: readonly ReplicationGroupModel[];
   /** The node that initialises a clean cluster (the cluster template's `first`); standard: the one node. */

@@ -139,6 +139,27 @@ export function patchChanges(base: EnvironmentModel | undefined, head: Environme
   }
 }
 
+/**
+ * The licence Secret changes (a renewal or a new edition): the file AXONIQ_LICENSE names wins over
+ * an uploaded licence, so a renewal is a Secret change (Enterprise LicenseManager, 4.4 code).
+ */
+export function licenceChanges(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
+  const was = base?.axonServer.license;
+  const now = head.axonServer.license;
+  if (!now || (was && was.name === now.name && was.key === now.key)) return;
+  add(
+    'warning',
+    'licence-secret',
+    'axonserver/licence',
+    was
+      ? `the licence now comes from Secret ${now.name} (key ${now.key}), not ${was.name} (key ${was.key})`
+      : `Axon Server reads its licence from Secret ${now.name} (key ${now.key})`,
+    [
+      `The file \`AXONIQ_LICENSE\` names wins over a licence uploaded in the UI, and uploads are refused while it is set: renew a licence by replacing the content of Secret \`${now.name}\` (\`kubectl -n ${head.namespace} create secret generic ${now.name} --from-file=${now.key}=<new licence file> --dry-run=client -o yaml | kubectl apply -f -\`), never by an upload, which the next restart would undo. The Secret must exist before the sync.`,
+    ],
+  );
+}
+
 /** An environment without scheduled backups: said when it appears or when backups are turned off. */
 export function backupChanges(base: EnvironmentModel | undefined, head: EnvironmentModel, add: Add): void {
   if (head.axonServer.backup || (base && !base.axonServer.backup)) return;

@@ -16,6 +16,7 @@ import {
   newSecrets,
   releaseChanges,
   tlsChanges,
+  licenceChanges,
 } from './models';
 import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
 import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
@@ -93,6 +94,7 @@ function reviewEnvironment(
     environmentMoves(env, base.model, head.model, add);
     accessControlChanges(base.model, head.model, add);
     tlsChanges(base.model, head.model, add);
+    licenceChanges(base.model, head.model, add);
     releases = releaseChanges(base.model, head.model, add);
     groupChanges(base.model, head.model, add);
   }

@@ -86,6 +86,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     version: ctx.image?.tag ?? ctx.image?.digest ?? config.image,
     accessControl: config.accessControl.enabled,
     systemToken: ctx.systemToken,
+    license: ctx.license,
     nodes,
     replicationGroups: groups,
     firstNode,

@@ -5,7 +5,7 @@
  */
 import { cliProblems } from '../../../src/domain/axon-cli';
 import type { Add } from '../../../src/review/findings';
-import { groupChanges, releaseChanges } from '../../../src/review/models';
+import { groupChanges, licenceChanges, releaseChanges } from '../../../src/review/models';
 import { objectChanges, objectRules } from '../../../src/review/objects';
 import { synthesizeEnvironment } from '../../../src/synth/render';
 import type { EnvironmentModel } from '../../../src/model/types';
@@ -117,5 +117,23 @@ describe('printed axonserver-cli commands', () => {
     const text = collect((add) => releaseChanges(base, head, add));
     expect(text).toContain('register-application -a billing -r USE_CONTEXT@orders -T');
     expectValid(text, 'http');
+  });
+});
+
+describe('licence renewal (issue 18, item 5)', () => {
+  it('says a licence is renewed by replacing the Secret when the licence Secret changes', () => {
+    const base = validModel(environment(cluster()));
+    const head = validModel(environment(cluster({ license: { secretName: 'axoniq-license-2027' } })));
+    const found: string[] = [];
+    licenceChanges(base, head, (severity, rule, _object, message, details = []) =>
+      found.push(`${severity} ${rule}: ${message}`, ...details),
+    );
+    expect(found[0]).toBe(
+      'warning licence-secret: the licence now comes from Secret axoniq-license-2027 (key axoniq.license), not axoniq-license (key axoniq.license)',
+    );
+    expect(found[1]).toContain('never by an upload, which the next restart would undo');
+    const same: string[] = [];
+    licenceChanges(base, base, (_s, rule) => same.push(rule));
+    expect(same).toEqual([]);
   });
 });
