@@ -6,6 +6,7 @@
  *                  external): one file loads several times faster than ~60 modules
  *   lib/bin.js     the executable, a shim around lib/index.js
  *   lib/types/     type declarations by tsc (only with --types: slow, needed for packing)
+ *   lib/scripts/   src/scripts/ as it is: the SQL and Job scripts rendered into ConfigMaps
  *
  *   node scripts/build.cjs [--types] [--if-stale]
  *
@@ -57,6 +58,7 @@ require('./index.js').runCli(process.argv.slice(2), {
 
 /** Bundles lib/index.js and writes lib/bin.js; returns false when the bundle was current. */
 function buildBundle(ifStale) {
+  copyScripts();
   const key = fingerprint();
   if (ifStale && fs.existsSync(BUNDLE) && fs.existsSync(KEY) && fs.readFileSync(KEY, 'utf8') === key) return false;
   fs.mkdirSync(LIB, { recursive: true });
@@ -78,6 +80,16 @@ function buildBundle(ifStale) {
   fs.renameSync(binTmp, path.join(LIB, 'bin.js'));
   fs.writeFileSync(KEY, key);
   return true;
+}
+
+/**
+ * The files that run in pods (src/scripts/: SQL, Job scripts), shipped as they are in
+ * lib/scripts/, where the installed package reads them (src/assets.ts).
+ */
+function copyScripts() {
+  const target = path.join(LIB, 'scripts');
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, 'src', 'scripts'), target, { recursive: true });
 }
 
 /** Type declarations for library users (lib/types/src/index.d.ts). */

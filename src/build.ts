@@ -3,6 +3,7 @@
  * build its model, check across environments. Used by the synth and by the review.
  */
 import * as path from 'node:path';
+import { shippedAssets } from './assets';
 import { Diagnostic, sortDiagnostics } from './config/diagnostics';
 import { loadConfigDirectory } from './config/loader';
 import { positionIssues } from './config/positions';
@@ -34,7 +35,7 @@ export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[
   const inputs: RenderInput[] = [];
   const models: EnvironmentModel[] = [];
   for (const env of loaded.environments) {
-    const result = buildEnvironment(env.config, env.file);
+    const result = buildEnvironment(env.config, env.file, shippedAssets());
     diagnostics.push(...positionIssues(env.source, result.issues));
     const patched = result.model ? checkPatches(result.model) : {};
     if (patched.problem) diagnostics.push(...positionIssues(env.source, [patched.problem]));

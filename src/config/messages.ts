@@ -78,6 +78,16 @@ const YAML_11_BOOLEANS = new Map([
 
 const quoteAll = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
 
+/** Keys renamed in a release, by `<parent key>.<old key>`: the error names the new one. */
+const RENAMED_KEYS: Readonly<Record<string, { readonly to: string; readonly why: string }>> = {
+  'sideEffects.tokenStore': { to: 'store', why: 'it holds the side-effect groups\' sagas and dead letters too' },
+};
+
+function renamedKey(path: readonly (string | number)[], key: string): { to: string; why: string } | undefined {
+  const parent = [...path].reverse().find((s): s is string => typeof s === 'string');
+  return parent === undefined ? undefined : RENAMED_KEYS[`${parent}.${key}`];
+}
+
 /** Turns zod issues into diagnostics with positions from the merged source tree. */
 export function issuesToDiagnostics(issues: readonly Issue[], root: SourceNode, schema: z.ZodType, input: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -87,6 +97,16 @@ export function issuesToDiagnostics(issues: readonly Issue[], root: SourceNode, 
       const allowed = allowedKeys(schema, path, input);
       for (const key of issue.keys) {
         const at = locate(root, [...path, key]);
+        const renamed = renamedKey(path, key);
+        if (renamed) {
+          out.push({
+            severity: 'error',
+            position: at.keyPosition ?? at.node.position,
+            path: [...path, key],
+            message: `"${key}" was renamed to "${renamed.to}" (${renamed.why}); see CHANGELOG.md`,
+          });
+          continue;
+        }
         const guess = closest(key, allowed);
         out.push({
           severity: 'error',

@@ -527,17 +527,17 @@ export const appSchema = z.strictObject({
   }).optional().describe('Read-model database (SPRING_DATASOURCE_*); with blueGreen each colour gets its own database.'),
   sideEffects: z.strictObject({
     processingGroups: z.array(z.string().min(1)).describe('Processing groups with side effects (e-mails, payments, outgoing calls, sagas that issue commands). Empty: the app declares it has none.'),
-    tokenStore: z.strictObject({
+    store: z.strictObject({
       jdbcUrl: checked(z.string(), (v) => (/^jdbc:[a-z0-9]+:\/\/[^/?]+\/?(\?.*)?$/.test(v) ? undefined : { message: 'expected a JDBC URL without database, like jdbc:postgresql://orders-db:5432', hint: 'the database comes from `database`' }))
-        .describe('JDBC URL of the server holding the shared token store, without database name.'),
-      database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a database name of lowercase letters, digits and "_"' }).describe('Database of the shared token store (the same for every colour).'),
-      credentialsSecret: secretName('the token store\'s username and password'),
+        .describe('JDBC URL of the server holding the shared store, without database name.'),
+      database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a database name of lowercase letters, digits and "_"' }).describe('Database of the shared store (the same for every colour).'),
+      credentialsSecret: secretName('the shared store\'s username and password'),
       usernameKey: z.string().default('username').describe('Key of the username in credentialsSecret.'),
       passwordKey: z.string().default('password').describe('Key of the password in credentialsSecret.'),
-      table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a table name' }).default('token_entry').describe('Token table (JPA: token_entry; JdbcTokenStore: tokenentry).'),
-      processorNameColumn: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a column name' }).default('processor_name').describe('Processor-name column (JPA: processor_name; JdbcTokenStore: processorname).'),
-    }).optional().describe('The token store shared by every colour for the side-effect processing groups (required when there are any).'),
-  }).optional().describe('Side effects across colours: these processing groups keep one (unsuffixed) processor name in every colour, with tokens in one shared token store, so token claims let exactly one instance handle each event; the app starts them only in the live colour (see the README).'),
+      schema: z.enum(['jpa', 'jdbc']).default('jpa').describe('Table and column names the app\'s stores use: jpa (Spring Boot\'s JPA entities: token_entry, saga_entry, association_value_entry, dead_letter_entry) or jdbc (Axon\'s JDBC defaults: TokenEntry, SagaEntry, AssociationValueEntry, DeadLetterEntry).'),
+    }).optional().describe('The one store every colour shares for the side-effect processing groups: their tokens, their sagas and their dead letters (required when there are any).'),
+    seed: z.enum(['copyLive', 'startAtHead']).optional().describe('How the shared store starts when side effects are declared for an app that is already live (or one adopted into blueGreen): copyLive (a Job copies the live processors\' tokens, sagas and dead letters into it before the change rolls out) or startAtHead (the groups begin at the newest event: events before the change get no side effect). Without it such a change is a review blocker: an empty store would replay all history into the side effects.'),
+  }).optional().describe('Side effects across colours: these processing groups keep one (unsuffixed) processor name in every colour, with their tokens, sagas and dead letters in one shared store; the app starts them only in the live colour. Delivery is at least once: handlers must be idempotent (see the README).'),
   env: recordOf(
     z.union([
       z.string(),

@@ -30,6 +30,7 @@ export class AppRelease extends Construct {
     if (app.releaseConfig) new ConfigFiles(this, 'Release', { config: app.releaseConfig });
     if (app.gate) new k8s.KubeJob(this, 'Gate', jobProps(app.gate));
     for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
+    if (app.seedJob) new k8s.KubeJob(this, 'SideEffectsSeed', jobProps(app.seedJob));
     for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
     if (app.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: app.podMonitor });
     for (const autoscaler of app.autoscalers)

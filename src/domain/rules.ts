@@ -52,6 +52,11 @@ export const REVIEW_RULES = {
     summary: "a colour's pods change in the change that promotes it (they restart right before the switch)",
     blocks: true,
   },
+  'side-effects-unseeded': {
+    summary:
+      'side-effect groups declared for a live app (or an app adopted into blueGreen) without saying how their shared store is seeded',
+    blocks: true,
+  },
   'side-effects-undeclared': {
     summary: 'a blue/green app with a read model declares no side-effect processing groups',
     blocks: false,

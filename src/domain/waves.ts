@@ -144,3 +144,10 @@ export const CLEANUP_HOOK = { phase: 'PostSync', deletePolicy: 'BeforeHookCreati
  * after it.
  */
 export const GATE_HOOK = { phase: 'Sync', deletePolicy: 'BeforeHookCreation' } as const;
+
+/**
+ * The seed of a shared side-effect store runs before anything of the sync is applied (PreSync):
+ * the pods that point the groups at the shared store must find it seeded. A failed seed fails the
+ * sync before any pod changes.
+ */
+export const SEED_HOOK = { phase: 'PreSync', deletePolicy: 'BeforeHookCreation' } as const;

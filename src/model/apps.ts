@@ -9,11 +9,13 @@
  * Deployments' own metadata change. A promotion therefore restarts no pod.
  */
 import type { ConfigPath } from '../config/diagnostics';
+import type { Assets } from '../assets';
 import type { AppConfig, JobsConfig, MonitoringConfig } from '../config/schema';
+import { STORE_TABLES } from '../domain/axon-stores';
 import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../domain/keys';
 import { Color, COLORS, isRunning, Phase } from '../domain/phases';
 import { ADMIN_GROUP, servesClients } from '../domain/roles';
-import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, WAVE } from '../domain/waves';
+import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, SEED_HOOK, WAVE } from '../domain/waves';
 import { AXON_PORTS } from '../domain/ports';
 import { AXON_SERVER, GATE_COMPONENT, GATE_NAME } from './axon-server';
 import { UI_SERVICE } from '../domain/names';
@@ -60,6 +62,8 @@ export interface AppsInput {
   readonly secrets: SecretRegistry;
   readonly jobs: JobsConfig;
   readonly monitoring: MonitoringConfig;
+  /** The SQL the database Jobs run (src/scripts/sql/). */
+  readonly sql: Assets['sql'];
 }
 
 const COMPONENT = 'app';
@@ -83,10 +87,12 @@ export function buildApps(input: AppsInput): AppsModel {
       a.release.gate.enabled &&
       COLORS.some((c) => a.release.strategy === 'blueGreen' && a.release.colors[c].phase === 'SERVING'),
   );
-  const needsSql = input.apps.some((a) => a.readModel?.manage);
+  const needsSql = input.apps.some((a) => a.readModel?.manage || a.sideEffects?.seed === 'copyLive');
   const support = {
     gateScript: needsGate ? gateScript('app-gate', gateLabels('app-gate'), WAVE.config) : undefined,
-    sqlScripts: needsSql ? sqlScripts('app-database-sql', sqlLabels('app-database-sql'), WAVE.config) : undefined,
+    sqlScripts: needsSql
+      ? sqlScripts('app-database-sql', sqlLabels('app-database-sql'), WAVE.config, input.sql)
+      : undefined,
   };
   if (support.gateScript) names.claim('ConfigMap', support.gateScript.meta.name, ['apps'], 'the caught-up gate script');
   if (support.sqlScripts) names.claim('ConfigMap', support.sqlScripts.meta.name, ['apps'], 'the database scripts');
@@ -293,6 +299,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       : undefined;
     return {
       ...common,
+      seedJob: seedJob(app, path, storage, input, support),
       strategy: 'rolling',
       adopt: release.adopt,
       gateEnabled: false,
@@ -422,6 +429,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   if (gate) names.claim('Job', gate.meta.name, [...path, 'release', 'gate']);
   return {
     ...common,
+    seedJob: seedJob(app, path, serving, input, support),
     strategy: 'blueGreen',
     adopt: release.adopt,
     gateEnabled: release.gate.enabled,
@@ -562,13 +570,93 @@ export function cleanupJobName(app: string, color: Color, version: string): stri
   return `${app}-${color}-cleanup-${slug}`;
 }
 
+/**
+ * `seed: copyLive`: a PreSync Job copies what the live processors of the side-effect groups own
+ * (tokens, sagas, dead letters) from the live storage (the SERVING colour's read model, or the
+ * rolling app's) into the shared store, renamed to the shared processor names, before the change
+ * that points the groups at the shared store rolls out. Safe to run again (src/scripts/sql/).
+ */
+function seedJob(
+  app: AppConfig,
+  path: ConfigPath,
+  live: { readonly database?: string; readonly processorSuffix: string } | undefined,
+  input: AppsInput,
+  support: Support,
+): JobModel | undefined {
+  const se = app.sideEffects;
+  if (se?.seed !== 'copyLive' || !se.store || se.processingGroups.length === 0 || !support.sqlScripts) return undefined;
+  const rm = app.readModel;
+  const source = rm && live?.database ? postgresServer(rm.jdbcUrl) : undefined;
+  const target = postgresServer(se.store.jdbcUrl);
+  if (!rm || !live?.database || !source || !target) {
+    input.issues.error(
+      [...path, 'sideEffects', 'seed'],
+      "copyLive copies from the live processors' token store, the read model of the SERVING colour (or of the rolling app) on PostgreSQL: there is none here; use startAtHead, or seed the shared store yourself and drop `seed`",
+    );
+    return undefined;
+  }
+  const tables = STORE_TABLES[se.store.schema];
+  const groups = [...new Set(se.processingGroups)].sort();
+  const sourceNames = groups.map((g) => `${g}${live.processorSuffix}`).join(',');
+  const name = `${app.name}-side-effects-seed`;
+  input.names.claim('Job', name, [...path, 'sideEffects', 'seed']);
+  const { labels } = input;
+  return psqlJob({
+    name,
+    labels: labels.full(labels.stable(app.name, name, DATABASE_COMPONENT)),
+    wave: WAVE.databases,
+    hook: SEED_HOOK,
+    scripts: support.sqlScripts,
+    jobs: input.jobs,
+    backoffLimit: 2,
+    activeDeadlineSeconds: 1800,
+    steps: [
+      {
+        name: 'export-live',
+        script: 'seed-export.sql',
+        database: live.database,
+        server: source,
+        credentials: { name: rm.credentialsSecret, key: rm.usernameKey, passwordKey: rm.passwordKey },
+        variables: {
+          token_table: tables.tokenTable,
+          processor_column: tables.processorColumn,
+          source_processors: sourceNames,
+          saga_table: tables.sagaTable,
+          association_table: tables.associationTable,
+          dead_letter_table: tables.deadLetterTable,
+          group_column: tables.groupColumn,
+          source_groups: sourceNames,
+        },
+      },
+      {
+        name: 'import-shared',
+        script: 'seed-import.sql',
+        database: se.store.database,
+        server: target,
+        credentials: { name: se.store.credentialsSecret, key: se.store.usernameKey, passwordKey: se.store.passwordKey },
+        variables: {
+          token_table: tables.tokenTable,
+          processor_column: tables.processorColumn,
+          owner_column: tables.ownerColumn,
+          suffix: live.processorSuffix,
+          saga_table: tables.sagaTable,
+          association_table: tables.associationTable,
+          association_id_column: tables.associationIdColumn,
+          dead_letter_table: tables.deadLetterTable,
+          group_column: tables.groupColumn,
+        },
+      },
+    ],
+  });
+}
+
 /** The psql step that creates a database, as the app's user or an administrator for it. */
 function createStep(app: AppConfig, database: string): PsqlStep {
   const rm = app.readModel!;
   const admin = rm.adminCredentialsSecret;
   return {
     name: 'create-database',
-    script: admin ? 'createOwned' : 'create',
+    script: admin ? 'create-owned.sql' : 'create.sql',
     database: rm.maintenanceDatabase,
     server: postgresServer(rm.jdbcUrl)!,
     credentials: { name: admin ?? rm.credentialsSecret, key: rm.usernameKey, passwordKey: rm.passwordKey },
@@ -585,7 +673,7 @@ function cleanupSteps(app: AppConfig, color: ColorModel): PsqlStep[] {
   if (rm?.manage && color.database) {
     steps.push({
       name: 'drop-database',
-      script: 'drop',
+      script: 'drop.sql',
       database: rm.maintenanceDatabase,
       server: postgresServer(rm.jdbcUrl)!,
       credentials: {
@@ -596,18 +684,19 @@ function cleanupSteps(app: AppConfig, color: ColorModel): PsqlStep[] {
       variables: { db: color.database },
     });
   }
-  const store = app.sideEffects?.tokenStore;
+  const store = app.sideEffects?.store;
   const server = store ? postgresServer(store.jdbcUrl) : undefined;
   if (steps.length > 0 && store && server && color.processorSuffix !== '') {
+    const tables = STORE_TABLES[store.schema];
     steps.push({
       name: 'delete-tokens',
-      script: 'deleteTokens',
+      script: 'delete-positions.sql',
       database: store.database,
       server,
       credentials: { name: store.credentialsSecret, key: store.usernameKey, passwordKey: store.passwordKey },
       variables: {
-        token_table: store.table,
-        processor_column: store.processorNameColumn,
+        token_table: tables.tokenTable,
+        processor_column: tables.processorColumn,
         pattern: `%${color.processorSuffix}`,
       },
     });
@@ -627,7 +716,7 @@ function registerSecrets(app: AppConfig, secrets: SecretRegistry): void {
         secrets.add({ name: rm.adminCredentialsSecret, key }, `${app.name} (creates and drops the colours' databases)`);
     }
   }
-  const store = app.sideEffects?.tokenStore;
+  const store = app.sideEffects?.store;
   if (store)
     for (const key of [store.usernameKey, store.passwordKey])
       secrets.add({ name: store.credentialsSecret, key }, `${app.name} (shared token store)`);
@@ -656,10 +745,10 @@ function checkSideEffects(app: AppConfig, path: ConfigPath, issues: Issues): App
   const se = app.sideEffects;
   if (!se) return undefined;
   const groups = [...new Set(se.processingGroups)].sort();
-  if (groups.length > 0 && !se.tokenStore) {
+  if (groups.length > 0 && !se.store) {
     issues.error(
-      [...path, 'sideEffects', 'tokenStore'],
-      "required when there are side-effect processing groups: they keep one processor name across colours, so their tokens must live in one store every colour shares (not a colour's own database)",
+      [...path, 'sideEffects', 'store'],
+      "required when there are side-effect processing groups: they keep one processor name across colours, so their tokens, sagas and dead letters must live in one store every colour shares (not a colour's own database)",
     );
   }
   se.processingGroups.forEach((group, i) => {
@@ -671,7 +760,11 @@ function checkSideEffects(app: AppConfig, path: ConfigPath, issues: Issues): App
       );
     }
   });
-  return { processingGroups: groups };
+  return {
+    processingGroups: groups,
+    store: se.store ? { jdbcUrl: se.store.jdbcUrl, database: se.store.database } : undefined,
+    seed: se.seed,
+  };
 }
 
 function service(name: string, serviceLabels: Labels, selector: Labels, wave: number): ServiceModel {
@@ -778,9 +871,10 @@ class EnvBuilder {
     DEPLOYMENT_READ_MODEL_DATABASE: 'readModel',
     DEPLOYMENT_RELEASE_DIR: 'the release files',
     DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'sideEffects.processingGroups',
-    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'sideEffects.tokenStore',
-    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: 'sideEffects.tokenStore',
-    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: 'sideEffects.tokenStore',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'sideEffects.store',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: 'sideEffects.store',
+    DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: 'sideEffects.store',
+    DEPLOYMENT_SIDE_EFFECT_START: 'sideEffects.seed',
     SERVER_PORT: 'port',
     MANAGEMENT_SERVER_PORT: 'managementPort',
     SERVER_SHUTDOWN: 'graceful shutdown',
@@ -876,24 +970,28 @@ class EnvBuilder {
     }
     const se = app.sideEffects;
     if (se && se.processingGroups.length > 0) {
-      // One processor name per group in every colour (no suffix) and one token store they share.
+      // One processor name per group in every colour (no suffix), and one store they share for
+      // their tokens, their sagas and their dead letters (the recipe in the README).
       env.push({
         name: 'DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS',
         value: [...new Set(se.processingGroups)].sort().join(','),
       });
-      if (se.tokenStore) {
+      // Where a group without a token starts: Axon's default, the tail (all history), unless the
+      // config chose the head for an app that was live before (the review spells out what that skips).
+      env.push({ name: 'DEPLOYMENT_SIDE_EFFECT_START', value: se.seed === 'startAtHead' ? 'head' : 'tail' });
+      if (se.store) {
         env.push(
           {
             name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL',
-            value: jdbcUrlOf(se.tokenStore.jdbcUrl, se.tokenStore.database),
+            value: jdbcUrlOf(se.store.jdbcUrl, se.store.database),
           },
           {
             name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME',
-            secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.usernameKey },
+            secret: { name: se.store.credentialsSecret, key: se.store.usernameKey },
           },
           {
             name: 'DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD',
-            secret: { name: se.tokenStore.credentialsSecret, key: se.tokenStore.passwordKey },
+            secret: { name: se.store.credentialsSecret, key: se.store.passwordKey },
           },
         );
       }

@@ -7,53 +7,18 @@
  * with the names as psql variables (`:"db"` is quoted as an identifier by psql itself), the
  * connection from the JDBC URL (PGHOST, PGPORT, PGSSLMODE) and the credentials from Secrets.
  */
+import { Assets, SQL_FILE_NAMES, SqlFileName } from '../assets';
 import type { JobsConfig } from '../config/schema';
+import { byText } from '../util/text';
 import { contentNamed } from './config-files';
 import { TMP_MOUNT, TMP_VOLUME } from './pods';
 import type { ConfigFilesModel, ContainerModel, EnvVar, HookModel, JobModel, Labels, SecretRef } from './types';
 
-export const SQL_FILES = {
-  /** Creates the database when it is missing, owned by the connecting user. */
-  create: [
-    "-- axon-deploy: create a colour's read-model database when it is missing (safe to run again).",
-    "SELECT format('CREATE DATABASE %I', :'db')",
-    " WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec",
-    '',
-  ].join('\n'),
-  /** The same, as an administrator, for the app's user. */
-  createOwned: [
-    "-- axon-deploy: create a colour's read-model database when it is missing, owned by the app's user (safe to run again).",
-    "SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')",
-    " WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec",
-    '',
-  ].join('\n'),
-  /** Drops the database; WITH (FORCE) ends sessions still connected (PostgreSQL 13+). */
-  drop: [
-    "-- axon-deploy: drop a cleaned-up colour's read-model database (safe to run again).",
-    'DROP DATABASE IF EXISTS :"db" WITH (FORCE);',
-    '',
-  ].join('\n'),
-  /** Deletes a colour's processors' tokens from a shared token store (never the __config row). */
-  deleteTokens: [
-    "-- axon-deploy: delete the tokens of a cleaned-up colour's processors (names ending in its suffix) from the shared token store.",
-    'DELETE FROM :"token_table" WHERE :"processor_column" LIKE :\'pattern\';',
-    '',
-  ].join('\n'),
-} as const;
-
-const FILE_NAMES: Readonly<Record<keyof typeof SQL_FILES, string>> = {
-  create: 'create.sql',
-  createOwned: 'create-owned.sql',
-  drop: 'drop.sql',
-  deleteTokens: 'delete-positions.sql',
-};
 const SQL_DIR = '/sql';
 
-/** The SQL scripts as a content-named ConfigMap. */
-export function sqlScripts(prefix: string, labels: Labels, wave: number): ConfigFilesModel {
-  const files = Object.entries(FILE_NAMES)
-    .map(([key, file]): [string, string] => [file, SQL_FILES[key as keyof typeof SQL_FILES]])
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+/** The SQL scripts (src/scripts/sql/) as a content-named ConfigMap. */
+export function sqlScripts(prefix: string, labels: Labels, wave: number, sql: Assets['sql']): ConfigFilesModel {
+  const files = SQL_FILE_NAMES.map((file): [string, string] => [file, sql[file]]).sort(byText(([f]) => f));
   return contentNamed(prefix, files, labels, wave);
 }
 
@@ -80,7 +45,7 @@ export function postgresServer(jdbcUrl: string): PostgresServer | undefined {
 export interface PsqlStep {
   /** Container name. */
   readonly name: string;
-  readonly script: keyof typeof SQL_FILES;
+  readonly script: SqlFileName;
   /** Database to connect to. */
   readonly database: string;
   readonly server: PostgresServer;
@@ -139,7 +104,7 @@ export interface PsqlJobInput {
 
 /** A Job that runs psql steps one after the other. */
 export function psqlJob(input: PsqlJobInput): JobModel {
-  const containers = input.steps.map((s) => psqlContainer(s, input.jobs, FILE_NAMES[s.script]));
+  const containers = input.steps.map((s) => psqlContainer(s, input.jobs, s.script));
   return {
     meta: { name: input.name, labels: input.labels, wave: input.wave, hook: input.hook },
     ttlSecondsAfterFinished: input.ttlSecondsAfterFinished,

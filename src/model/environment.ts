@@ -2,6 +2,7 @@
  * A validated environment configuration -> its model, with every problem found on the way.
  * Pure: no files, no clock, no environment variables.
  */
+import type { Assets } from '../assets';
 import type { EnvironmentConfig } from '../config/schema';
 import { buildApps } from './apps';
 import { buildArgoCd } from './argocd';
@@ -20,7 +21,7 @@ export interface BuildResult {
   readonly issues: readonly ModelIssue[];
 }
 
-export function buildEnvironment(config: EnvironmentConfig, sourceFile: string): BuildResult {
+export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, assets: Assets): BuildResult {
   const issues = new Issues();
   for (const key of Object.keys(config.labels)) {
     const prefix = RESERVED_LABEL_PREFIXES.find((p) => key.startsWith(p));
@@ -52,6 +53,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string):
     secrets,
     jobs: config.jobs,
     monitoring: config.monitoring,
+    sql: assets.sql,
     systemToken:
       ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
   });

@@ -479,7 +479,15 @@ export interface AppModel {
   /** The app has a read-model database. */
   readonly hasReadModel: boolean;
   /** The declared side-effect processing groups (absent: not declared). */
-  readonly sideEffects?: { readonly processingGroups: readonly string[] };
+  readonly sideEffects?: {
+    readonly processingGroups: readonly string[];
+    /** The shared store of the side-effect groups (tokens, sagas, dead letters). */
+    readonly store?: { readonly jdbcUrl: string; readonly database: string };
+    /** How the shared store starts for an app that is already live. */
+    readonly seed?: 'copyLive' | 'startAtHead';
+  };
+  /** The Job that seeds the shared side-effect store from the live colour (seed: copyLive), before the sync. */
+  readonly seedJob?: JobModel;
   /** The colour that continues across a strategy change (adopted processors and database). */
   readonly adopt?: Color;
   /** blueGreen: the caught-up gate is on. */

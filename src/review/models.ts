@@ -229,19 +229,17 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
           ],
         );
       }
+      if (h.strategy === 'blueGreen' && h.hasReadModel && !h.sideEffects) undeclaredSideEffects(h, 'new', add);
       continue;
     }
-    if (h.strategy === 'blueGreen' && h.hasReadModel && !h.sideEffects) {
-      add(
-        'warning',
-        'side-effects-undeclared',
-        `app/${name}`,
-        `${name} is released blue/green with a read model but declares no side-effect processing groups`,
-        [
-          'Every colour replays its own processors; a processor that sends e-mails, calls out or issues commands would do it again in each new colour, or in both colours at once. Declare them in `sideEffects.processingGroups` (they then keep one name and share a token store), or declare `sideEffects: { processingGroups: [] }` to say there are none.',
-        ],
-      );
+    // Asked when it matters: when a release starts a second colour on the same events.
+    const starts = h.colors.some(
+      (c) => c.phase === 'INITIALISING' && b.colors.find((x) => x.color === c.color)?.phase !== 'INITIALISING',
+    );
+    if (h.strategy === 'blueGreen' && h.hasReadModel && !h.sideEffects && starts) {
+      undeclaredSideEffects(h, 'release', add);
     }
+    unseededSideEffects(b, h, add);
     if (b.strategy !== h.strategy) {
       strategyChange(b, h, add);
       continue;
@@ -261,6 +259,75 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
 }
 
 const isLive = (app: AppModel) => app.strategy === 'rolling' || app.liveColor !== undefined;
+
+/** A blue/green app with a read model that says nothing about side effects, when it is new or starts a release. */
+function undeclaredSideEffects(h: AppModel, when: 'new' | 'release', add: Add): void {
+  add(
+    'warning',
+    'side-effects-undeclared',
+    `app/${h.name}`,
+    when === 'new'
+      ? `${h.name} is released blue/green with a read model but declares no side-effect processing groups`
+      : `${h.name} starts a second colour on the same events but declares no side-effect processing groups`,
+    [
+      'Every colour replays its own processors; a processor that sends e-mails, calls out or issues commands would do it again in each new colour, or in both colours at once. Declare them in `sideEffects.processingGroups` (they then keep one name and one shared store for their tokens, sagas and dead letters), or declare `sideEffects: { processingGroups: [] }` to say there are none.',
+      ...(when === 'new'
+        ? [
+            'Declare them now, while nothing is live: declared later, the shared store must be seeded from the live colour (`sideEffects.seed`).',
+          ]
+        : []),
+    ],
+  );
+}
+
+/**
+ * Side-effect groups newly declared for an app that is live (or an app adopted into blueGreen):
+ * the groups move to the shared store, which is empty, so without a seed they would start from
+ * the tail and replay all history into e-mails and payments.
+ */
+function unseededSideEffects(b: AppModel, h: AppModel, add: Add): void {
+  if (!isLive(b) || !h.sideEffects) return;
+  const had = new Set(b.sideEffects?.processingGroups ?? []);
+  // Groups the live app kept in its own store until now (also when a rolling app is adopted).
+  const moving = h.sideEffects.processingGroups.filter((g) => !had.has(g));
+  const adopted = b.strategy === 'rolling' && h.strategy === 'blueGreen';
+  if (moving.length === 0) return;
+  const groups = moving.join(', ');
+  const seed = h.sideEffects.seed;
+  if (seed === 'copyLive') {
+    add(
+      'warning',
+      'side-effects-unseeded',
+      `app/${h.name}`,
+      `seeds the shared store of ${groups} from the live processors before the change rolls out (Job ${h.name}-side-effects-seed, PreSync)`,
+      [
+        'The Job copies their tokens (renamed to the shared processor names, claims released), the sagas and their dead letters; a processor the store already has is left alone. While the live pods restart, old and new pods may both handle the events after the copy: delivery is at least once, the handlers must be idempotent.',
+      ],
+    );
+    return;
+  }
+  if (seed === 'startAtHead') {
+    add(
+      'warning',
+      'side-effects-unseeded',
+      `app/${h.name}`,
+      `${groups} start at the newest event in the shared store: events published before the change reach none of their handlers`,
+      [
+        "No e-mail, payment or saga step happens for events between the live processors' last position and the change; in-flight sagas stay behind in the colour's own database. Use `seed: copyLive` to continue where the live processors are.",
+      ],
+    );
+    return;
+  }
+  add(
+    'blocker',
+    'side-effects-unseeded',
+    `app/${h.name}`,
+    `${adopted ? 'adopts' : 'declares'} side-effect processing groups (${groups}) for ${h.name}, which is live, without seeding their shared store: they would replay all history into their side effects`,
+    [
+      "The groups move to the shared store, which holds no token for them: a streaming processor without a token starts at the tail of the event store (Axon Framework's default) and handles every past event again — every e-mail, every payment. Say how the store starts: `sideEffects.seed: copyLive` (a Job copies the live processors' tokens, sagas and dead letters into it before the change rolls out) or `sideEffects.seed: startAtHead` (the groups begin at the newest event; what happened before gets no side effect).",
+    ],
+  );
+}
 
 /** Where an app's live processors and read model are: the rolling Deployment's, or the SERVING colour's. */
 function liveStorage(app: AppModel): { processorSuffix: string; database?: string } | undefined {

@@ -4,6 +4,7 @@
  * valid defaults that a test overrides one field at a time.
  */
 import type { z } from 'zod';
+import { shippedAssets } from '../../src/assets';
 import { environmentSchema } from '../../src/config/schema';
 import { buildEnvironment } from '../../src/model/environment';
 import type { EnvironmentModel, ModelIssue } from '../../src/model/types';
@@ -93,7 +94,7 @@ export function modelOf(input: EnvironmentInput): {
   const parsed = environmentSchema.safeParse(input);
   if (!parsed.success)
     throw new Error(`invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const { model, issues } = buildEnvironment(parsed.data, 'config/test.yaml');
+  const { model, issues } = buildEnvironment(parsed.data, 'config/test.yaml', shippedAssets());
   const text = (severity: string) =>
     issues.filter((i) => i.severity === severity).map((i) => `${i.path.join('.')}: ${i.message}`);
   return { model, errors: text('error'), warnings: text('warning'), issues };

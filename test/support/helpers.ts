@@ -100,7 +100,7 @@ export type ProdConfig = {
     readModel?: Record<string, unknown>;
     autoscaling?: Record<string, unknown>;
     expose?: Record<string, unknown>;
-    sideEffects?: { processingGroups: string[]; tokenStore?: Record<string, unknown> };
+    sideEffects?: { processingGroups: string[]; store?: Record<string, unknown>; seed?: string };
   }[];
 };
 

@@ -119,18 +119,6 @@ describe('the fixture prod environment', () => {
     ]);
   });
 
-  it('warns when a blue/green app with a read model declares no side effects', () => {
-    const r = review(
-      base,
-      prodSnapshot((c) => {
-        delete c.apps[0].sideEffects;
-      }),
-    );
-    expect(lines(r, 'warning')).toContain(
-      'side-effects-undeclared app/order-service: order-service is released blue/green with a read model but declares no side-effect processing groups',
-    );
-  });
-
   it('setting blue straight to CLEANING_UP while it is SERVING is blocked', () => {
     const r = review(base, prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0'])));
     expect(lines(r, 'blocker')).toEqual([

@@ -108,6 +108,7 @@ describe('blue/green in prod', () => {
       DEPLOYMENT_PROCESSOR_SUFFIX: '-green',
       DEPLOYMENT_READ_MODEL_DATABASE: 'orders_view_green',
       DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS: 'order-notifications,payment-saga',
+      DEPLOYMENT_SIDE_EFFECT_START: 'tail',
       DEPLOYMENT_SIDE_EFFECT_DATASOURCE_URL: 'jdbc:postgresql://orders-db:5432/orders_tokens',
       DEPLOYMENT_SIDE_EFFECT_DATASOURCE_USERNAME: secret('orders-db-credentials', 'username'),
       DEPLOYMENT_SIDE_EFFECT_DATASOURCE_PASSWORD: secret('orders-db-credentials', 'password'),
@@ -531,12 +532,10 @@ describe('side-effect checks', () => {
   it('requires a shared token store when there are side-effect processing groups', () => {
     expect(
       problems((c) => {
-        delete c.apps[0].sideEffects!.tokenStore;
+        delete c.apps[0].sideEffects!.store;
       }),
     ).toEqual([
-      expect.stringMatching(
-        /^apps\[0\]\.sideEffects\.tokenStore: required when there are side-effect processing groups/,
-      ),
+      expect.stringMatching(/^apps\[0\]\.sideEffects\.store: required when there are side-effect processing groups/),
     ]);
   });
 

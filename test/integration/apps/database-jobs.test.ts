@@ -68,7 +68,7 @@ function modelWith(phases: [string, string], extra: { admin?: boolean; tokenStor
         sideEffects: extra.tokenStore
           ? {
               processingGroups: ['mailer'],
-              tokenStore: {
+              store: {
                 jdbcUrl: `jdbc:postgresql://127.0.0.1:${pg.port}`,
                 database: 'orders_tokens',
                 credentialsSecret: 'token-store',
@@ -151,5 +151,78 @@ withPostgres('on PostgreSQL', () => {
       'orders-view-green',
     ]);
     spawnSync('kill', [session.stdout.trim()]);
+  });
+
+  it('seeds the shared store from the live colour: tokens renamed and released, sagas once, dead letters; again harmlessly', () => {
+    const model = validModel(
+      environment(enterprise({ 'axonserver-1': 'PRIMARY' }), [
+        blueGreen('orders', ['SERVING', '1.0.0'], ['SCHEDULED', '1.1.0'], {
+          readModel: {
+            jdbcUrl: `jdbc:postgresql://127.0.0.1:${pg.port}`,
+            database: 'orders_view',
+            credentialsSecret: 'orders-db',
+          },
+          sideEffects: {
+            processingGroups: ['mailer', 'payment-saga'],
+            store: {
+              jdbcUrl: `jdbc:postgresql://127.0.0.1:${pg.port}`,
+              database: 'orders_shared',
+              credentialsSecret: 'token-store',
+            },
+            seed: 'copyLive',
+          },
+        }),
+      ]),
+    );
+    const tables = [
+      'CREATE TABLE token_entry (processor_name varchar(255), segment int, owner varchar(255), timestamp varchar(255) NOT NULL, token bytea, token_type varchar(255), PRIMARY KEY (processor_name, segment))',
+      'CREATE TABLE saga_entry (saga_id varchar(255) PRIMARY KEY, revision varchar(255), saga_type varchar(255), serialized_saga bytea)',
+      'CREATE SEQUENCE association_value_entry_seq INCREMENT 50',
+      'CREATE TABLE association_value_entry (id bigint PRIMARY KEY, association_key varchar(255) NOT NULL, association_value varchar(255), saga_id varchar(255) NOT NULL, saga_type varchar(255))',
+      'CREATE TABLE dead_letter_entry (dead_letter_id varchar(255) PRIMARY KEY, processing_group varchar(255) NOT NULL, sequence_identifier varchar(255), payload bytea)',
+    ];
+    for (const db of ['orders_view_blue', 'orders_shared']) {
+      pg.sql('postgres', `DROP DATABASE IF EXISTS ${db}`);
+      pg.sql('postgres', `CREATE DATABASE ${db} OWNER orders_app`);
+      for (const t of tables) pg.sql(db, t);
+      pg.sql(
+        db,
+        'GRANT ALL ON ALL TABLES IN SCHEMA public TO orders_app; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO orders_app',
+      );
+    }
+    pg.sql(
+      'orders_view_blue',
+      "INSERT INTO token_entry VALUES ('mailer-blue', 0, 'pod-a', 't', '\\x01', 'T'), ('mailer-blue', 1, NULL, 't', '\\x02', 'T'), ('payment-saga-blue', 0, 'pod-a', 't', '\\x03', 'T'), ('orders-view-blue', 0, NULL, 't', '\\x04', 'T')",
+    );
+    pg.sql('orders_view_blue', "INSERT INTO saga_entry VALUES ('saga-1', '1', 'PaymentSaga', '\\xaa')");
+    pg.sql(
+      'orders_view_blue',
+      "INSERT INTO association_value_entry VALUES (101, 'orderId', 'o-1', 'saga-1', 'PaymentSaga')",
+    );
+    pg.sql(
+      'orders_view_blue',
+      "INSERT INTO dead_letter_entry VALUES ('dl-1', 'mailer-blue', 'o-1', '\\x05'), ('dl-2', 'orders-view-blue', 'o-2', NULL)",
+    );
+    // The store already holds progress of its own for payment-saga: it wins.
+    pg.sql('orders_shared', "INSERT INTO token_entry VALUES ('payment-saga', 0, NULL, 't', '\\x09', 'T')");
+
+    const job = model.apps[0].seedJob!;
+    runJob(job, model);
+    runJob(job, model);
+    expect(
+      pg
+        .sql(
+          'orders_shared',
+          "SELECT processor_name || ':' || segment || ':' || coalesce(owner, '-') || ':' || encode(token, 'hex') FROM token_entry ORDER BY 1",
+        )
+        .split('\n'),
+    ).toEqual(['mailer:0:-:01', 'mailer:1:-:02', 'payment-saga:0:-:09']);
+    expect(pg.sql('orders_shared', "SELECT saga_id || ':' || saga_type FROM saga_entry")).toBe('saga-1:PaymentSaga');
+    expect(pg.sql('orders_shared', 'SELECT id FROM association_value_entry')).toBe('101');
+    // Hibernate's pooled generator must hand out ids above the copied ones.
+    expect(Number(pg.sql('orders_shared', "SELECT nextval('association_value_entry_seq')"))).toBeGreaterThan(101 + 50);
+    expect(pg.sql('orders_shared', "SELECT dead_letter_id || ':' || processing_group FROM dead_letter_entry")).toBe(
+      'dl-1:mailer',
+    );
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * The files axon-deploy ships beside its code and renders into ConfigMaps: the SQL its database
+ * Jobs run with psql. They are real files under src/scripts/ (read, linted and tested as what they
+ * are), loaded once per process by the load stage of the pipeline and handed to the model as
+ * input, so the model itself reads nothing.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The SQL files of src/scripts/sql/, by file name. */
+export const SQL_FILE_NAMES = [
+  'create.sql',
+  'create-owned.sql',
+  'drop.sql',
+  'delete-positions.sql',
+  'seed-export.sql',
+  'seed-import.sql',
+] as const;
+export type SqlFileName = (typeof SQL_FILE_NAMES)[number];
+
+export interface Assets {
+  readonly sql: Readonly<Record<SqlFileName, string>>;
+}
+
+/** The directory of the axon-deploy package (the source tree or the installed package). */
+export function packageRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string };
+      if (name === 'axon-deploy') return dir;
+    }
+    if (path.dirname(dir) === dir) throw new Error(`cannot find the axon-deploy package above ${from}`);
+  }
+}
+
+/** Reads the assets of the package at `root`: src/scripts/ in the source tree, lib/scripts/ once installed. */
+export function loadAssets(root: string): Assets {
+  const source = path.join(root, 'src', 'scripts');
+  const dir = fs.existsSync(source) ? source : path.join(root, 'lib', 'scripts');
+  const read = (...parts: string[]) => fs.readFileSync(path.join(dir, ...parts), 'utf8');
+  const sql = Object.fromEntries(SQL_FILE_NAMES.map((f) => [f, read('sql', f)])) as Record<SqlFileName, string>;
+  return { sql };
+}
+
+let shipped: Assets | undefined;
+
+/** This package's own assets, read once. */
+export function shippedAssets(): Assets {
+  shipped ??= loadAssets(packageRoot());
+  return shipped;
+}
