@@ -37,8 +37,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs', '**/*.mjs', '**/*.js'],
+    files: ['**/*.cjs', '**/*.mjs', 'scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // What runs in pods: plain CommonJS for Node.js, type-checked through // @ts-check.
+    files: ['src/scripts/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.cjs'],

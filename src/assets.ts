@@ -1,6 +1,6 @@
 /**
  * The files axon-deploy ships beside its code and renders into ConfigMaps: the SQL its database
- * Jobs run with psql. They are real files under src/scripts/ (read, linted and tested as what they
+ * Jobs run with psql, the scripts its Jobs run with Node.js. They are real files under src/scripts/ (read, linted and tested as what they
  * are), loaded once per process by the load stage of the pipeline and handed to the model as
  * input, so the model itself reads nothing.
  */
@@ -18,8 +18,13 @@ export const SQL_FILE_NAMES = [
 ] as const;
 export type SqlFileName = (typeof SQL_FILE_NAMES)[number];
 
+/** The Job scripts of src/scripts/jobs/ (plain Node.js, `// @ts-check`), by file name. */
+export const JOB_SCRIPT_NAMES = ['restore-configdb.js'] as const;
+export type JobScriptName = (typeof JOB_SCRIPT_NAMES)[number];
+
 export interface Assets {
   readonly sql: Readonly<Record<SqlFileName, string>>;
+  readonly jobs: Readonly<Record<JobScriptName, string>>;
 }
 
 /** The directory of the axon-deploy package (the source tree or the installed package). */
@@ -40,7 +45,8 @@ export function loadAssets(root: string): Assets {
   const dir = fs.existsSync(source) ? source : path.join(root, 'lib', 'scripts');
   const read = (...parts: string[]) => fs.readFileSync(path.join(dir, ...parts), 'utf8');
   const sql = Object.fromEntries(SQL_FILE_NAMES.map((f) => [f, read('sql', f)])) as Record<SqlFileName, string>;
-  return { sql };
+  const jobs = Object.fromEntries(JOB_SCRIPT_NAMES.map((f) => [f, read('jobs', f)])) as Record<JobScriptName, string>;
+  return { sql, jobs };
 }
 
 let shipped: Assets | undefined;

@@ -344,6 +344,7 @@ export const axonServerSchema = z.strictObject({
     .default({}).describe('Extra axonserver.properties entries, common to all nodes. Properties axon-deploy manages (names, ports, paths, tokens, cluster template) are refused: set them through their own fields.'),
   storageClasses: z.array(storageClassSchema).default([]).describe('StorageClasses to create (reclaimPolicy Retain, allowVolumeExpansion, WaitForFirstConsumer).'),
   nodes: z.array(nodeSchema).min(1).describe('The Axon Server nodes: one singleton StatefulSet each.'),
+  bootstrapNode: name(52, 'it is a node name').optional().describe('The node that forms a clean cluster (the cluster template\'s `first`); the others join it. Move it to another PRIMARY of _admin before the bootstrap node rejoins empty (README, "Recovering one node"): a first node that starts on an empty volume forms a new cluster. @default - the first PRIMARY node of _admin'),
   replicationGroups: z.array(replicationGroupSchema).default([]).describe('Replication groups with their contexts and the role of each node (enterprise). Written to the cluster template.'),
   networkPolicy: z.strictObject({
     enabled: z.boolean().default(true).describe('Create NetworkPolicies for the nodes.'),

@@ -89,6 +89,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     argocd,
     secrets: secrets.list(),
     patches,
+    jobs: config.jobs,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
 }

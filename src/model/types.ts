@@ -5,7 +5,7 @@
  * selectors, ports, user ids, mounts, environment variables, sync waves and checks live here;
  * the constructs only translate the model into Kubernetes objects.
  */
-import type { AffinityConfig, VolumeName } from '../config/schema';
+import type { AffinityConfig, JobsConfig, VolumeName } from '../config/schema';
 import type { ConfigPath, Severity } from '../config/diagnostics';
 import type { Color, Phase } from '../domain/phases';
 import type { Role } from '../domain/roles';
@@ -592,4 +592,6 @@ export interface EnvironmentModel {
   readonly secrets: readonly SecretRequirement[];
   /** JSON patches of rendered objects, applied in order after synthesis. */
   readonly patches: readonly PatchModel[];
+  /** Images and identities of the Jobs axon-deploy runs (also for one-off Jobs such as a restore's). */
+  readonly jobs: JobsConfig;
 }

@@ -9,7 +9,8 @@ import { App } from 'cdk8s';
 import { buildAll } from '../../build';
 import { formatDiagnostic, hasErrors } from '../../config/diagnostics';
 import { RestoreChart } from '../../charts/restore';
-import { restoreClaims, RUN_ID } from '../../model/restore';
+import { shippedAssets } from '../../assets';
+import { RestorePlan, restorePlan, RestoreRefused, RUN_ID } from '../../model/restore';
 import { Command, stringOption, UsageError } from '../args';
 
 export const restoreCommand: Command = {
@@ -75,23 +76,43 @@ export const restoreCommand: Command = {
         `no environment ${env}; environments: ${inputs.map((i) => i.model.name).join(', ') || '(none)'}`,
       );
     const nodes = Array.isArray(args.values.node) ? args.values.node : [];
-    let claims;
+    let plan: RestorePlan;
     try {
-      claims = restoreClaims(input.model, run, nodes);
+      plan = restorePlan(input.model, run, nodes, shippedAssets());
     } catch (err) {
+      if (err instanceof RestoreRefused) {
+        io.stderr(`axon-deploy restore: refused: ${err.message}\n`);
+        return 2;
+      }
       throw new UsageError((err as Error).message);
     }
     const app = new App();
-    new RestoreChart(app, 'restore', { namespace: input.model.namespace, claims });
-    const header = `# Restore of ${env} from backup run ${run}: ${[...new Set(claims.map((c) => c.node))].join(', ')}.\n# Apply only while these nodes' StatefulSets and claims are gone (README, "Restoring from a backup").\n`;
-    const text = header + app.synthYaml();
+    new RestoreChart(app, 'restore', { namespace: input.model.namespace, plan, run });
+    const text = restoreHeader(env, run, plan) + app.synthYaml();
     const out = typeof args.values.output === 'string' ? args.values.output : undefined;
     if (out) {
       fs.writeFileSync(path.resolve(io.cwd, out), text);
-      io.stderr(`wrote ${claims.length} claims to ${out}\n`);
+      io.stderr(`wrote ${plan.claims.length} claims and ${plan.configDbJobs.length} config-database Jobs to ${out}\n`);
     } else {
       io.stdout(text);
     }
     return 0;
   },
 };
+
+function restoreHeader(env: string, run: string, plan: RestorePlan): string {
+  const lines = [
+    `Restore of ${env} from backup run ${run}: ${plan.nodes.join(', ')}.`,
+    'Apply only while these nodes\' StatefulSets and claims are gone (README, "Restoring from a backup").',
+    ...(plan.configDbJobs.length > 0
+      ? [
+          `Wait for the Jobs ${plan.configDbJobs.map((j) => j.meta.name).join(', ')} to complete (the consistent config`,
+          "database back from the run's controldb<millis>.zip) before the StatefulSets come back.",
+        ]
+      : []),
+    ...(plan.nonVoters.length > 0
+      ? [`${plan.nonVoters.join(', ')} vote in no group: they catch up from their groups' leaders.`]
+      : []),
+  ];
+  return lines.map((l) => `# ${l}\n`).join('');
+}

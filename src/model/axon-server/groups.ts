@@ -90,9 +90,22 @@ export function groupPath(config: AxonServerConfig, group: ReplicationGroupModel
  * The node that initialises a clean cluster: the first PRIMARY of `_admin` (declared or
  * derived), or the first node. The others join it.
  */
-export function bootstrapNode(config: AxonServerConfig, groups: readonly ReplicationGroupModel[]): string {
+export function bootstrapNode(
+  config: AxonServerConfig,
+  groups: readonly ReplicationGroupModel[],
+  issues: Issues,
+): string {
   const admin = groups.find((g) => g.name === ADMIN_GROUP);
-  return admin?.roles.find((r) => r.role === 'PRIMARY')?.node ?? config.nodes[0].name;
+  const primaries = admin?.roles.filter((r) => r.role === 'PRIMARY').map((r) => r.node) ?? [];
+  const chosen = config.bootstrapNode;
+  if (chosen !== undefined && config.edition === 'enterprise' && !primaries.includes(chosen)) {
+    issues.error(
+      at('bootstrapNode'),
+      `expected a PRIMARY node of ${ADMIN_GROUP} (${primaries.join(', ') || 'none'}), got "${chosen}": the node that forms a clean cluster leads ${ADMIN_GROUP}`,
+    );
+  }
+  if (chosen !== undefined && primaries.includes(chosen)) return chosen;
+  return primaries[0] ?? config.nodes[0].name;
 }
 
 /** A node with what its roles make it. */

@@ -48,7 +48,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   checkStorageClasses(config, issues);
   checkImage(config.image, ctx.image, issues);
 
-  const firstNode = bootstrapNode(config, groups);
+  const firstNode = bootstrapNode(config, groups, issues);
   const tls = clusterTls({ ...ctx, firstNode, serviceNames: [clientService(ctx).meta.name, uiService(ctx).meta.name] });
   checkExposure(config, ctx.monitoring, issues);
   const configFiles = configRevision(ctx, groups, tls);

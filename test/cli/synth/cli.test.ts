@@ -335,13 +335,11 @@ describe('validate', () => {
 });
 
 describe('restore', () => {
-  it("prints, for the nodes asked, the claims their StatefulSets adopt, each from the run's VolumeSnapshot", async () => {
+  it("prints, for nodes that do not vote, the claims their StatefulSets adopt, each from the run's VolumeSnapshot", async () => {
     const project = fixtureProject();
-    const r = await cli(
-      ['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-2', '--node', 'axonserver-archive-1'],
-      project,
-    );
+    const r = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-archive-1'], project);
     expect(r.status).toBe(0);
+    expect(r.stdout).toContain("# axonserver-archive-1 vote in no group: they catch up from their groups' leaders.");
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
     expect(
       docs.map(
@@ -349,9 +347,6 @@ describe('restore', () => {
           `${d.metadata.name} <- ${d.spec.dataSource.name} ${d.spec.resources.requests.storage} ${d.spec.storageClassName}`,
       ),
     ).toEqual([
-      'events-axonserver-2-0 <- events-axonserver-2-0-20261201t020000z 500Gi axon-fast',
-      'data-axonserver-2-0 <- data-axonserver-2-0-20261201t020000z 10Gi axon-fast',
-      'log-axonserver-2-0 <- log-axonserver-2-0-20261201t020000z 20Gi axon-fast',
       'events-axonserver-archive-1-0 <- events-axonserver-archive-1-0-20261201t020000z 4Ti axon-archive',
       'data-axonserver-archive-1-0 <- data-axonserver-archive-1-0-20261201t020000z 10Gi axon-fast',
       'log-axonserver-archive-1-0 <- log-axonserver-archive-1-0-20261201t020000z 20Gi axon-fast',
@@ -359,11 +354,48 @@ describe('restore', () => {
     expect(docs[0].spec.dataSource).toEqual({
       apiGroup: 'snapshot.storage.k8s.io',
       kind: 'VolumeSnapshot',
-      name: 'events-axonserver-2-0-20261201t020000z',
+      name: 'events-axonserver-archive-1-0-20261201t020000z',
     });
     expect(docs[0].metadata.namespace).toBe('orders-prod');
-    expect(docs[0].metadata.annotations).toBeUndefined();
+    expect(docs[0].metadata.annotations).toEqual({ 'axon-deploy.io/restored-from': '20261201t020000z' });
     expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+  });
+
+  it('refuses to restore one voter from a snapshot (Raft safety) and says how to recover it instead', async () => {
+    const project = fixtureProject();
+    const r = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-2'], project);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'axon-deploy restore: refused: axonserver-2 votes in replication group _admin, whose other voters (axonserver-1, axonserver-3) are not restored with it: ' +
+        'a voter restored alone from an older snapshot forgets log entries it acknowledged, which Raft forbids. Restore from a snapshot only the whole cluster ' +
+        '(all voters of its groups); recover one lost node by taking it out of its groups and letting it rejoin empty (README, "Recovering one node").\n',
+    );
+  });
+
+  it("restores a whole cluster with a Job per admin node that puts the run's config database back", async () => {
+    const project = fixtureProject();
+    const r = await cli(['restore', 'prod', '--run', '20261201t020000z'], project);
+    expect(r.status).toBe(0);
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+    expect(docs.filter((d) => d.kind === 'Job').map((d) => d.metadata.name)).toEqual([
+      'axonserver-1-restore-configdb',
+      'axonserver-2-restore-configdb',
+      'axonserver-3-restore-configdb',
+    ]);
+    const job = docs.find((d) => d.kind === 'Job');
+    const env = Object.fromEntries(
+      job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    expect(env).toEqual({
+      RESTORE_DATA_DIR: '/axonserver/data',
+      RESTORE_CONFIGDB_FILE: 'axonserver-configdb.mv.db',
+      RESTORE_NODE: 'axonserver-1',
+    });
+    expect(job.spec.template.spec.volumes[1]).toEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'data-axonserver-1-0', readOnly: false },
+    });
   });
 
   it('refuses an unknown environment, node or run id (exit 2), and writes to --output when asked', async () => {
@@ -381,8 +413,13 @@ describe('restore', () => {
       2,
       'axon-deploy restore: --run "yesterday" is not a backup run: expected its UTC start time like 20261201t020000z',
     ]);
-    const out = await cli(['restore', 'dev', '--run', '20261201t020000z', '--output', 'restore.yaml'], project);
+    const out = await cli(['restore', 'prod', '--run', '20261201t020000z', '--output', 'restore.yaml'], project);
     expect(out.status).toBe(0);
     expect(fs.readFileSync(path.join(project, 'restore.yaml'), 'utf8')).toContain('kind: PersistentVolumeClaim');
+    const none = await cli(['restore', 'dev', '--run', '20261201t020000z'], project);
+    expect([none.status, none.stderr]).toEqual([
+      2,
+      'axon-deploy restore: refused: dev takes no backups (axonServer.backup.enabled is false): there are no backup runs to restore from\n',
+    ]);
   });
 });

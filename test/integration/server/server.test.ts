@@ -135,7 +135,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     ]);
   });
 
-  it("accepts the claims a restore renders from a backup run's VolumeSnapshots", async () => {
+  it("accepts the claims and config-database Jobs a restore renders from a backup run's VolumeSnapshots", async () => {
     const project = fixtureProject();
     const r = await cli(['restore', 'prod', '--run', '20261201t020000z'], project);
     expect(r.status).toBe(0);
@@ -145,7 +145,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     fs.writeFileSync(path.join(dir, 'restore', 'kustomization.yaml'), stringify({ resources: ['claims.yaml'] }));
     const result = validateOnServer(kubectl(), dir, dir);
     expect(result.problems).toEqual([]);
-    expect(result.objects).toBe(15);
+    expect(result.objects).toBe(19); // 15 claims, the script, a Job per admin node
   });
 
   it("rejects a patch that breaks an object, with the server's message", () => {

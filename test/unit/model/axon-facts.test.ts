@@ -6,7 +6,9 @@ import { synthesizeEnvironment } from '../../../src/synth/render';
 import type { KubeObject } from '../../../src/synth/render';
 import { asObject, objectsOf, valueAt } from '../../../src/validate/json-view';
 import type { EnvironmentModel } from '../../../src/model/types';
-import { enterprise, environment, node, standard, validModel } from '../../support/builders';
+import { shippedAssets } from '../../../src/assets';
+import { configDbFileOf, restorePlan, RestoreRefused } from '../../../src/model/restore';
+import { enterprise, environment, modelOf, node, standard, validModel } from '../../support/builders';
 
 const three = { 'axonserver-1': 'PRIMARY', 'axonserver-2': 'PRIMARY', 'axonserver-3': 'PRIMARY' } as const;
 
@@ -142,5 +144,41 @@ describe('plugins persist (item 9)', () => {
       );
     expect(env(0).AXONIQ_AXONSERVER_PLUGIN_PACKAGE_DIRECTORY).toBe('/axonserver/plugins/bundles');
     expect(env(1).AXONIQ_AXONSERVER_PLUGIN_PACKAGE_DIRECTORY).toBeUndefined();
+  });
+});
+
+describe('restore keeps Raft safe (item 3)', () => {
+  const backedUp = (extra = {}) =>
+    validModel(
+      environment(enterprise({ ...three, 'archive-1': 'SECONDARY' }, { backup: { enabled: true }, ...extra })),
+    );
+
+  it('refuses one voter alone, allows the whole cluster or nodes that do not vote', () => {
+    const model = backedUp();
+    expect(() => restorePlan(model, '20261201t020000z', ['axonserver-2'], shippedAssets())).toThrow(RestoreRefused);
+    expect(restorePlan(model, '20261201t020000z', [], shippedAssets()).configDbJobs.map((j) => j.meta.name)).toEqual([
+      'axonserver-1-restore-configdb',
+      'axonserver-2-restore-configdb',
+      'axonserver-3-restore-configdb',
+    ]);
+    const archive = restorePlan(model, '20261201t020000z', ['archive-1'], shippedAssets());
+    expect([archive.nonVoters, archive.configDbJobs]).toEqual([['archive-1'], []]);
+  });
+
+  it('reads the config database file name of the image version (2024.0 renamed it)', () => {
+    expect(configDbFileOf('2025.1.5-jdk-17-nonroot')).toBe('axonserver-configdb.mv.db');
+    expect(configDbFileOf('2024.0.0')).toBe('axonserver-configdb.mv.db');
+    expect(configDbFileOf('2023.2.4-jdk-17-nonroot')).toBe('axonserver-controldb.mv.db');
+    expect(configDbFileOf('sha256:abc')).toBe('');
+  });
+
+  it('lets the bootstrap node move to another PRIMARY of _admin, and only there', () => {
+    expect(backedUp({ bootstrapNode: 'axonserver-2' }).axonServer.firstNode).toBe('axonserver-2');
+    const { errors } = modelOf(
+      environment(enterprise({ ...three, 'archive-1': 'SECONDARY' }, { bootstrapNode: 'archive-1' })),
+    );
+    expect(errors).toEqual([
+      'axonServer.bootstrapNode: expected a PRIMARY node of _admin (axonserver-1, axonserver-2, axonserver-3), got "archive-1": the node that forms a clean cluster leads _admin',
+    ]);
   });
 });
