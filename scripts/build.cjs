@@ -7,6 +7,7 @@
  *   lib/bin.js     the executable, a shim around lib/index.js
  *   lib/types/     type declarations by tsc (only with --types: slow, needed for packing)
  *   lib/scripts/   src/scripts/ as it is: the SQL and Job scripts rendered into ConfigMaps
+ *   lib/controller.js  the rollout controller, one file, rendered into each environment's ConfigMap
  *
  *   node scripts/build.cjs [--types] [--if-stale]
  *
@@ -75,11 +76,36 @@ function buildBundle(ifStale) {
     legalComments: 'none',
   });
   fs.renameSync(tmp, BUNDLE);
+  buildController();
   const binTmp = path.join(LIB, `bin.js.${process.pid}.tmp`);
   fs.writeFileSync(binTmp, BIN, { mode: 0o755 });
   fs.renameSync(binTmp, path.join(LIB, 'bin.js'));
   fs.writeFileSync(KEY, key);
   return true;
+}
+
+/**
+ * lib/controller.js: the rollout controller in one file (node built-ins only), which synth
+ * renders into each environment's ConfigMap. Deterministic: paths relative to the repository,
+ * no dates, so the same sources give the same bytes (and the same revision name) everywhere.
+ */
+function buildController() {
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const out = path.join(LIB, 'controller.js');
+  const tmp = `${out}.${process.pid}.tmp`;
+  require('esbuild').buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'controller', 'main.ts')],
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: tmp,
+    logLevel: 'warning',
+    legalComments: 'none',
+    banner: { js: `// axon-deploy ${version} rollout controller (bundled from src/controller/; do not edit)` },
+  });
+  fs.renameSync(tmp, out);
 }
 
 /**

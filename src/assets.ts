@@ -22,9 +22,16 @@ export type SqlFileName = (typeof SQL_FILE_NAMES)[number];
 export const JOB_SCRIPT_NAMES = ['restore-configdb.js'] as const;
 export type JobScriptName = (typeof JOB_SCRIPT_NAMES)[number];
 
+/** The file the controller's code is bundled into, in lib/ and in its ConfigMap. */
+export const CONTROLLER_BUNDLE = 'controller.js';
+
 export interface Assets {
   readonly sql: Readonly<Record<SqlFileName, string>>;
   readonly jobs: Readonly<Record<JobScriptName, string>>;
+  /** The rollout controller, bundled into one file (lib/controller.js, built by scripts/build.cjs). */
+  readonly controller: string;
+  /** Argo CD's health check of the controller's resources (src/scripts/argocd/health.lua). */
+  readonly argocdHealthCheck: string;
 }
 
 /** The directory of the axon-deploy package (the source tree or the installed package). */
@@ -46,7 +53,16 @@ export function loadAssets(root: string): Assets {
   const read = (...parts: string[]) => fs.readFileSync(path.join(dir, ...parts), 'utf8');
   const sql = Object.fromEntries(SQL_FILE_NAMES.map((f) => [f, read('sql', f)])) as Record<SqlFileName, string>;
   const jobs = Object.fromEntries(JOB_SCRIPT_NAMES.map((f) => [f, read('jobs', f)])) as Record<JobScriptName, string>;
-  return { sql, jobs };
+  const bundle = path.join(root, 'lib', CONTROLLER_BUNDLE);
+  if (!fs.existsSync(bundle)) {
+    throw new Error(`${bundle} is missing: build it with \`node scripts/build.cjs\` (npm run build)`);
+  }
+  return {
+    sql,
+    jobs,
+    controller: fs.readFileSync(bundle, 'utf8'),
+    argocdHealthCheck: read('argocd', 'health.lua'),
+  };
 }
 
 let shipped: Assets | undefined;

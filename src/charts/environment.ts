@@ -4,6 +4,7 @@ import { AppRelease } from '../constructs/app-release';
 import { ArgoCdApplication, ArgoCdProject, ResourceKind } from '../constructs/argocd-application';
 import { AxonServerCluster } from '../constructs/axon-server-cluster';
 import { ConfigFiles } from '../constructs/config-files';
+import { RolloutController } from '../constructs/rollout-controller';
 import { StorageClasses } from '../constructs/storage-classes';
 import type { ArgoCdModel, EnvironmentModel } from '../model/types';
 
@@ -17,6 +18,7 @@ export class AxonServerChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     super(scope, id, { namespace: props.model.namespace });
     new AxonServerCluster(this, 'AxonServer', { model: props.model.axonServer });
+    new RolloutController(this, 'RolloutController', { controller: props.model.controller });
   }
 }
 
@@ -44,6 +46,7 @@ export class EnvironmentChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     super(scope, id, { namespace: props.model.namespace });
     new AxonServerCluster(this, 'AxonServer', { model: props.model.axonServer });
+    new RolloutController(this, 'RolloutController', { controller: props.model.controller });
     addApps(this, props.model);
   }
 }

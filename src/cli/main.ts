@@ -10,6 +10,7 @@ import { initCommand } from './commands/init';
 import { restoreCommand } from './commands/restore';
 import { reviewCommand } from './commands/review';
 import { schemaCommand } from './commands/schema';
+import { statusCommand } from './commands/status';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   synthCommand,
   reviewCommand,
   validateCommand,
+  statusCommand,
   restoreCommand,
   schemaCommand,
 ];

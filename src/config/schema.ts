@@ -266,7 +266,7 @@ const backupSchema = z.strictObject({
 const roleAt = checked(z.string(), (v) => (/^[A-Z_]+@[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'expected ROLE@context, like ADMIN@_admin or USE_CONTEXT@orders'));
 
 const registrationSchema = z.strictObject({
-  enabled: z.boolean().default(true).describe('With access control: a Job registers every app (its token from tokenSecret, its axonServerRoles in its context) and the users below, through the REST API, on every sync of the cluster, after the last node.'),
+  enabled: z.boolean().default(true).describe('With access control (Enterprise): the rollout controller registers every app (its token from tokenSecret, its axonServerRoles in its context) and the users below through the REST API, and again whenever their Secrets or roles change.'),
   users: z.array(z.strictObject({
     userName: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: 'expected a user name of letters, digits, "_", ".", "@" and "-"' }).describe('User name (for the UI and the REST API).'),
     passwordSecret: secretName('the user\'s password'),
@@ -315,7 +315,9 @@ export const axonServerSchema = z.strictObject({
     systemTokenKey: z.string().default('token').describe('Key of the system token in its Secret.'),
     internalTokenSecret: secretName('the token nodes use among themselves (enterprise)').optional(),
     internalTokenKey: z.string().default('token').describe('Key of the internal token in its Secret.'),
-  }).default({ enabled: false, systemTokenKey: 'token', internalTokenKey: 'token' }).describe('Access control.'),
+    controllerTokenSecret: secretName('the token of axon-deploy\'s controller, registered by the controller itself with USE_CONTEXT on each app\'s context: it asks the context-scoped questions (processors, subscriptions)').optional(),
+    controllerTokenKey: z.string().default('token').describe('Key of the controller token in its Secret.'),
+  }).default({ enabled: false, systemTokenKey: 'token', internalTokenKey: 'token', controllerTokenKey: 'token' }).describe('Access control.'),
   resources: resources({ cpu: '1', memory: '4Gi' }).describe('Requests and limits of each node.'),
   jvm: z.strictObject({
     heapPercent: z.int().min(10).max(90).default(50).describe('Heap as a percentage of the memory limit (-Xms = -Xmx). The rest is for memory-mapped event segments, direct buffers and the JVM itself.'),
@@ -356,11 +358,12 @@ export const axonServerSchema = z.strictObject({
   registration: registrationSchema.default({ enabled: true, users: [] }),
   ui: uiSchema.default({ allowedFrom: [] }),
   actuator: actuatorSchema.default({ exposure: ['health', 'info', 'prometheus'], healthDetails: 'when-authorized' }),
-  rolloutGate: z.strictObject({
-    enabled: z.boolean().default(true).describe('After each node\'s sync wave, a Job waits until the node is back in each of its replication groups, every group has a leader and the node has caught up; the next node waits for it (enterprise).'),
-    timeoutSeconds: seconds(30).default(900).describe('How long a gate waits before it fails the sync (the nodes after it are not touched).'),
-    maxLagEntries: z.int().min(0).default(100).describe('Raft log entries a node may still have to apply and count as caught up.'),
-  }).default({ enabled: true, timeoutSeconds: 900, maxLagEntries: 100 }).describe('The gate between node waves.'),
+  rollout: z.strictObject({
+    maxLagEntries: z.int().min(0).default(100).describe('Raft log entries a node may be behind its group\'s leader and count as caught up (measured against the leader).'),
+    settleSeconds: seconds(0).default(30).describe('Seconds a restarted node must be ready and in its groups before the controller restarts the next.'),
+    stuckAfterSeconds: seconds(60).default(900).describe('Seconds the controller may wait for the same reason before the NodeRollout turns Degraded (Argo CD shows it).'),
+    paused: z.boolean().default(false).describe('Hold every restart of a running node (the NodeRollout shows Suspended in Argo CD); nodes that are down still start. For changes that must reach every node at once (turning TLS on or off): the review says when. Also on the live object: the annotation axon-deploy.io/paused: "true".'),
+  }).default({ maxLagEntries: 100, settleSeconds: 30, stuckAfterSeconds: 900, paused: false }).describe('How the rollout controller restarts nodes: one at a time, only when every voter of the node\'s groups is up and caught up.'),
   podAntiAffinity: z.enum(['required', 'preferred']).default('required').describe('Spread nodes over hosts: `required` never co-locates two nodes; `preferred` allows it when hosts run short.'),
   nodeSelector: labels().default({}).describe('Node labels the Axon Server pods require.'),
   tolerations: z.array(tolerationSchema).default([]).describe('Tolerations, e.g. for a dedicated node pool.'),
@@ -643,7 +646,13 @@ export const monitoringSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
-export const DEFAULT_GATE_IMAGE = 'gcr.io/distroless/nodejs24-debian12:nonroot';
+/**
+ * The Node.js image of axon-deploy's Jobs and controller, pinned by digest: the multi-arch index
+ * of gcr.io/distroless/nodejs24-debian12:nonroot as public Dockerfiles pin it (late 2026). Bump
+ * it deliberately (a new digest is a new revision of every Job and of the controller).
+ */
+export const DEFAULT_GATE_IMAGE =
+  'gcr.io/distroless/nodejs24-debian12:nonroot@sha256:14d42e2511532589a7c7e01a753667a74fcc96266e137e8125006b87b0c32d0a';
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:17-alpine';
 
 const jobImage = (example: string) => checked(z.string(), (v) => {
@@ -655,7 +664,7 @@ const jobImage = (example: string) => checked(z.string(), (v) => {
 
 export const jobsSchema = z.strictObject({
   gateImage: jobImage(DEFAULT_GATE_IMAGE).default(DEFAULT_GATE_IMAGE)
-    .describe('Image of the Jobs that call Axon Server (node and processor gates, registration, backups): any image whose entrypoint runs `node <file>` (Node.js 18 or later; Node.js 20 is past its end of life). Pin it by digest in production.'),
+    .describe('Image of the Jobs that call Axon Server (the caught-up gates of app releases, backups, the restore of a configuration database): any image whose entrypoint runs `node <file>` (Node.js 18 or later; Node.js 20 is past its end of life). Pin it by digest in production.'),
   gateRunAsUser: z.int().min(1).default(65532).describe('User (and group) id of the gate Jobs; 65532 is the distroless nonroot user.'),
   postgresImage: jobImage(DEFAULT_POSTGRES_IMAGE).default(DEFAULT_POSTGRES_IMAGE)
     .describe('Image with psql for the read-model database Jobs (create a colour\'s database, drop it at cleanup). Pin it by digest in production.'),
@@ -664,6 +673,19 @@ export const jobsSchema = z.strictObject({
 }).describe('The Jobs axon-deploy runs between sync waves: gates that wait for Axon Server, and database Jobs.');
 
 export type JobsConfig = z.output<typeof jobsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The rollout controller
+
+export const controllerSchema = z.strictObject({
+  image: jobImage(DEFAULT_GATE_IMAGE).default(DEFAULT_GATE_IMAGE)
+    .describe('Image that runs the rollout controller: any image whose entrypoint runs `node <file>` (Node.js 20 or later). Its code is axon-deploy\'s own, from a ConfigMap named after its content (the bundle this version of axon-deploy ships). @default - the pinned distroless Node.js 24 image'),
+  runAsUser: z.int().min(1).default(65532).describe('User (and group) id of the controller; 65532 is the distroless nonroot user.'),
+  pollSeconds: z.number().min(0.1).max(60).default(5).describe('Seconds between two passes of the controller (it reads the cluster each time: a missed change is seen on the next pass).'),
+  resources: resources({ cpu: '20m', memory: '96Mi' }).describe('Requests and limits of the controller.'),
+}).describe('The rollout controller of the environment: restarts Axon Server nodes one at a time when the cluster can afford it, registers apps and users, and reports on its NodeRollout (Argo CD shows it).');
+
+export type ControllerConfig = z.output<typeof controllerSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Environment
@@ -694,6 +716,7 @@ export const environmentSchema = z.strictObject({
   })).default([]).describe('JSON patches (RFC 6902) of rendered objects: the escape hatch for a field axon-deploy does not offer. Every patched object still passes validate and the strict server-side dry-run.'),
   monitoring: monitoringSchema.default({ enabled: false, labels: {}, interval: '30s', scrapers: [], apps: true }),
   jobs: jobsSchema.default({ gateImage: DEFAULT_GATE_IMAGE, gateRunAsUser: 65532, postgresImage: DEFAULT_POSTGRES_IMAGE, postgresRunAsUser: 70, imagePullSecrets: [] }),
+  controller: controllerSchema.prefault({}),
   argocd: argoCdSchema.optional().describe('Argo CD Applications (the Axon Server cluster and the apps, synced independently) and AppProject of this environment, written to dist/argocd/<environment>.yaml.'),
 });
 

@@ -19,7 +19,7 @@ export interface AxonServerClusterProps {
 /**
  * The namespaced objects of an Axon Server cluster: the shared configuration, the nodes' TLS
  * certificates, one node per entry of the model, the client and UI Services (and the UI's route),
- * the disruption budget, the network policy, metrics, backups and the registration Job.
+ * the disruption budget, the network policy, metrics and backups.
  * (StorageClasses are cluster-scoped and live in their own chart.)
  */
 export class AxonServerCluster extends Construct {
@@ -28,7 +28,6 @@ export class AxonServerCluster extends Construct {
     const m = props.model;
     new ConfigFiles(this, 'Config', { config: m.config });
     if (m.clusterTemplate) new ConfigFiles(this, 'ClusterTemplate', { config: m.clusterTemplate });
-    if (m.gateScript) new ConfigFiles(this, 'GateScript', { config: m.gateScript });
     for (const certificate of m.certificates)
       new Certificate(this, `Certificate-${certificate.meta.name}`, { certificate });
     for (const node of m.nodes) new AxonServerNode(this, node.name, { node });
@@ -48,8 +47,6 @@ export class AxonServerCluster extends Construct {
       });
       new k8s.KubeCronJob(this, 'Backup', cronJob(m.backup.cronJob));
     }
-    if (m.registrationScript) new ConfigFiles(this, 'RegistrationScript', { config: m.registrationScript });
-    if (m.registration) new k8s.KubeJob(this, 'Registration', jobProps(m.registration));
   }
 }
 

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import type { AxonServerNodeModel } from '../model/types';
-import { jobProps } from './app-release';
 import { objectMeta } from './meta';
 import { podTemplate } from './pod';
 import { Service } from './service';
@@ -14,7 +13,7 @@ export interface AxonServerNodeProps {
 /**
  * One Axon Server node: a StatefulSet that is never scaled above 1 (the node's identity, volumes
  * and roles are its own; the Raft cluster, not Kubernetes, decides availability), the headless
- * Service that gives the node its stable DNS name, and the gate that ends its sync wave.
+ * Service that gives the node its stable DNS name. Its pod is restarted by the rollout controller.
  */
 export class AxonServerNode extends Construct {
   /** The StatefulSet; the construct id 'Resource' is a contract (stateful). */
@@ -24,7 +23,6 @@ export class AxonServerNode extends Construct {
     super(scope, id);
     const { node } = props;
     new Service(this, 'Service', { service: node.service });
-    if (node.gate) new k8s.KubeJob(this, 'Gate', jobProps(node.gate));
 
     this.statefulSet = new StatefulSetWithTypedClaims(this, 'Resource', {
       metadata: objectMeta(node.statefulSet),
@@ -32,7 +30,9 @@ export class AxonServerNode extends Construct {
         replicas: 1,
         serviceName: node.service.meta.name,
         podManagementPolicy: 'OrderedReady',
-        updateStrategy: { type: 'RollingUpdate' },
+        // A new template restarts nothing by itself: the rollout controller deletes the pod when
+        // the cluster can afford it, and the StatefulSet recreates it from the new template.
+        updateStrategy: { type: 'OnDelete' },
         // Deleting the StatefulSet (or a mistaken scale) never deletes the event store.
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         selector: { matchLabels: { ...node.selector } },

@@ -50,6 +50,8 @@ export function podSpec(pod: PodModel): k8s.PodSpec {
     ...scheduling(pod.scheduling),
     initContainers: pod.initContainers && pod.initContainers.length > 0 ? pod.initContainers.map(container) : undefined,
     containers: pod.containers.map(container),
+    schedulingGates: pod.schedulingGates?.map((name) => ({ name })),
+    readinessGates: pod.readinessGates?.map((conditionType) => ({ conditionType })),
     volumes: pod.volumes.length > 0 ? pod.volumes.map(volume) : undefined,
   };
 }

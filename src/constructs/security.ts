@@ -95,6 +95,7 @@ export class ServiceAccountWithRole extends Construct {
         apiGroups: [...r.apiGroups],
         resources: [...r.resources],
         verbs: [...r.verbs],
+        resourceNames: r.resourceNames ? [...r.resourceNames] : undefined,
       })),
     });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {

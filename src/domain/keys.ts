@@ -43,6 +43,9 @@ export const PROTECTED_SYNC_OPTIONS = 'Prune=false,Delete=false';
  */
 export const PRUNE_LAST_SYNC_OPTIONS = 'PruneLast=true';
 
+/** On a claim created by `axon-deploy restore`: the backup run it came from (the controller lets a bootstrap node start on it). */
+export const RESTORED_FROM_ANNOTATION = 'axon-deploy.io/restored-from';
+
 /** Pod Security admission labels of a namespace. */
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 export const POD_SECURITY_WARN = 'pod-security.kubernetes.io/warn';

@@ -6,9 +6,14 @@
  * running cluster and never change for a node.
  */
 import { createHash } from 'node:crypto';
+import { LABEL_COMPONENT, LABEL_NAME } from './keys';
 
 /** The name label of every Axon Server object, and the name of the cluster-wide ones. */
 export const AXON_SERVER = 'axonserver';
+/** The `app.kubernetes.io/component` of the nodes (their pods, StatefulSets and claims). */
+export const NODE_COMPONENT = 'axon-server';
+/** A label selector of the node pods, StatefulSets and claims (and nothing else: not the Jobs). */
+export const NODE_SELECTOR = `${LABEL_NAME}=${AXON_SERVER},${LABEL_COMPONENT}=${NODE_COMPONENT}`;
 /** The client gRPC Service (nodes that serve clients). */
 export const CLIENT_SERVICE = 'axonserver-grpc';
 /** The UI and REST API Service (`_admin` nodes). */

@@ -3,20 +3,17 @@
  *
  * An environment is two Argo CD Applications (see model/argocd.ts), each with its own waves.
  * Argo CD applies one wave at a time and waits until every object of the wave is healthy (a Job:
- * complete) before the next.
+ * complete) before the next — except in the last wave of a sync, after which it waits for
+ * nothing: a sync never hangs on what its last wave holds.
  *
  * The Axon Server Application:
- *   - configuration and policies (0), then the Services (1);
- *   - the bootstrap node (the cluster template's `first`) before every other node, so on a clean
- *     install the other nodes find it and join; its gate follows it;
- *   - then the nodes that do not vote, then the other voters, one node per wave, each followed by
- *     its gate (a Job that waits until the node is back in every replication group, a leader
- *     exists and it has caught up). An upgrade that touches every node so rolls them one by one,
- *     losing at most one voter at a time, and never restarts a voter before the previous one has
- *     rejoined;
- *   - last, the registration of apps and users (5000).
- *   Each node's wave depends on its own name and band only (a slot from a hash of the name), so
- *   adding or removing a node leaves the other nodes' waves as they are.
+ *   - configuration, policies and RBAC (0), then the Services (1);
+ *   - last, the rollout controller, the NodeRollout, every node's StatefulSet and the backup
+ *     CronJob (10). The
+ *     StatefulSets use `updateStrategy: OnDelete`: applying them restarts nothing; the rollout
+ *     controller restarts one node at a time when the cluster can afford it (src/controller/).
+ *     In the last wave, a node that does not come back, or a failed backup, never holds a sync
+ *     open: a revert is applied at once. No hooks run in this Application.
  *
  * The apps Application:
  *   - each running colour's read-model database created (when missing) before any Deployment;
@@ -27,18 +24,16 @@
 import type { Phase } from './phases';
 
 export const WAVE = {
-  /** StorageClasses, ConfigMaps, NetworkPolicies, PodDisruptionBudgets. */
+  /** StorageClasses, ConfigMaps, NetworkPolicies, PodDisruptionBudgets, RBAC. */
   config: 0,
   /** Services of Axon Server (per-node headless Services, client and UI Services). */
   services: 1,
-  /** The bootstrap node; its gate runs at bootstrapNode + 1. */
-  bootstrapNode: 10,
-  /** Nodes that do not vote: wave nonVoters + 2 × slot, their gate one wave later. */
-  nonVoters: 1000,
-  /** The other voting nodes: wave voters + 2 × slot, their gate one wave later. */
-  voters: 3000,
-  /** After every node and its gate: the Job that registers apps and users (a Sync hook). */
-  registration: 5000,
+  /**
+   * The rollout controller, the NodeRollout, the nodes and the backup CronJob: the last wave,
+   * which Argo CD never waits on (the NodeRollout is Progressing while nodes roll; a CronJob whose
+   * last run failed is Degraded).
+   */
+  nodes: 10,
   /** Jobs that create the running colours' databases when missing (Sync hooks). */
   databases: 90,
   /** Deployments of SERVING colours and of rolling apps. */
@@ -50,49 +45,6 @@ export const WAVE = {
   /** INITIALISING and STANDING_BY colours and preview Services: demoted colours change last. */
   notServing: 103,
 } as const;
-
-/** Slots per band: with a few nodes per band, two names rarely share one (the later probes on). */
-export const NODE_SLOTS = 1000;
-
-/** FNV-1a, 32 bits: a stable number from a name. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
-/**
- * The wave of each node: the bootstrap node first, then non-voters, then the other voters; in a
- * band each node takes the slot its name hashes to (the next free one if taken, names in order).
- */
-export function nodeWaves(
-  nodes: readonly { readonly name: string; readonly voter: boolean }[],
-  bootstrap: string,
-): Map<string, number> {
-  const waves = new Map<string, number>();
-  if (nodes.some((n) => n.name === bootstrap)) waves.set(bootstrap, WAVE.bootstrapNode);
-  for (const [band, voter] of [
-    [WAVE.nonVoters, false],
-    [WAVE.voters, true],
-  ] as const) {
-    const taken = new Set<number>();
-    for (const n of nodes
-      .filter((x) => x.voter === voter && x.name !== bootstrap)
-      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      let slot = fnv1a(n.name) % NODE_SLOTS;
-      while (taken.has(slot)) slot = (slot + 1) % NODE_SLOTS;
-      taken.add(slot);
-      waves.set(n.name, band + 2 * slot);
-    }
-  }
-  return waves;
-}
-
-/** The wave of a node's gate: right after the node. */
-export const gateWave = (nodeWave: number): number => nodeWave + 1;
 
 /** Wave of an app Deployment in the given phase. */
 export function deploymentWave(phase: Phase): number {

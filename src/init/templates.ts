@@ -49,6 +49,7 @@ axonServer:
     enabled: true
     systemTokenSecret: axonserver-system-token      # key: token
     internalTokenSecret: axonserver-internal-token  # key: token
+    controllerTokenSecret: axon-deploy-controller-token  # key: token; the controller registers it
   resources:
     requests: { cpu: "1", memory: 4Gi }
   # One singleton StatefulSet per node, each with its own volumes. Never rename a running node;

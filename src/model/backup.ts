@@ -24,7 +24,10 @@ export interface BackupInput {
   readonly systemToken?: SecretRef;
   readonly tls?: AxonServerClientTls;
   readonly labels: Labels;
+  /** Wave of the script and RBAC. */
   readonly wave: number;
+  /** Wave of the CronJob: the last one, since Argo CD reports a CronJob whose last run failed as Degraded. */
+  readonly cronJobWave: number;
   readonly issues: Issues;
 }
 
@@ -75,7 +78,12 @@ export function backupOf(input: BackupInput): BackupModel | undefined {
       ],
     },
     roleBinding: meta(BACKUP_NAME),
-    cronJob: { meta: meta(BACKUP_NAME), schedule: b.schedule, timeZone: b.timeZone, job: jobSpec },
+    cronJob: {
+      meta: { ...meta(BACKUP_NAME), wave: input.cronJobWave },
+      schedule: b.schedule,
+      timeZone: b.timeZone,
+      job: jobSpec,
+    },
     claims,
   };
 }

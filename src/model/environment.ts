@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from '../config/schema';
 import { buildApps } from './apps';
 import { buildArgoCd } from './argocd';
 import { buildAxonServer } from './axon-server';
+import { buildController } from './controller';
 import { Issues } from './issues';
 import { RESERVED_LABEL_PREFIXES } from '../domain/keys';
 import { LabelScheme } from './labels';
@@ -57,6 +58,19 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     systemToken:
       ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
   });
+  const controller = buildController({
+    namespace: config.namespace,
+    config: config.controller,
+    jobs: config.jobs,
+    monitoring: config.monitoring,
+    rollout: config.axonServer.rollout,
+    axonServer,
+    bundle: assets.controller,
+    argocdHealthCheck: assets.argocdHealthCheck,
+    labels,
+    names,
+    issues,
+  });
   const argocd = config.argocd
     ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues)
     : undefined;
@@ -90,6 +104,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     secrets: secrets.list(),
     patches,
     jobs: config.jobs,
+    controller,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
 }

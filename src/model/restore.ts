@@ -16,7 +16,7 @@
 import type { Assets } from '../assets';
 import { BACKUP_VOLUMES } from '../config/schema';
 import { snapshotName } from '../jobs/backup';
-import { LABEL_INSTANCE, LABEL_NAME } from '../domain/keys';
+import { LABEL_INSTANCE, LABEL_NAME, RESTORED_FROM_ANNOTATION } from '../domain/keys';
 import { AXON_SERVER, claimName } from '../domain/names';
 import { ADMIN_GROUP, isVoting } from '../domain/roles';
 import { AXON_PATHS } from './axon-config';
@@ -27,8 +27,7 @@ import type { ClaimModel, ConfigFilesModel, EnvironmentModel, JobModel } from '.
 /** A backup run id as the backup Job names it: the UTC start time, 20261201t020000z. */
 export const RUN_ID = /^\d{8}t\d{6}z$/;
 
-/** Marks a claim created by a restore: the rollout controller lets such a node start on it. */
-export const RESTORED_FROM_ANNOTATION = 'axon-deploy.io/restored-from';
+export { RESTORED_FROM_ANNOTATION } from '../domain/keys';
 
 export interface RestoreClaim {
   readonly node: string;

@@ -6,6 +6,8 @@
  * the constructs only translate the model into Kubernetes objects.
  */
 import type { AffinityConfig, JobsConfig, VolumeName } from '../config/schema';
+import type { RegistrationSpec } from '../controller/api';
+import type { ControllerModel } from './controller';
 import type { ConfigPath, Severity } from '../config/diagnostics';
 import type { Color, Phase } from '../domain/phases';
 import type { Role } from '../domain/roles';
@@ -177,6 +179,10 @@ export interface PodModel {
   readonly initContainers?: readonly ContainerModel[];
   readonly containers: readonly ContainerModel[];
   readonly scheduling?: SchedulingModel;
+  /** Scheduling gates: the pod is not scheduled until someone removes them (the rollout controller). */
+  readonly schedulingGates?: readonly string[];
+  /** Condition types that must be True, besides the containers, for the pod to be Ready. */
+  readonly readinessGates?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,8 +245,6 @@ export interface AxonServerNodeModel {
   readonly pod: PodModel;
   /** The headless Service that gives the node its DNS name. */
   readonly service: ServiceModel;
-  /** The Job after the node's wave that waits until it is back in its cluster (enterprise). */
-  readonly gate?: JobModel;
 }
 
 export interface ReplicationGroupModel {
@@ -367,6 +371,8 @@ export interface RoleModel {
     readonly apiGroups: readonly string[];
     readonly resources: readonly string[];
     readonly verbs: readonly string[];
+    /** Only these objects (never with create or list, which name no object). */
+    readonly resourceNames?: readonly string[];
   }[];
 }
 
@@ -406,8 +412,6 @@ export interface AxonServerModel {
   readonly config: ConfigFilesModel;
   /** The cluster template (enterprise), updated in place: it applies only to a clean cluster. */
   readonly clusterTemplate?: ConfigFilesModel;
-  /** The gate script, when nodes have gates. */
-  readonly gateScript?: ConfigFilesModel;
   readonly clientService: ServiceModel;
   readonly uiService: ServiceModel;
   readonly pdb: PodDisruptionBudgetModel;
@@ -421,10 +425,8 @@ export interface AxonServerModel {
   readonly uiIngress?: IngressModel;
   readonly uiRoute?: HttpRouteModel;
   readonly backup?: BackupModel;
-  /** The Job that registers apps and users, after the last node. */
-  readonly registration?: JobModel;
-  /** The registration script, when there is a registration Job. */
-  readonly registrationScript?: ConfigFilesModel;
+  /** What the rollout controller registers: apps, users, its own token (Enterprise, access control). */
+  readonly registration?: RegistrationSpec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -594,4 +596,6 @@ export interface EnvironmentModel {
   readonly patches: readonly PatchModel[];
   /** Images and identities of the Jobs axon-deploy runs (also for one-off Jobs such as a restore's). */
   readonly jobs: JobsConfig;
+  /** The rollout controller and its NodeRollout (in the Axon Server part). */
+  readonly controller: ControllerModel;
 }

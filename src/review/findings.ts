@@ -27,6 +27,13 @@ export interface ObjectChange {
 }
 
 export interface Restart {
+  /**
+   * Who restarts the pods: Argo CD, applying the object in its sync wave; or the rollout
+   * controller (an Axon Server node: its StatefulSet is OnDelete), one node at a time after the
+   * sync, in the NodeRollout's order.
+   */
+  readonly by: 'sync' | 'controller';
+  /** The sync wave (by sync), or the place in the controller's order, from 1 (by controller). */
   readonly wave: number;
   readonly kind: string;
   readonly name: string;

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ALLOWED_TRANSITIONS, COLORS, isRunning, PHASE_ORDER_TEXT } from '../domain/phases';
 import { CLI_ROLE_FLAGS, CliArg, secretAtPrompt } from '../domain/axon-cli';
 import { isVoting, ROLES } from '../domain/roles';
+import { NODE_SELECTOR } from '../domain/names';
 import type { AppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
 import type { Add } from './findings';
 import { cliFor, cliPreparation } from './runbook';
@@ -114,7 +115,7 @@ export function tlsChanges(base: EnvironmentModel, head: EnvironmentModel, add: 
     'axonserver/tls',
     `${what} in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart`,
     [
-      `${!now ? 'Turning TLS off sends tokens and events in clear text; acknowledge it only for a throwaway environment. ' : ''}Switch all at once, in a maintenance window: (1) in the same change set axonServer.rolloutGate.enabled: false (a gate would wait for a quorum that forms only when every node is back); (2) suspend automated sync of both Applications; (3) merge, scale every node to 0 (\`kubectl -n ${head.namespace} scale statefulset -l app.kubernetes.io/name=axonserver --replicas=0\`) and sync the Axon Server Application; (4) when every node is back in its groups, sync the apps Application (their pods restart with the new setting); (5) turn the gates back on and resume automated sync. With cert-manager the Certificates come first (wave 0), so the Secrets exist before any node starts.`,
+      `${!now ? 'Turning TLS off sends tokens and events in clear text; acknowledge it only for a throwaway environment. ' : ''}Switch all nodes at once, in a maintenance window: (1) in the same change set, set axonServer.rollout.paused: true (the rollout controller then restarts no running node); (2) suspend automated sync of the apps Application; (3) merge and let Argo CD apply the Axon Server Application (the StatefulSets are OnDelete: nothing restarts yet); (4) restart every node at once: \`kubectl -n ${head.namespace} delete pod -l ${NODE_SELECTOR}\` (the controller lets each start at once: they are all down); (5) when every node is back in its groups (\`kubectl -n ${head.namespace} get noderollout\`), sync the apps Application (their pods restart with the new setting); (6) set paused back to false in a change of its own and resume automated sync. With cert-manager the Certificates come first (wave 0), so the Secrets exist before any node starts.`,
     ],
   );
 }

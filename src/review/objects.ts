@@ -12,6 +12,7 @@ import type { Add, ObjectChange, Restart } from './findings';
 import { cliFor, cliPreparation } from './runbook';
 import type { EnvironmentModel } from '../model/types';
 import { claimName } from '../domain/names';
+import { NODE_ROLLOUT_KIND } from '../controller/api';
 
 type Objects = ReadonlyMap<string, KubeObject>;
 interface Json {
@@ -413,8 +414,13 @@ const waveOf = (o: KubeObject) => Number(o.metadata.annotations?.[ARGOCD_SYNC_WA
 type Container = { name: string; image: string; env?: { name: string }[] };
 const containersOf = (template: unknown) => (get(template, ['spec', 'containers']) ?? []) as Container[];
 
-/** Workloads whose pod template changes (so their pods are replaced), in sync-wave order, with why. */
+/**
+ * Workloads whose pod template changes (so their pods are replaced), with why: those Argo CD
+ * replaces in sync-wave order, then the Axon Server nodes the rollout controller restarts after
+ * the sync, in the NodeRollout's order (the StatefulSets are OnDelete: applying them restarts nothing).
+ */
 export function podRestarts(before: Objects, after: Objects): Restart[] {
+  const order = controllerOrder(after);
   const restarts: Restart[] = [];
   for (const [key, a] of after) {
     const b = before.get(key);
@@ -422,9 +428,22 @@ export function podRestarts(before: Objects, after: Objects): Restart[] {
     const tb = get(b, ['spec', 'template']);
     const ta = get(a, ['spec', 'template']);
     if (isDeepStrictEqual(tb, ta)) continue;
-    restarts.push({ wave: waveOf(a), kind: a.kind, name: a.metadata.name, why: restartReason(tb, ta) });
+    const why = restartReason(tb, ta);
+    const place = order.indexOf(a.metadata.name);
+    const onDelete = get(a, ['spec', 'updateStrategy', 'type']) === 'OnDelete';
+    if (a.kind === 'StatefulSet' && onDelete && place >= 0)
+      restarts.push({ by: 'controller', wave: place + 1, kind: a.kind, name: a.metadata.name, why });
+    else restarts.push({ by: 'sync', wave: waveOf(a), kind: a.kind, name: a.metadata.name, why });
   }
-  return restarts.sort((x, y) => x.wave - y.wave || (x.name < y.name ? -1 : 1));
+  const rank = (r: Restart) => (r.by === 'sync' ? 0 : 1);
+  return restarts.sort((x, y) => rank(x) - rank(y) || x.wave - y.wave || (x.name < y.name ? -1 : 1));
+}
+
+/** The StatefulSets the rollout controller restarts, in its order (from the rendered NodeRollout). */
+function controllerOrder(objects: Objects): string[] {
+  const rollout = [...objects.values()].find((o) => o.kind === NODE_ROLLOUT_KIND);
+  const nodes = (get(rollout, ['spec', 'nodes']) ?? []) as { statefulSet: string }[];
+  return nodes.map((n) => n.statefulSet);
 }
 
 /** Why a pod template changed, in the words of the fields that changed. */
@@ -458,7 +477,8 @@ function restartReason(tb: unknown, ta: unknown): string {
 export function axonImageChanges(before: Objects, after: Objects, restarts: readonly Restart[], add: Add): void {
   const changed = restarts.filter((r) => r.kind === 'StatefulSet' && r.why.includes('image '));
   if (changed.length === 0) return;
-  const order = changed.map((r) => `${r.name} (wave ${r.wave})`).join(', then ');
+  const byController = changed.filter((r) => r.by === 'controller');
+  const bySync = changed.filter((r) => r.by === 'sync');
   const image = (name: string, side: Objects) =>
     containersOf(get(side.get(`StatefulSet/${name}`), ['spec', 'template']))[0]?.image;
   add(
@@ -467,8 +487,17 @@ export function axonImageChanges(before: Objects, after: Objects, restarts: read
     'statefulset/*',
     `changes the Axon Server image (${image(changed[0].name, before)} → ${image(changed[0].name, after)}) on ${changed.length} node${changed.length === 1 ? '' : 's'}`,
     [
-      `Argo CD rolls one node per wave, each healthy before the next: ${order}.`,
-      'Read the Axon Server release notes for upgrade steps; keep a majority of voters up at all times (the PodDisruptionBudget allows one node down).',
+      ...(byController.length > 0
+        ? [
+            `After the sync, the rollout controller restarts one node at a time: ${byController.map((r) => r.name).join(', ')}, the current leader of a replication group after the others. It restarts a node only when every node is ready and caught up with its leaders and the node's groups keep their majority without it, and the next only when the node is back in its groups and has been for settleSeconds; it waits (and turns Degraded after stuckAfterSeconds) rather than guess. Follow it with \`kubectl get noderollout\` or in Argo CD.`,
+          ]
+        : []),
+      ...(bySync.length > 0
+        ? [
+            `Argo CD replaces these nodes when it applies them: ${bySync.map((r) => `${r.name} (wave ${r.wave})`).join(', ')}.`,
+          ]
+        : []),
+      'Read the Axon Server release notes for upgrade steps first (some versions must be passed through).',
     ],
   );
 }

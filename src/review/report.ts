@@ -115,9 +115,21 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
       }
       out.push('');
     }
-    if (review.restarts.length > 0) {
+    const bySync = review.restarts.filter((r) => r.by === 'sync');
+    const byController = review.restarts.filter((r) => r.by === 'controller');
+    if (bySync.length > 0) {
       out.push('### Pods that restart, in sync-wave order', '');
-      review.restarts.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
+      bySync.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
+      out.push('');
+    }
+    if (byController.length > 0) {
+      out.push(
+        '### Axon Server nodes the rollout controller restarts after the sync, one at a time',
+        '',
+        'In this order, a group leader after the others; each only when the cluster can afford it.',
+        '',
+      );
+      byController.forEach((r, i) => out.push(`${i + 1}. \`${r.name}\` (${r.why})`));
       out.push('');
     }
     if (review.topology) {

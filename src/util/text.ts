@@ -59,3 +59,14 @@ export function closest(
   }
   return bestDistance <= maxDistance ? best : undefined;
 }
+
+/** Rows as columns padded to their widest cell, two spaces apart (the first row is the header). */
+export function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -90,17 +90,46 @@ export interface StartOptions {
   readonly assets: string;
   /** CustomResourceDefinition files to install before use. */
   readonly crds?: readonly string[];
+  /** CustomResourceDefinitions to install too, as objects (axon-deploy's own). */
+  readonly crdObjects?: readonly unknown[];
   /** Give up waiting for the server after this many milliseconds (default 90 s). */
   readonly timeoutMs?: number;
+  /**
+   * How requests are authorised: AlwaysAllow (validation) or RBAC (rehearsals, where a
+   * ServiceAccount has only what its Role gives it). @default 'AlwaysAllow'
+   */
+  readonly authorization?: 'AlwaysAllow' | 'RBAC';
 }
 
 export class ApiServer {
   private constructor(
     readonly kubectl: Kubectl,
     readonly url: string,
-    private readonly workDir: string,
+    /** Where the server keeps its files: certificates (certs/), the ServiceAccount keys (sa.key), logs. */
+    readonly workDir: string,
     private readonly children: ChildProcess[],
   ) {}
+
+  /** The key the server signs ServiceAccount tokens with (kube-controller-manager needs it). */
+  get serviceAccountKey(): string {
+    return path.join(this.workDir, 'sa.key');
+  }
+
+  /** The server's self-signed serving certificate (a CA for in-cluster clients of the rehearsals). */
+  get servingCertificate(): string {
+    return path.join(this.workDir, 'certs', 'apiserver.crt');
+  }
+
+  /**
+   * Starts another process beside the server (kube-controller-manager, kube-scheduler), stopped
+   * with it, its output in `<name>.log` in the work directory.
+   */
+  launchBeside(binary: string, args: readonly string[], name: string): ChildProcess {
+    const child = launch(binary, [...args], path.join(this.workDir, `${name}.log`));
+    this.children.push(child);
+    fs.writeFileSync(path.join(this.workDir, 'pids'), this.children.map((c) => c.pid).join('\n'));
+    return child;
+  }
 
   /** Starts etcd and kube-apiserver, waits for /readyz, installs the CRDs. */
   static async start(options: StartOptions): Promise<ApiServer> {
@@ -156,7 +185,7 @@ export class ApiServer {
             '--advertise-address=127.0.0.1',
             `--cert-dir=${path.join(work, 'certs')}`,
             `--token-auth-file=${path.join(work, 'tokens.csv')}`,
-            '--authorization-mode=AlwaysAllow',
+            `--authorization-mode=${options.authorization ?? 'AlwaysAllow'}`,
             '--service-account-issuer=https://kubernetes.default.svc',
             `--service-account-key-file=${path.join(work, 'sa.pub')}`,
             `--service-account-signing-key-file=${path.join(work, 'sa.key')}`,
@@ -170,7 +199,15 @@ export class ApiServer {
       fs.writeFileSync(path.join(work, 'pids'), children.map((c) => c.pid).join('\n'));
       fs.writeFileSync(server.kubectl.kubeconfig, kubeconfig(server.url, token), { mode: 0o600 });
       await waitReady(server.url, token, children, work, options.timeoutMs ?? 90_000);
-      if (options.crds && options.crds.length > 0) server.installCrds(options.crds);
+      const crds = [...(options.crds ?? [])];
+      if (crds.length > 0) server.installCrds(crds);
+      if (options.crdObjects && options.crdObjects.length > 0) {
+        // axon-deploy's own, as a cluster admin installs them (`kubectl apply -k dist/cluster`):
+        // a client-side apply, so a dry-run of dist/cluster finds them unchanged.
+        const file = path.join(work, 'crds.json');
+        fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: options.crdObjects }));
+        server.installCrds([file], 'client-side');
+      }
       return server;
     } catch (err) {
       server.stop();
@@ -178,12 +215,14 @@ export class ApiServer {
     }
   }
 
-  /** Applies CRDs server-side (some are too large for a client-side apply) and waits until they are served. */
-  installCrds(files: readonly string[]): void {
+  /**
+   * Applies CRDs, server-side by default (some are too large for a client-side apply), and waits
+   * until they are served.
+   */
+  installCrds(files: readonly string[], mode: 'server-side' | 'client-side' = 'server-side'): void {
     const applied = this.kubectl.run([
       'apply',
-      '--server-side',
-      '--force-conflicts',
+      ...(mode === 'server-side' ? ['--server-side', '--force-conflicts'] : []),
       ...files.flatMap((f) => ['-f', f]),
     ]);
     if (applied.status !== 0) throw new Error(`installing CRDs failed: ${applied.stderr.trim()}`);

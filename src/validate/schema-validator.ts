@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../package-info';
 import { checkRestricted, checkSecretHygiene } from './policies';
 import { asString, valueAt } from './json-view';
+import { customResourceDefinitions } from '../controller/crds';
 
 /** The schemas the generated classes came from (copied by `npm run import`), shipped with the package. */
 export const schemaDir = (): string => path.join(packageRoot(), 'imports', 'schemas');
@@ -67,10 +68,17 @@ export class SchemaValidator {
         this.schemas.set(`${apiVersion}/${gvk.kind}`, () => ({ $ref: `k8s#/definitions/${name}` }));
       }
     }
-    // Every CustomResourceDefinition beside the Kubernetes definitions (Argo CD, cert-manager, …).
-    for (const file of crdFiles(dir)) {
-      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-        const crd = doc.toJS() as {
+    // Every CustomResourceDefinition beside the Kubernetes definitions (Argo CD, cert-manager, …),
+    // and axon-deploy's own.
+    const documents = [
+      ...crdFiles(dir).flatMap((file) =>
+        parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown),
+      ),
+      ...customResourceDefinitions(),
+    ];
+    {
+      for (const doc of documents) {
+        const crd = doc as {
           kind?: string;
           spec?: {
             group: string;
@@ -176,7 +184,10 @@ function listYaml(dir: string): string[] {
     .flatMap((entry) => {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) return listYaml(full);
-      return entry.name.endsWith('.yaml') && entry.name !== 'kustomization.yaml' ? [full] : [];
+      // *.patch.yaml are patches of objects outside dist/ (Argo CD's argocd-cm), not manifests.
+      return entry.name.endsWith('.yaml') && entry.name !== 'kustomization.yaml' && !entry.name.endsWith('.patch.yaml')
+        ? [full]
+        : [];
     })
     .sort();
 }

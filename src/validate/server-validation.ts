@@ -123,7 +123,10 @@ function yamlFiles(dir: string): string[] {
     .flatMap((e) => {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) return yamlFiles(full);
-      return /\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml' ? [full] : [];
+      // Kustomizations and patches (dist/cluster/argocd-cm-health.patch.yaml) are not objects.
+      return /\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml' && !e.name.endsWith('.patch.yaml')
+        ? [full]
+        : [];
     });
 }
 

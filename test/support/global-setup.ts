@@ -6,12 +6,15 @@
  * (as in CI), which makes a missing server fail the run.
  */
 import * as path from 'node:path';
+import buildSetup from './build-setup';
 import { ApiServer, assetsProblem } from '../../src/validate/api-server';
+import { customResourceDefinitions } from '../../src/controller/crds';
 import { crdFiles } from '../../src/validate/schema-validator';
 
 const FALLBACK_ASSETS = path.resolve(__dirname, '../../../shared/envtest/bin');
 
 export default async function globalSetup(): Promise<void> {
+  buildSetup();
   const assets = process.env.KUBEBUILDER_ASSETS || FALLBACK_ASSETS;
   const problem = assetsProblem(assets);
   if (problem) {
@@ -22,7 +25,7 @@ export default async function globalSetup(): Promise<void> {
     );
     return;
   }
-  const server = await ApiServer.start({ assets, crds: crdFiles() });
+  const server = await ApiServer.start({ assets, crds: crdFiles(), crdObjects: customResourceDefinitions() });
   (globalThis as { axonDeployApiServer?: ApiServer }).axonDeployApiServer = server;
   process.env.AXON_DEPLOY_TEST_KUBECONFIG = server.kubectl.kubeconfig;
   process.env.AXON_DEPLOY_TEST_KUBECTL = path.join(assets, 'kubectl');

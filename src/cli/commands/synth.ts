@@ -11,7 +11,7 @@ import { buildAll } from '../../build';
 import { formatDiagnostic, hasErrors } from '../../config/diagnostics';
 import type { EnvironmentModel } from '../../model/types';
 import { readTree, writeTree, writeTreeAtomically } from '../../synth/output';
-import { OutputTree, renderOutput } from '../../synth/render';
+import { CLUSTER_CRDS_FILE, OutputTree, renderOutput } from '../../synth/render';
 import { differingFiles } from '../../review/snapshot';
 import { Command, flag, stringOption } from '../args';
 
@@ -68,6 +68,10 @@ export const synthCommand: Command = {
     else writeTreeAtomically(target, tree);
     const counts = objectCounts(tree);
     for (const { model } of inputs) io.stdout(summary(model, counts.get(model.name) ?? 0, outDir));
+    if (tree.has(CLUSTER_CRDS_FILE))
+      io.stdout(
+        `${outDir}/cluster: the rollout controller's resource definitions and Argo CD health checks; once per cluster, by a cluster admin: kubectl apply -k ${outDir}/cluster, and the argocd-cm patch there\n`,
+      );
     return 0;
   },
 };
@@ -94,7 +98,7 @@ function check(
 function objectCounts(tree: OutputTree): Map<string, number> {
   const counts = new Map<string, number>();
   for (const file of tree.keys()) {
-    if (!file.endsWith('.yaml') || file.endsWith('/kustomization.yaml')) continue;
+    if (!file.endsWith('.yaml') || file.endsWith('/kustomization.yaml') || file.startsWith('cluster/')) continue;
     const env = file.slice(0, file.indexOf('/'));
     counts.set(env, (counts.get(env) ?? 0) + 1);
   }

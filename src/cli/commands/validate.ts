@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiServer, ApiServerUnavailable, assetsProblem } from '../../validate/api-server';
+import { customResourceDefinitions } from '../../controller/crds';
 import { crdFiles, validateDirectory } from '../../validate/schema-validator';
 import { validateOnServer } from '../../validate/server-validation';
 import { Command, flag, stringOption, UsageError } from '../args';
@@ -64,7 +65,7 @@ export const validateCommand: Command = {
       io.stderr(`starting kube-apiserver from ${assets ?? '(none)'}…\n`);
       let api: ApiServer;
       try {
-        api = await ApiServer.start({ assets: assets!, crds: crdFiles() });
+        api = await ApiServer.start({ assets: assets!, crds: crdFiles(), crdObjects: customResourceDefinitions() });
       } catch (err) {
         if (err instanceof ApiServerUnavailable) throw new UsageError(err.message);
         throw err;

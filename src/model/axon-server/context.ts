@@ -6,7 +6,7 @@ import type { ConfigPath } from '../../config/diagnostics';
 import { parseImageReference } from '../../config/formats';
 import type { AppConfig, AxonServerConfig, JobsConfig, MonitoringConfig } from '../../config/schema';
 import { LABEL_COMPONENT, LABEL_NAME, LABEL_VERSION } from '../../domain/keys';
-import { AXON_SERVER, serviceDomain } from '../../domain/names';
+import { AXON_SERVER, NODE_COMPONENT, serviceDomain } from '../../domain/names';
 import type { Issues } from '../issues';
 import type { LabelScheme } from '../labels';
 import type { NameRegistry } from '../names';
@@ -29,7 +29,7 @@ export interface AxonServerInput {
 }
 
 /** The `app.kubernetes.io/component` of the nodes. */
-export const COMPONENT = 'axon-server';
+export const COMPONENT = NODE_COMPONENT;
 
 /** A path under `axonServer` in the config, for messages. */
 export const at = (...path: (string | number)[]): ConfigPath => ['axonServer', ...path];

@@ -4,7 +4,7 @@
  * policies, exposure, and what runs beside the nodes.
  */
 import { AXON_SERVER } from '../../domain/names';
-import { nodeWaves } from '../../domain/waves';
+import { WAVE } from '../../domain/waves';
 import { clusterTls } from '../tls';
 import type { AxonServerModel } from '../types';
 import {
@@ -20,15 +20,7 @@ import {
 import { at, AxonServerInput, clusterContext, registerSecrets } from './context';
 import { bootstrapNode, nodesWithRoles, replicationGroups, rolesPerNode } from './groups';
 import { buildNode } from './nodes';
-import {
-  certificates,
-  nodeGate,
-  nodeGateScript,
-  registrationJob,
-  scheduledBackup,
-  serverMonitor,
-  storageClasses,
-} from './operations';
+import { certificates, registrationFor, scheduledBackup, serverMonitor, storageClasses } from './operations';
 import { clusterTemplate, configRevision } from './properties';
 import { claimClusterNames, clientService, disruptionBudget, networkPolicy, uiExposure, uiService } from './services';
 
@@ -59,26 +51,14 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   registerSecrets(ctx);
 
   const infos = nodesWithRoles(config, groups);
-  const waves = nodeWaves(
-    infos.map((n) => ({ name: n.node.name, voter: n.voter })),
-    firstNode,
-  );
-  const waveOf = (node: string) => waves.get(node) ?? 0;
-  const gateScript = nodeGateScript(ctx);
   const nodes = infos.map((info) =>
-    buildNode(ctx, info, {
-      configMap: configFiles.meta.name,
-      clusterTemplate: template,
-      tls,
-      wave: waveOf,
-      gate: gateScript ? (i) => nodeGate(ctx, i, waveOf(i.node.name), gateScript, tls) : undefined,
-    }),
+    buildNode(ctx, info, { configMap: configFiles.meta.name, clusterTemplate: template, tls, wave: WAVE.nodes }),
   );
   const exposure = uiExposure(ctx);
   const certs = certificates(ctx, nodes, tls);
   const podMonitor = serverMonitor(ctx, tls);
   const backup = scheduledBackup(ctx, infos, nodes, tls);
-  const registered = registrationJob(ctx, groups, tls);
+  const registration = registrationFor(ctx, groups);
 
   return {
     edition: config.edition,
@@ -92,7 +72,6 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     firstNode,
     config: configFiles,
     clusterTemplate: template,
-    gateScript,
     clientService: clientService(ctx),
     uiService: uiService(ctx),
     pdb: disruptionBudget(ctx),
@@ -104,8 +83,7 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
     uiIngress: exposure.ingress,
     uiRoute: exposure.route,
     backup,
-    registration: registered?.job,
-    registrationScript: registered?.script,
+    registration,
   };
 }
 

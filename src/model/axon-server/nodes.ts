@@ -19,7 +19,6 @@ import type {
   ConfigFilesModel,
   ContainerModel,
   EnvVar,
-  JobModel,
   Labels,
   PodModel,
   PodVolume,
@@ -28,6 +27,7 @@ import type {
   ServicePort,
   VolumeMount,
 } from '../types';
+import { IN_CLUSTER_CONDITION, START_GATE } from '../../controller/api';
 import { at, ClusterContext, COMPONENT } from './context';
 import type { NodeInfo } from './groups';
 
@@ -43,13 +43,12 @@ const MOUNT_PATHS: Record<VolumeName, string> = {
   exts: AXON_PATHS.exts,
 };
 
-/** What every node shares: the configuration it mounts, TLS, its wave and the gate after it (if any). */
+/** What every node shares: the configuration it mounts, TLS, its sync wave. */
 export interface NodeShared {
   readonly configMap: string;
   readonly clusterTemplate?: ConfigFilesModel;
   readonly tls?: ClusterTls;
-  readonly wave: (node: string) => number;
-  readonly gate?: (info: NodeInfo) => JobModel;
+  readonly wave: number;
 }
 
 export function buildNode(ctx: ClusterContext, info: NodeInfo, shared: NodeShared): AxonServerNodeModel {
@@ -61,12 +60,9 @@ export function buildNode(ctx: ClusterContext, info: NodeInfo, shared: NodeShare
   names.claim('Service', node.name, at('nodes', index, 'name'));
   const tags = nodeTags(node, index, ctx.issues);
   const claims = claimsOf(node);
-  const gate = shared.gate?.(info);
-  if (gate) names.claim('Job', gate.meta.name, at('nodes', index, 'name'));
   return {
     name: node.name,
     fqdn: serviceFqdn(node.name, ctx.namespace),
-    gate,
     zone: node.zone,
     tags,
     roles: info.roles,
@@ -75,7 +71,7 @@ export function buildNode(ctx: ClusterContext, info: NodeInfo, shared: NodeShare
     statefulSet: {
       name: node.name,
       labels: labels.full(stable, ctx.versionLabel),
-      wave: shared.wave(node.name),
+      wave: shared.wave,
       protected: true,
     },
     selector,
@@ -122,6 +118,11 @@ function nodePod(ctx: ClusterContext, info: NodeInfo, shared: NodeShared, parts:
     user: { runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, fsGroup: NON_ROOT_ID },
     imagePullSecrets: config.imagePullSecrets,
     terminationGracePeriodSeconds: config.terminationGracePeriodSeconds,
+    // The rollout controller lets the pod be scheduled (a clean cluster forms from the bootstrap
+    // node first; an empty bootstrap node never starts alone) and marks it ready only while the
+    // node is in its groups and caught up (src/controller/).
+    schedulingGates: [START_GATE],
+    readinessGates: [IN_CLUSTER_CONDITION],
     volumes: files.volumes,
     containers: [nodeContainer(ctx, info, shared, parts.tags, resources, files.mounts)],
     scheduling: {

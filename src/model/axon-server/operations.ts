@@ -1,22 +1,20 @@
 /**
- * What runs beside the nodes: their certificates, the PodMonitor, scheduled backups, the
- * registration of apps and users, the StorageClasses, and the gates between node waves.
+ * What runs beside the nodes: their certificates, the PodMonitor, scheduled backups, what the
+ * controller registers (apps and users), the StorageClasses.
  */
 import { ADMIN_GROUP } from '../../domain/roles';
 import { AXON_SERVER, serviceFqdn, UI_SERVICE } from '../../domain/names';
 import { AXON_PORT_NAMES, AXON_PORTS } from '../../domain/ports';
-import { gateWave, WAVE } from '../../domain/waves';
+import { WAVE } from '../../domain/waves';
 import { BACKUP_NAME, backupOf } from '../backup';
-import { gateJob, gateScript } from '../gates';
 import { podMonitor } from '../monitoring';
-import { registration } from '../registration';
+import { registrationPlan } from '../registration';
+import type { RegistrationSpec } from '../../controller/api';
 import { httpUrl, type ClusterTls } from '../tls';
 import type {
   AxonServerNodeModel,
   BackupModel,
   CertificateModel,
-  ConfigFilesModel,
-  JobModel,
   PodMonitorModel,
   ReplicationGroupModel,
   StorageClassModel,
@@ -25,7 +23,7 @@ import { byText } from '../../util/text';
 import { at, ClusterContext, COMPONENT } from './context';
 import type { NodeInfo } from './groups';
 
-/** Labels of the gate Jobs' pods (the NetworkPolicy lets them reach the nodes' HTTP port). */
+/** Labels of the pods that call Axon Server's REST API (the NetworkPolicy lets them reach its ports). */
 export const GATE_NAME = 'axon-deploy-gate';
 export const GATE_COMPONENT = 'rollout-gate';
 
@@ -81,6 +79,7 @@ export function scheduledBackup(
     tls: tls?.client,
     labels: labels.full(labels.stable(AXON_SERVER, BACKUP_NAME, 'backup')),
     wave: WAVE.config,
+    cronJobWave: WAVE.nodes,
     issues: ctx.issues,
   });
   if (backup) {
@@ -92,32 +91,18 @@ export function scheduledBackup(
   return backup;
 }
 
-export function registrationJob(
+/** What the rollout controller registers: apps, users, its own token (Enterprise, access control on). */
+export function registrationFor(
   ctx: ClusterContext,
   groups: readonly ReplicationGroupModel[],
-  tls: ClusterTls | undefined,
-): { job: JobModel; script: ConfigFilesModel } | undefined {
-  const { labels } = ctx;
-  const registrationLabels = labels.full(labels.stable(GATE_NAME, 'axonserver-register', 'registration'));
-  const registered = registration({
+): RegistrationSpec | undefined {
+  return registrationPlan({
     config: ctx.config,
     apps: ctx.apps,
     contexts: new Set(groups.filter((g) => g.name !== ADMIN_GROUP).flatMap((g) => g.contexts)),
-    jobs: ctx.jobs,
-    systemToken: ctx.systemToken,
-    tls: tls?.client,
-    url: httpUrl(tls?.client, serviceFqdn(UI_SERVICE, ctx.namespace), AXON_PORTS.http),
-    labels: registrationLabels,
-    scriptLabels: registrationLabels,
-    wave: WAVE.registration,
     issues: ctx.issues,
     secrets: ctx.secrets,
   });
-  if (registered) {
-    ctx.names.claim('Job', registered.job.meta.name, at('registration'));
-    ctx.names.claim('ConfigMap', registered.script.meta.name, at('registration'));
-  }
-  return registered;
 }
 
 export function storageClasses(ctx: ClusterContext): StorageClassModel[] {
@@ -135,49 +120,5 @@ export function storageClasses(ctx: ClusterContext): StorageClassModel[] {
       parameters: Object.entries(sc.parameters).sort(byText(([k]) => k)),
       mountOptions: sc.mountOptions,
     };
-  });
-}
-
-/** The node gate script, when nodes have gates (enterprise, rolloutGate.enabled). */
-export function nodeGateScript(ctx: ClusterContext): ConfigFilesModel | undefined {
-  const { config, labels } = ctx;
-  if (config.edition !== 'enterprise' || !config.rolloutGate.enabled) return undefined;
-  const script = gateScript(
-    'axonserver-gate',
-    labels.full(labels.stable(GATE_NAME, 'axonserver-gate', GATE_COMPONENT)),
-    WAVE.config,
-  );
-  ctx.names.claim('ConfigMap', script.meta.name, at('rolloutGate'), 'the node gate script');
-  return script;
-}
-
-/** The Job after a node's wave that waits until the node is back in its cluster. */
-export function nodeGate(
-  ctx: ClusterContext,
-  info: NodeInfo,
-  nodeWave: number,
-  script: ConfigFilesModel,
-  tls: ClusterTls | undefined,
-): JobModel {
-  const { labels, config } = ctx;
-  const nodeName = info.node.name;
-  const nodeGroups = info.roles.map((r) => r.group);
-  return gateJob({
-    name: `${nodeName}-gate`,
-    labels: labels.full(labels.stable(GATE_NAME, `${nodeName}-gate`, GATE_COMPONENT)),
-    wave: gateWave(nodeWave),
-    script,
-    settings: ctx.jobs,
-    timeoutSeconds: config.rolloutGate.timeoutSeconds,
-    token: ctx.systemToken,
-    tls: tls?.client,
-    env: [
-      { name: 'GATE_MODE', value: 'node' },
-      { name: 'GATE_DESCRIPTION', value: `${nodeName} is back in ${nodeGroups.join(', ')}` },
-      { name: 'AXONSERVER_URL', value: httpUrl(tls?.client, serviceFqdn(nodeName, ctx.namespace), AXON_PORTS.http) },
-      { name: 'GATE_NODE', value: nodeName },
-      { name: 'GATE_GROUPS', value: nodeGroups.join(',') },
-      { name: 'GATE_MAX_LAG', value: String(config.rolloutGate.maxLagEntries) },
-    ],
   });
 }

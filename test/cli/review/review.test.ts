@@ -46,6 +46,8 @@ const review = (base: Snapshot, head: Snapshot) => reviewSnapshots(base, head).f
 const lines = (r: EnvReview, severity: 'blocker' | 'warning') =>
   r.findings.filter((f) => f.severity === severity).map((f) => `${f.rule} ${f.object}: ${f.message}`);
 const findingsOf = (r: EnvReview, rule: string) => r.findings.filter((f) => f.rule === rule);
+const reportOf = (r: EnvReview) =>
+  renderReport(applyAllows([r], []), { base: '`main`', head: 'the working tree', notes: [] });
 /** Sets the colours of order-service; a colour keeps its digest while its version stays. */
 const colors = (blue: [string, string], green: [string, string]) => (c: ProdConfig) => {
   const before = c.apps[0].release.colors!;
@@ -478,7 +480,7 @@ describe('security downgrades are blockers', () => {
       'tls-toggle axonserver/tls: turns TLS on in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart',
     ]);
     expect(findingsOf(on, 'tls-toggle')[0].details[0]).toMatch(
-      /rolloutGate\.enabled: false.*scale statefulset -l app\.kubernetes\.io\/name=axonserver --replicas=0/,
+      /axonServer\.rollout\.paused: true.*delete pod -l app\.kubernetes\.io\/name=axonserver,app\.kubernetes\.io\/component=axon-server`/,
     );
     const noHttps = prodSnapshot((c) => {
       (c.axonServer as any).tls.http = false;
@@ -594,7 +596,7 @@ describe('warnings', () => {
     ]);
   });
 
-  it('a new app with a token: registered by the registration Job, or a warning with the command when there is none', () => {
+  it('a new app with a token: registered by the rollout controller, or a warning with the command when there is none', () => {
     const billing = {
       name: 'billing',
       image: 'registry.example.com/orders/billing',
@@ -609,7 +611,7 @@ describe('warnings', () => {
       }),
     );
     expect(lines(registered, 'warning')).toEqual([
-      'new-secret secret/billing-token: reads Secret billing-token (key token), for billing (Axon Server token); billing (registration): create it in orders-prod before the sync',
+      'new-secret secret/billing-token: reads Secret billing-token (key token), for billing (Axon Server token); billing (registered by the controller): create it in orders-prod before the sync',
     ]);
     const noRegistration = (c: ProdConfig) => {
       c.axonServer.registration = { enabled: false };
@@ -683,10 +685,20 @@ describe('warnings', () => {
     expect(lines(r, 'warning')).toEqual([
       'axon-image-change statefulset/*: changes the Axon Server image (axoniq/axonserver:2025.1.5-jdk-17-nonroot → axoniq/axonserver:2025.2.0-jdk-17-nonroot) on 5 nodes',
     ]);
-    expect(findingsOf(r, 'axon-image-change')[0].details[0]).toBe(
-      'Argo CD rolls one node per wave, each healthy before the next: axonserver-1 (wave 10), then axonserver-archive-1 (wave 1342), then axonserver-archive-2 (wave 2580), then axonserver-2 (wave 4050), then axonserver-3 (wave 4812).',
+    expect(findingsOf(r, 'axon-image-change')[0].details[0]).toMatch(
+      /^After the sync, the rollout controller restarts one node at a time: axonserver-archive-1, axonserver-archive-2, axonserver-1, axonserver-2, axonserver-3, the current leader of a replication group after the others\. It restarts a node only when/,
     );
     expect(lines(r, 'blocker')).toEqual([]);
+    expect(r.restarts.map((x) => `${x.by} ${x.wave} ${x.name}`)).toEqual([
+      'controller 1 axonserver-archive-1',
+      'controller 2 axonserver-archive-2',
+      'controller 3 axonserver-1',
+      'controller 4 axonserver-2',
+      'controller 5 axonserver-3',
+    ]);
+    expect(reportOf(r)).toContain(
+      '### Axon Server nodes the rollout controller restarts after the sync, one at a time\n\nIn this order, a group leader after the others; each only when the cluster can afford it.\n\n1. `axonserver-archive-1` (image axoniq/axonserver:2025.1.5-jdk-17-nonroot → axoniq/axonserver:2025.2.0-jdk-17-nonroot)',
+    );
   });
 
   it("a colour's database dropped by CLEANING_UP", () => {
@@ -697,7 +709,7 @@ describe('warnings', () => {
     ]);
   });
 
-  it("adding a SECONDARY node leaves the other nodes' waves unchanged: only the new node appears", () => {
+  it('adding a SECONDARY node restarts no other node: only the new node and the NodeRollout change', () => {
     const r = review(
       base,
       prodSnapshot((c) => {
@@ -713,13 +725,12 @@ describe('warnings', () => {
         c.axonServer.replicationGroups[0].roles['axonserver-archive-3'] = 'SECONDARY';
       }),
     );
-    const changedNodes = r.changes.filter(
-      (c) => c.kind === 'StatefulSet' || (c.kind === 'Job' && c.name.endsWith('-gate')),
-    );
+    const changedNodes = r.changes.filter((c) => c.kind === 'StatefulSet' || c.kind === 'NodeRollout');
     expect(changedNodes.map((c) => `${c.change} ${c.kind}/${c.name}`)).toEqual([
-      'added Job/axonserver-archive-3-gate',
+      'changed NodeRollout/axonserver',
       'added StatefulSet/axonserver-archive-3',
     ]);
+    expect(r.restarts.filter((x) => x.kind === 'StatefulSet')).toEqual([]);
   });
 
   it("a strategy change where a colour adopts the rolling app's processors and database", () => {

@@ -56,7 +56,10 @@ describe('help, version and usage errors', () => {
   });
 
   it.each([
-    [['deploy'], 'axon-deploy: unknown command "deploy"; commands: init, synth, review, validate, restore, schema'],
+    [
+      ['deploy'],
+      'axon-deploy: unknown command "deploy"; commands: init, synth, review, validate, status, restore, schema',
+    ],
     [['synth', '--colour'], 'axon-deploy synth: unknown option --colour'],
     [['synth', '--out'], 'axon-deploy synth: --out needs a value'],
     [['synth', 'prod'], 'axon-deploy synth: synth takes no arguments, got prod'],
@@ -76,9 +79,10 @@ describe('synth', () => {
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(
-      'dist/prod: 59 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axoniq-license, axonserver-admin-password, axonserver-internal-token',
+      'dist/prod: 58 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axon-deploy-controller-token, axoniq-license, axonserver-admin-password, axonserver-internal-token',
     );
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
+    expect(r.stdout).toContain('dist/cluster: the rollout controller');
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'cluster', 'dev', 'prod', 'staging']);
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(Object.fromEntries(fixtureTree()));
   });
 
@@ -88,7 +92,7 @@ describe('synth', () => {
     const r = await cli(['synth', '--config', 'environments', '--out', 'manifests'], dir);
     expect(r.status).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual(['environments', 'manifests']);
-    expect(r.stdout).toContain('manifests/dev: 10 objects');
+    expect(r.stdout).toContain('manifests/dev: 16 objects');
   });
 
   it('removes the output of environments that no longer exist', async () => {
@@ -96,7 +100,7 @@ describe('synth', () => {
     expect((await cli(['synth'], dir)).status).toBe(0);
     fs.rmSync(path.join(dir, 'config', 'staging.yaml'));
     expect((await cli(['synth'], dir)).status).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'dev', 'prod']);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'cluster', 'dev', 'prod']);
     expect(fs.readdirSync(path.join(dir, 'dist', 'argocd')).sort()).toEqual(['dev.yaml', 'prod.yaml']);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('.dist-'))).toEqual([]);
   });

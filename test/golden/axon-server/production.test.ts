@@ -105,16 +105,14 @@ describe('TLS with cert-manager (prod)', () => {
     }
   });
 
-  it('lets the gates and Jobs speak HTTPS, trusting the CA', () => {
-    for (const job of [
-      find(prod, 'Job', 'axonserver-2-gate'),
-      find(prod, 'Job', 'order-service-gate'),
-      find(prod, 'Job', 'axonserver-register'),
-    ]) {
-      const env = envOf(container(job));
-      expect(env.AXONSERVER_URL).toMatch(/^https:\/\//);
-      expect(env.AXONSERVER_CA_FILE).toBe('/etc/axon-deploy/axonserver-ca/ca.crt');
-    }
+  it('lets the rollout controller and the Jobs speak HTTPS, trusting the CA', () => {
+    const env = envOf(container(find(prod, 'Job', 'order-service-gate')));
+    expect(env.AXONSERVER_URL).toMatch(/^https:\/\//);
+    expect(env.AXONSERVER_CA_FILE).toBe('/etc/axon-deploy/axonserver-ca/ca.crt');
+    expect(find(prod, 'NodeRollout', 'axonserver').spec.axonServer).toMatchObject({
+      scheme: 'https',
+      ca: { kind: 'Secret', name: 'axonserver-1-tls', key: 'ca.crt' },
+    });
   });
 });
 
@@ -138,9 +136,11 @@ describe("TLS with the team's own Secrets (staging)", () => {
       name: 'ca',
       configMap: { name: 'internal-ca-bundle', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 },
     });
-    expect(envOf(container(find(staging, 'Job', 'axonserver-2-gate'))).AXONSERVER_URL).toBe(
-      'http://axonserver-2.orders-staging.svc.cluster.local:8024',
-    );
+    expect(find(staging, 'NodeRollout', 'axonserver').spec.axonServer).toMatchObject({
+      scheme: 'http',
+      domain: 'orders-staging.svc.cluster.local',
+      httpPort: 8024,
+    });
     expect(envOf(container(find(staging, 'Deployment', 'order-service-blue'))).AXON_AXONSERVER_SSL_ENABLED).toBe(
       'true',
     );
@@ -316,9 +316,14 @@ describe('backups', () => {
       subjects: [{ kind: 'ServiceAccount', name: 'axonserver-backup' }],
     });
     expect(find(prod, 'ServiceAccount', 'axonserver-backup').automountServiceAccountToken).toBe(false);
-    // Every other pod has no token.
-    for (const o of prod.filter((x) => x.kind !== 'CronJob' && (x as any).spec?.template?.spec))
-      expect((o as any).spec.template.spec.automountServiceAccountToken).toBe(false);
+    // Every other pod but the rollout controller's has no token.
+    const withToken = prod.filter(
+      (x) =>
+        x.kind !== 'CronJob' &&
+        (x as any).spec?.template?.spec &&
+        (x as any).spec.template.spec.automountServiceAccountToken !== false,
+    );
+    expect(withToken.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/axon-deploy-controller']);
   });
 
   it('backs up the control DB of every _admin node, then snapshots data, log and events of every node, keeping 14 runs', () => {
@@ -345,43 +350,45 @@ describe('backups', () => {
 });
 
 describe('registration', () => {
-  it('registers every app and user after the last node, as a Sync hook reading the tokens from their Secrets', () => {
-    const job = find(prod, 'Job', 'axonserver-register');
-    const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
-    for (const gate of prod.filter(
-      (o) => o.kind === 'Job' && o.metadata.name.startsWith('axonserver') && o.metadata.name.endsWith('-gate'),
-    ))
-      expect(wave(gate)).toBeLessThan(wave(job));
-    const env = envOf(container(job));
-    expect(JSON.parse(env.REGISTER_APPS as string)).toEqual([
+  it('lets the rollout controller register every app and user, reading the tokens from their Secrets by name', () => {
+    const registration = find(prod, 'NodeRollout', 'axonserver').spec.registration;
+    expect(registration.apps).toEqual([
       {
         name: 'order-service',
-        context: 'orders',
-        roles: ['USE_CONTEXT'],
-        tokenFile: '/register/app-0/token',
-        tokenSecret: 'order-service-axon-token',
+        roles: [{ context: 'orders', roles: ['USE_CONTEXT'] }],
+        token: { name: 'order-service-axon-token', key: 'token' },
       },
       {
         name: 'notification-service',
-        context: 'orders',
-        roles: ['USE_CONTEXT'],
-        tokenFile: '/register/app-1/token',
-        tokenSecret: 'notification-service-axon-token',
+        roles: [{ context: 'orders', roles: ['USE_CONTEXT'] }],
+        token: { name: 'notification-service-axon-token', key: 'token' },
+      },
+      {
+        name: 'axon-deploy-controller',
+        roles: [{ context: 'orders', roles: ['USE_CONTEXT'] }],
+        token: { name: 'axon-deploy-controller-token', key: 'token' },
       },
     ]);
-    expect(JSON.parse(env.REGISTER_USERS as string)).toEqual([
+    expect(registration.users).toEqual([
       {
         userName: 'platform-admin',
         roles: ['ADMIN@_admin'],
-        passwordFile: '/register/user-0/password',
-        passwordSecret: 'axonserver-admin-password',
+        password: { name: 'axonserver-admin-password', key: 'password' },
       },
     ]);
-    expect(job.spec.template.spec.volumes).toContainEqual({
-      name: 'app-0',
-      secret: { secretName: 'order-service-axon-token', items: [{ key: 'token', path: 'token' }], defaultMode: 0o440 },
-    });
+    const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.find((r: any) =>
+      r.resources.includes('secrets'),
+    );
+    expect(secrets.verbs).toEqual(['get']);
+    expect(secrets.resourceNames).toEqual(
+      expect.arrayContaining([
+        'axonserver-system-token',
+        'order-service-axon-token',
+        'notification-service-axon-token',
+        'axon-deploy-controller-token',
+        'axonserver-admin-password',
+      ]),
+    );
   });
 
   it("checks the users' contexts, and needs access control", () => {
@@ -402,6 +409,6 @@ describe('registration', () => {
         (c.axonServer as any).registration = { users: [] };
       }),
     ).objects;
-    expect(has(open, 'Job', 'axonserver-register')).toBe(false);
+    expect(find(open, 'NodeRollout', 'axonserver').spec.registration).toBeUndefined();
   });
 });

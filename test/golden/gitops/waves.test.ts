@@ -7,6 +7,9 @@ import { fixture, find, prodWith, synthText } from '../../support/helpers';
 const prod = fixture('prod').objects;
 const wave = (o: any): number => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
 const waveOf = (objects: readonly any[], kind: string, name: string) => wave(find(objects, kind, name));
+const appObjects = new Set(synthesizeParts(fixture('prod').model).apps.map((o) => `${o.kind}/${o.metadata.name}`));
+/** Whether an object belongs to the apps Application (not the Axon Server one). */
+const isAppObject = (o: any): boolean => appObjects.has(`${o.kind}/${o.metadata.name}`);
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
 
 describe('sync waves', () => {
@@ -29,28 +32,37 @@ describe('sync waves', () => {
     expect(WAVE.config).toBeLessThan(WAVE.services);
   });
 
-  it('syncs the bootstrap node first, then the non-voters, then the other voters, each with its own wave after config and Services', () => {
-    const waves = NODES.map((n) => waveOf(prod, 'StatefulSet', n));
-    expect(new Set(waves).size).toBe(5);
-    expect(Math.min(...waves)).toBeGreaterThan(WAVE.services);
-    const order = [...NODES].sort((a, b) => waveOf(prod, 'StatefulSet', a) - waveOf(prod, 'StatefulSet', b));
-    expect(order[0]).toBe('axonserver-1'); // the cluster template's `first`
-    expect(order.slice(1, 3).sort()).toEqual(['axonserver-archive-1', 'axonserver-archive-2']);
-    expect(order.slice(3).sort()).toEqual(['axonserver-2', 'axonserver-3']);
+  it('applies every node, the rollout controller and the backup CronJob in the last wave, which Argo CD never waits on', () => {
+    const last = Math.max(...prod.filter((o) => !isAppObject(o)).map(wave));
+    expect(last).toBe(WAVE.nodes);
+    for (const node of NODES) expect(waveOf(prod, 'StatefulSet', node)).toBe(WAVE.nodes);
+    expect(waveOf(prod, 'Deployment', 'axon-deploy-controller')).toBe(WAVE.nodes);
+    expect(waveOf(prod, 'CronJob', 'axonserver-backup')).toBe(WAVE.nodes);
+    expect(waveOf(prod, 'NodeRollout', 'axonserver')).toBe(WAVE.nodes);
+  });
+
+  it('leaves node restarts to the rollout controller: OnDelete StatefulSets, no hooks in the Axon Server Application', () => {
+    for (const node of NODES) {
+      const set = find(prod, 'StatefulSet', node);
+      expect(set.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+      expect(set.spec.template.spec.schedulingGates).toEqual([{ name: 'axon-deploy.io/start' }]);
+      expect(set.spec.template.spec.readinessGates).toEqual([{ conditionType: 'axon-deploy.io/in-cluster' }]);
+    }
+    const hooks = prod.filter((o) => !isAppObject(o) && o.metadata.annotations?.['argocd.argoproj.io/hook']);
+    expect(hooks.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    const rollout = find(prod, 'NodeRollout', 'axonserver');
+    // Non-voters first; among voters the controller restarts the leader last (decided from what it observes).
+    expect(rollout.spec.nodes.map((n: any) => `${n.name} ${n.voter ? 'voter' : 'non-voter'}`)).toEqual([
+      'axonserver-archive-1 non-voter',
+      'axonserver-archive-2 non-voter',
+      'axonserver-1 voter',
+      'axonserver-2 voter',
+      'axonserver-3 voter',
+    ]);
     const cm = find(prod, 'ConfigMap', 'axonserver-cluster-template');
     expect(parse((cm as any).data['cluster-template.yml']).axoniq.axonserver['cluster-template'].first).toBe(
       'axonserver-1.orders-prod.svc.cluster.local:8224',
     );
-  });
-
-  it("ends each node's wave with its gate, before the next node", () => {
-    const byWave = NODES.map((n) => [waveOf(prod, 'StatefulSet', n), n] as const).sort(([a], [b]) => a - b);
-    byWave.forEach(([nodeWave, node], i) => {
-      const gate = find(prod, 'Job', `${node}-gate`);
-      expect(gate.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
-      expect(wave(gate)).toBe(nodeWave + 1);
-      if (i + 1 < byWave.length) expect(wave(gate)).toBeLessThan(byWave[i + 1][0]);
-    });
   });
 
   it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
@@ -78,7 +90,9 @@ describe('sync waves', () => {
       'Service/order-service',
       'Service/order-service-preview',
     ]);
-    expect(parts['axon-server'].some((o) => o.kind === 'Deployment')).toBe(false);
+    expect(parts['axon-server'].filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual([
+      'axon-deploy-controller',
+    ]);
   });
 
   it('orders a promotion: green (becoming SERVING) first, then the live Service, then blue (going STANDING_BY)', () => {
@@ -105,7 +119,7 @@ describe('sync waves', () => {
   });
 
   it("creates each running colour's read-model database (a Sync hook) before any Deployment of the apps", () => {
-    const deployments = prod.filter((o) => o.kind === 'Deployment').map(wave);
+    const deployments = prod.filter((o) => o.kind === 'Deployment' && isAppObject(o)).map(wave);
     for (const color of ['blue', 'green']) {
       const job = find(prod, 'Job', `order-service-${color}-database`);
       expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
@@ -231,6 +245,7 @@ describe('Argo CD Applications', () => {
         { group: 'apps', kind: 'Deployment' },
         { group: 'apps', kind: 'StatefulSet' },
         { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+        { group: 'axon-deploy.io', kind: 'NodeRollout' },
         { group: 'batch', kind: 'CronJob' },
         { group: 'batch', kind: 'Job' },
         { group: 'cert-manager.io', kind: 'Certificate' },

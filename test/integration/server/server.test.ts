@@ -51,7 +51,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
       expect.arrayContaining([...FIXTURE_ENVIRONMENTS, ...FIXTURE_ENVIRONMENTS.map((e) => `argocd/${e}.yaml`)]),
     );
     const documents = [...fixtureTree()]
-      .filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))
+      .filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml') && !f.endsWith('.patch.yaml'))
       .reduce((n, [, text]) => n + parseAllDocuments(text).length, 0);
     expect(result.objects).toBe(documents);
   });

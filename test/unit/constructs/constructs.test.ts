@@ -26,17 +26,15 @@ describe('AxonServerNode', () => {
   const node = model.axonServer.nodes[1];
   const objects = objectsOf((chart) => new AxonServerNode(chart, 'node', { node }));
 
-  it('is exactly a StatefulSet, its headless Service and its gate, named after the node', () => {
+  it('is exactly a StatefulSet and its headless Service, named after the node, restarted only by the controller', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'Job/axonserver-2-gate',
       'Service/axonserver-2',
       'StatefulSet/axonserver-2',
     ]);
-    expect(find(objects, 'Job', 'axonserver-2-gate').metadata.annotations).toEqual({
-      'argocd.argoproj.io/hook': 'Sync',
-      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-      'argocd.argoproj.io/sync-wave': String(node.statefulSet.wave + 1),
-    });
+    const sts = find(objects, 'StatefulSet', 'axonserver-2');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(sts.spec.template.spec.schedulingGates).toEqual([{ name: 'axon-deploy.io/start' }]);
+    expect(sts.spec.template.spec.readinessGates).toEqual([{ conditionType: 'axon-deploy.io/in-cluster' }]);
   });
 
   it('keeps the node a singleton with retained claims that carry apiVersion and kind', () => {

@@ -59,43 +59,22 @@ describe('Axon Server nodes', () => {
     expect(c.probes!.liveness).toMatchObject({ path: '/actuator/info', port: 'management', scheme: 'HTTP' });
   });
 
-  it('rolls the bootstrap node first, then non-voters, then the other voters, one wave each with a gate after it', () => {
-    const wave = new Map(nodes.map((n) => [n.name, n.statefulSet.wave]));
-    expect(wave.get('axonserver-1')).toBe(WAVE.bootstrapNode);
-    expect(wave.get('archive')).toBeGreaterThanOrEqual(WAVE.nonVoters);
-    expect(wave.get('archive')).toBeLessThan(WAVE.voters);
-    for (const n of ['axonserver-2', 'axonserver-3']) expect(wave.get(n)).toBeGreaterThanOrEqual(WAVE.voters);
-    expect(new Set(wave.values()).size).toBe(4);
-    for (const n of nodes) expect(n.gate!.meta.wave).toBe(n.statefulSet.wave + 1);
-    // gates sit strictly between node waves: no node shares a wave with a gate
-    const gates = new Set(nodes.map((n) => n.gate!.meta.wave));
-    for (const w of wave.values()) expect(gates.has(w)).toBe(false);
+  it('leaves restarts to the rollout controller: every node in the last wave, OnDelete, held and gated by it', () => {
+    expect(new Set(nodes.map((n) => n.statefulSet.wave))).toEqual(new Set([WAVE.nodes]));
+    for (const n of nodes) {
+      expect(n.pod.schedulingGates).toEqual(['axon-deploy.io/start']);
+      expect(n.pod.readinessGates).toEqual(['axon-deploy.io/in-cluster']);
+    }
   });
 
-  it("keeps every node's wave when a node is added or removed", () => {
-    const waves = (m: ReturnType<typeof validModel>) =>
-      Object.fromEntries(m.axonServer.nodes.map((n) => [n.name, n.statefulSet.wave]));
-    const before = waves(model);
-    const added = waves(
-      validModel(
-        environment(
-          enterprise({
-            ...three,
-            archive: 'SECONDARY',
-            'archive-2': 'SECONDARY',
-            'axonserver-4': 'PRIMARY',
-            'axonserver-5': 'PRIMARY',
-          }),
-        ),
-      ),
-    );
-    const removed = waves(
-      validModel(
-        environment(enterprise({ 'axonserver-1': 'PRIMARY', 'axonserver-2': 'PRIMARY', 'axonserver-3': 'PRIMARY' })),
-      ),
-    );
-    for (const [name, w] of Object.entries(before)) expect(`${name}: ${added[name]}`).toBe(`${name}: ${w}`);
-    for (const [name, w] of Object.entries(removed)) expect(`${name}: ${w}`).toBe(`${name}: ${before[name]}`);
+  it('tells the controller the order it restarts nodes in: nodes that do not vote first, then the voters', () => {
+    expect(model.controller.nodeRollout.spec.nodes.map((n) => [n.name, n.voter])).toEqual([
+      ['archive', false],
+      ['axonserver-1', true],
+      ['axonserver-2', true],
+      ['axonserver-3', true],
+    ]);
+    expect(model.controller.nodeRollout.spec.bootstrapNode).toBe('axonserver-1');
   });
 
   it('bootstraps from the first PRIMARY of _admin (or the first node), and derives _admin from the PRIMARY nodes', () => {
@@ -180,7 +159,7 @@ describe('Axon Server nodes', () => {
     expect(changed.axonServer.config.meta.name).not.toBe(config.meta.name);
   });
 
-  it('gates each node: a Sync hook with the node, its groups and the system token', () => {
+  it('gives the controller exactly the rights it uses: Secrets by name, no cluster-wide rights', () => {
     const secured = validModel(
       environment(
         enterprise(three, {
@@ -188,34 +167,17 @@ describe('Axon Server nodes', () => {
         }),
       ),
     );
-    const gate = secured.axonServer.nodes[1].gate!;
-    expect(gate.meta).toMatchObject({
-      name: 'axonserver-2-gate',
-      hook: { phase: 'Sync', deletePolicy: 'BeforeHookCreation' },
+    const rules = secured.controller.role.rules;
+    expect(rules.find((r) => r.resources.includes('secrets'))).toEqual({
+      apiGroups: [''],
+      resources: ['secrets'],
+      verbs: ['get'],
+      resourceNames: ['system'],
     });
-    const env = Object.fromEntries(gate.pod.containers[0].env.map((e) => [e.name, 'value' in e ? e.value : e.secret]));
-    expect(env).toEqual({
-      GATE_MODE: 'node',
-      GATE_DESCRIPTION: 'axonserver-2 is back in _admin, orders',
-      AXONSERVER_URL: 'http://axonserver-2.orders-test.svc.cluster.local:8024',
-      GATE_NODE: 'axonserver-2',
-      GATE_GROUPS: '_admin,orders',
-      GATE_MAX_LAG: '100',
-      GATE_TIMEOUT_SECONDS: '900',
-      GATE_TOKEN_FILE: '/axonserver-token/token',
-    });
-    expect(gate.pod.volumes).toContainEqual({
-      kind: 'secret',
-      name: 'token',
-      secretName: 'system',
-      items: [{ key: 'token', path: 'token' }],
-      defaultMode: 0o440,
-    });
-    expect(secured.axonServer.gateScript!.meta.name).toMatch(/^axonserver-gate-[0-9a-f]{10}$/);
-    expect(validModel(environment(standard())).axonServer.nodes[0].gate).toBeUndefined();
-    expect(
-      validModel(environment(enterprise(three, { rolloutGate: { enabled: false } }))).axonServer.nodes[0].gate,
-    ).toBeUndefined();
+    for (const r of rules) expect(r.verbs).not.toContain('*');
+    expect(rules.flatMap((r) => r.resources)).not.toContain('statefulsets/scale');
+    expect(secured.controller.nodeRollout.spec.axonServer.systemToken).toEqual({ name: 'system', key: 'token' });
+    expect(secured.controller.deployment.pod.serviceAccount).toBe('axon-deploy-controller');
   });
 
   it('runs standard edition as one voting, client-serving node without groups', () => {
@@ -274,7 +236,12 @@ describe('Secrets the environment needs', () => {
     const model = validModel(
       environment(
         enterprise(three, {
-          accessControl: { enabled: true, systemTokenSecret: 'system', internalTokenSecret: 'internal' },
+          accessControl: {
+            enabled: true,
+            systemTokenSecret: 'system',
+            internalTokenSecret: 'internal',
+            controllerTokenSecret: 'controller',
+          },
         }),
         [
           blueGreen('orders', ['SERVING', '1.0.0'], ['OBSOLETE', '1.0.0'], {
@@ -287,11 +254,16 @@ describe('Secrets the environment needs', () => {
     );
     expect(model.secrets).toEqual([
       { name: 'axoniq-license', keys: ['axoniq.license'], usedBy: ['the Axon Server licence'] },
+      { name: 'controller', keys: ['token'], usedBy: ['the rollout controller (its own token)'] },
       { name: 'db', keys: ['password', 'username'], usedBy: ['orders (read-model database)'] },
       { name: 'internal', keys: ['token'], usedBy: ['the Axon Server internal token'] },
       { name: 'mail', keys: ['password'], usedBy: ['orders (env)'] },
-      // Read by the app, and by the registration Job that registers it.
-      { name: 'orders-token', keys: ['token'], usedBy: ['orders (Axon Server token)', 'orders (registration)'] },
+      // Read by the app, and by the controller that registers it.
+      {
+        name: 'orders-token',
+        keys: ['token'],
+        usedBy: ['orders (Axon Server token)', 'orders (registered by the controller)'],
+      },
       { name: 'system', keys: ['token'], usedBy: ['the Axon Server system token'] },
     ]);
   });

@@ -1,0 +1,131 @@
+/**
+ * The rollout controller as synth renders it: its code, its least-privilege Role, the pod that
+ * runs it, and what the cluster needs once (the CRDs, Argo CD's health check).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { CONTROLLER_BUNDLE } from '../../../src/assets';
+import { fixture, fixtureTree, find, ofKind, prodWith, ROOT, synthText } from '../../support/helpers';
+
+const prod = fixture('prod').objects;
+
+describe('the rollout controller', () => {
+  it('runs the bundle this version of axon-deploy ships, from a ConfigMap named after its content', () => {
+    const deployment = find(prod, 'Deployment', 'axon-deploy-controller');
+    const code = deployment.spec.template.spec.volumes.find((v: any) => v.name === 'code').configMap.name;
+    expect(code).toMatch(/^axon-deploy-controller-[0-9a-f]{10}$/);
+    expect(find(prod, 'ConfigMap', code).data[CONTROLLER_BUNDLE]).toBe(
+      fs.readFileSync(path.join(ROOT, 'lib', CONTROLLER_BUNDLE), 'utf8'),
+    );
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.args).toEqual([`/app/${CONTROLLER_BUNDLE}`, 'run']);
+    expect(container.image).toMatch(/^gcr\.io\/distroless\/nodejs24-debian12:nonroot@sha256:[0-9a-f]{64}$/);
+    expect(deployment.spec.replicas).toBe(1);
+  });
+
+  it('may only do what it does: pods, StatefulSets and claims read, one Lease, Secrets by name', () => {
+    const rules = find(prod, 'Role', 'axon-deploy-controller').rules.map(
+      (r: any) =>
+        `${r.apiGroups.join(',') || 'core'} ${r.resources.join(',')}${r.resourceNames ? ` [${r.resourceNames.length} by name]` : ''}: ${r.verbs.join(',')}`,
+    );
+    expect(rules).toEqual([
+      'core pods: get,list,delete,patch',
+      'core pods/status: patch',
+      'core persistentvolumeclaims: get,list',
+      'apps statefulsets: get,list',
+      'axon-deploy.io noderollouts: get,list',
+      'axon-deploy.io noderollouts/status: get,patch,update',
+      'core events: create,patch',
+      'coordination.k8s.io leases: create',
+      'coordination.k8s.io leases [1 by name]: get,update',
+      'core secrets [6 by name]: get',
+    ]);
+    const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.at(-1).resourceNames;
+    // The CA of 8024 and every token it reads or registers; never the licence or the internal token.
+    expect(secrets).toEqual([
+      'axon-deploy-controller-token',
+      'axonserver-1-tls',
+      'axonserver-admin-password',
+      'axonserver-system-token',
+      'notification-service-axon-token',
+      'order-service-axon-token',
+    ]);
+  });
+
+  it('may reach the REST and actuator ports through the NetworkPolicy', () => {
+    const pod = find(prod, 'Deployment', 'axon-deploy-controller').spec.template;
+    const policy = find(prod, 'NetworkPolicy', 'axonserver');
+    const from = policy.spec.ingress
+      .filter((rule: any) => rule.ports.some((p: any) => p.port === 8024))
+      .flatMap((rule: any) => rule.from.map((f: any) => f.podSelector?.matchLabels));
+    expect(
+      from.some((labels: Record<string, string> | undefined) =>
+        Object.entries(labels ?? {}).every(([k, v]) => pod.metadata.labels[k] === v),
+      ),
+    ).toBe(true);
+  });
+
+  it('is the same in every environment, and is one per environment', () => {
+    for (const env of ['dev', 'staging', 'prod'])
+      expect(ofKind(fixture(env).objects, 'NodeRollout').map((o) => o.metadata.name)).toEqual(['axonserver']);
+  });
+
+  it('takes its image, resources and poll interval from the config', () => {
+    const objects = synthText(
+      'prod',
+      prodWith((c) => {
+        (c as any).controller = {
+          image: 'registry.example.com/mirror/distroless-nodejs:24',
+          pollSeconds: 10,
+          resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '128Mi' } },
+        };
+      }),
+    ).objects;
+    const container = find(objects, 'Deployment', 'axon-deploy-controller').spec.template.spec.containers[0];
+    expect(container.image).toBe('registry.example.com/mirror/distroless-nodejs:24');
+    expect(container.env).toContainEqual({ name: 'AXON_DEPLOY_POLL_SECONDS', value: '10' });
+    expect(container.resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
+  });
+
+  it('pauses on request: axonServer.rollout.paused reaches the NodeRollout', () => {
+    const objects = synthText(
+      'prod',
+      prodWith((c) => {
+        (c.axonServer as any).rollout = { paused: true };
+      }),
+    ).objects;
+    expect(find(objects, 'NodeRollout', 'axonserver').spec.rollout).toEqual({
+      maxLagEntries: 100,
+      settleSeconds: 30,
+      stuckAfterSeconds: 900,
+      minActiveBackups: 1,
+      paused: true,
+    });
+  });
+});
+
+describe('once per cluster: dist/cluster', () => {
+  const tree = fixtureTree();
+
+  it('holds the CustomResourceDefinitions, never pruned or deleted with an Application', () => {
+    const crds = parseAllDocuments(tree.get('cluster/crds.yaml')!).map((d) => d.toJS());
+    expect(crds.map((c) => `${c.kind}/${c.metadata.name}`)).toEqual([
+      'CustomResourceDefinition/noderollouts.axon-deploy.io',
+    ]);
+    for (const crd of crds) {
+      expect(crd.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+      expect(crd.spec.versions.map((v: any) => [v.name, v.served, v.storage, Object.keys(v.subresources)])).toEqual([
+        ['v1alpha1', true, true, ['status']],
+      ]);
+    }
+  });
+
+  it("holds Argo CD's health check of the kinds, as a patch of argocd-cm", () => {
+    const patch = parseAllDocuments(tree.get('cluster/argocd-cm-health.patch.yaml')!)[0].toJS();
+    expect(Object.keys(patch.data)).toEqual(['resource.customizations.health.axon-deploy.io_NodeRollout']);
+    expect(patch.data['resource.customizations.health.axon-deploy.io_NodeRollout']).toBe(
+      fs.readFileSync(path.join(ROOT, 'src/scripts/argocd/health.lua'), 'utf8'),
+    );
+  });
+});
