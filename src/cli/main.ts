@@ -6,6 +6,7 @@
  */
 import { toolVersion } from '../package-info';
 import { Command, CommandIo, commandHelp, parseCommandArgs, UsageError } from './args';
+import { controllerCommand } from './commands/controller';
 import { initCommand } from './commands/init';
 import { restoreCommand } from './commands/restore';
 import { reviewCommand } from './commands/review';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   reviewCommand,
   validateCommand,
   statusCommand,
+  controllerCommand,
   restoreCommand,
   schemaCommand,
 ];

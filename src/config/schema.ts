@@ -682,7 +682,7 @@ export const controllerSchema = z.strictObject({
     .describe('Image that runs the rollout controller: any image whose entrypoint runs `node <file>` (Node.js 20 or later). Its code is axon-deploy\'s own, from a ConfigMap named after its content (the bundle this version of axon-deploy ships). @default - the pinned distroless Node.js 24 image'),
   runAsUser: z.int().min(1).default(65532).describe('User (and group) id of the controller; 65532 is the distroless nonroot user.'),
   pollSeconds: z.number().min(0.1).max(60).default(5).describe('Seconds between two passes of the controller (it reads the cluster each time: a missed change is seen on the next pass).'),
-  resources: resources({ cpu: '20m', memory: '96Mi' }).describe('Requests and limits of the controller.'),
+  resources: resources({ cpu: '20m', memory: '128Mi' }).describe('Requests and limits of the controller (it peaks near 60 MiB in the 5-node rehearsal: BENCHMARKS.md).'),
 }).describe('The rollout controller of the environment: restarts Axon Server nodes one at a time when the cluster can afford it, registers apps and users, and reports on its NodeRollout (Argo CD shows it).');
 
 export type ControllerConfig = z.output<typeof controllerSchema>;

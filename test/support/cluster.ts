@@ -84,11 +84,19 @@ export function serviceAccountToken(cluster: RehearsalCluster, namespace: string
   return cluster.kubectl(['-n', namespace, 'create', 'token', account, '--duration=1h']).trim();
 }
 
-/** A client that acts as a ServiceAccount: only what its Role allows. */
-export function clientAs(cluster: RehearsalCluster, namespace: string, account: string): KubeClient {
+/** A kubeconfig (written to `file`) that acts as a ServiceAccount: only what its Role allows. */
+export function kubeconfigAs(cluster: RehearsalCluster, namespace: string, account: string, file: string): void {
   const token = serviceAccountToken(cluster, namespace, account);
-  const base = kubeconfigConnection(cluster.kubeconfig);
-  return new KubeClient({ server: base.server, insecureSkipTlsVerify: true, token: () => token });
+  const { server } = kubeconfigConnection(cluster.kubeconfig);
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'rehearsal', cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: account, user: { token } }],
+    contexts: [{ name: account, context: { cluster: 'rehearsal', user: account, namespace } }],
+    'current-context': account,
+  };
+  fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
 }
 
 /** Waits until `check` returns a value (not undefined), polling; fails with `what` after `timeoutMs`. */

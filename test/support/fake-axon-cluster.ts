@@ -49,6 +49,11 @@ export interface FakeAxonClusterOptions {
   readonly writeRate?: number;
   /** Entries a follower replicates per tick. */
   readonly catchUpRate?: number;
+  /**
+   * With access control: the system token every request must carry in `AxonIQ-Access-Token`
+   * (else 401, as Axon Server answers); undefined: access control off.
+   */
+  readonly systemToken?: string;
 }
 
 export class FakeAxonCluster {
@@ -60,6 +65,8 @@ export class FakeAxonCluster {
   readonly worstMargin = new Map<string, number>();
   readonly faults = new Map<string, Fault>();
   readonly registered: { path: string; body: unknown }[] = [];
+  /** Requests refused for a missing or wrong token. */
+  readonly unauthorised: string[] = [];
   private readonly nodes = new Map<string, NodeState>();
   private readonly crashed = new Set<string>();
   private readonly leaders = new Map<string, string | undefined>();
@@ -244,6 +251,12 @@ export class FakeAxonCluster {
     if (fault?.kind === 'hang') return; // never answers: the client's timeout fires
     if (fault?.kind === 'status' && (!fault.paths || fault.paths.test(url.pathname))) {
       res.writeHead(fault.code).end(`{"error":"injected ${fault.code}"}`);
+      return;
+    }
+    const token = this.options.systemToken;
+    if (token !== undefined && req.headers['axoniq-access-token'] !== token) {
+      this.unauthorised.push(`${req.method ?? 'GET'} ${url.pathname}`);
+      res.writeHead(401).end('{"error":"AXONIQ-1000: token missing or invalid"}');
       return;
     }
     const json = (value: unknown): void => {

@@ -3,19 +3,20 @@
  * scheduler can bind (local PersistentVolumes on the simulated nodes, a WaitForFirstConsumer
  * class), the objects axon-deploy renders for the environment applied as Argo CD would apply
  * them, the fake Axon Server cluster behind its pods, and the rollout controller running as its
- * own ServiceAccount — only what its rendered Role allows.
+ * own ServiceAccount — only what its rendered Role allows — in a process of its own:
+ * `axon-deploy controller`, the command an operator runs (killed with SIGKILL to rehearse a crash).
  */
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NodeRollout, NodeRolloutStatus } from '../../src/controller/api';
-import { RunningController, runController } from '../../src/controller/run';
 import { RESOURCES } from '../../src/kube/client';
 import type { Pod, StatefulSet } from '../../src/kube/objects';
 import type { EnvironmentModel } from '../../src/model/types';
 import { synthesizeParts, toYaml } from '../../src/synth/render';
-import { clientAs, RehearsalCluster, until } from './cluster';
+import { kubeconfigAs, RehearsalCluster, until } from './cluster';
 import { FakeAxonCluster } from './fake-axon-cluster';
-import { tempDir } from './helpers';
+import { ROOT, tempDir } from './helpers';
 
 export const STORAGE_CLASS = 'rehearsal-local';
 export const KUBE_NODES = ['kube-1', 'kube-2', 'kube-3', 'kube-4', 'kube-5', 'kube-6'];
@@ -32,15 +33,20 @@ export const hooksByNamespace = new Map<string, PodHooks>();
 export class Rehearsal {
   readonly axon: FakeAxonCluster;
   readonly log: string[] = [];
-  private controller?: RunningController;
+  private controller?: ChildProcess;
   private controllers = 0;
 
   constructor(
     readonly cluster: RehearsalCluster,
     readonly namespace: string,
     readonly model: EnvironmentModel,
+    options: { readonly systemToken?: string } = {},
   ) {
-    this.axon = new FakeAxonCluster(model.controller.nodeRollout.spec, { startDelayMs: 200, tickMs: 50 });
+    this.axon = new FakeAxonCluster(model.controller.nodeRollout.spec, {
+      startDelayMs: 200,
+      tickMs: 50,
+      systemToken: options.systemToken,
+    });
     const nodeOf = (pod: Pod) => pod.metadata.labels?.['app.kubernetes.io/instance'] ?? '';
     const axonPod = (pod: Pod) => pod.metadata.labels?.['app.kubernetes.io/name'] === 'axonserver';
     hooksByNamespace.set(namespace, {
@@ -92,37 +98,76 @@ export class Rehearsal {
     this.cluster.kubectl(['apply', '--server-side', '--force-conflicts', '-f', file]);
   }
 
-  /** Starts a controller instance as the rendered ServiceAccount. */
-  async startController(): Promise<RunningController> {
-    const kube = await until('the controller ServiceAccount', () => {
+  /** Starts a controller instance (`axon-deploy controller`) as the rendered ServiceAccount. */
+  async startController(): Promise<void> {
+    const kubeconfig = path.join(tempDir(), 'kubeconfig');
+    await until('the controller ServiceAccount', () => {
       try {
-        return clientAs(this.cluster, this.namespace, 'axon-deploy-controller');
+        kubeconfigAs(this.cluster, this.namespace, 'axon-deploy-controller', kubeconfig);
+        return true;
       } catch {
         return undefined;
       }
     });
     this.controllers++;
     const identity = `rehearsal-${this.controllers}`;
-    this.controller = runController({
-      kube,
-      namespace: this.namespace,
-      identity,
-      pollMs: 100,
-      lease: { durationMs: 2_000, renewDeadlineMs: 1_500, retryMs: 200 },
-      axonEndpoint: this.axon.endpoint,
-      axonTimeoutMs: 500,
-      log: (line) => this.log.push(`${identity}: ${line}`),
-    });
-    return this.controller;
+    const urls = this.model.controller.nodeRollout.spec.nodes.flatMap((n) => [
+      '--axon-url',
+      `${n.name}=${this.axon.endpoint(n.name, 'http')}`,
+      '--axon-url',
+      `${n.name}:management=${this.axon.endpoint(n.name, 'management')}`,
+    ]);
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'lib', 'bin.js'),
+        'controller',
+        '--namespace',
+        this.namespace,
+        '--kubeconfig',
+        kubeconfig,
+        '--identity',
+        identity,
+        '--poll-seconds',
+        '0.1',
+        '--lease-seconds',
+        '2',
+        '--axon-timeout-seconds',
+        '0.5',
+        ...urls,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let buffered = '';
+    const collect = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      // Without the timestamp: `rehearsal-1: rehearsal-1 leads: acting`.
+      for (const line of lines) this.log.push(`${identity}: ${line.replace(/^\S+Z /, '')}`);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    this.controller = child;
+    await this.waitFor(`${identity} running`, () =>
+      this.log.some((l) => l.startsWith(`${identity}: the rollout controller of`)) ? true : undefined,
+    );
   }
 
+  /** Stops the controller as Ctrl-C would: it finishes its pass and releases the Lease. */
   async stopController(): Promise<void> {
-    await this.controller?.stop();
+    const child = this.controller;
     this.controller = undefined;
+    if (!child || child.exitCode !== null) return;
+    reportPeakMemory(this.namespace, child.pid);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 
+  /** Kills the controller's process outright: the Lease is left to expire. */
   killController(): void {
-    this.controller?.kill();
+    this.controller?.kill('SIGKILL');
     this.controller = undefined;
   }
 
@@ -196,5 +241,22 @@ export class Rehearsal {
       },
       timeoutMs,
     );
+  }
+}
+
+/**
+ * With AXON_DEPLOY_REHEARSAL_REPORT set, prints the controller process's peak resident memory
+ * (VmHWM, Linux) when it stops: the figure BENCHMARKS.md quotes.
+ */
+function reportPeakMemory(namespace: string, pid: number | undefined): void {
+  if (!process.env.AXON_DEPLOY_REHEARSAL_REPORT || pid === undefined) return;
+  try {
+    const peak = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    if (peak)
+      process.stderr.write(
+        `${namespace}: the controller's peak resident memory: ${Math.round(Number(peak) / 1024)} MiB\n`,
+      );
+  } catch {
+    // not Linux, or gone already
   }
 }

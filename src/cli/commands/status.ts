@@ -3,15 +3,11 @@
  * cluster (the NodeRollout's status): the phase and why, each node's revision, state, roles and
  * lag, the last restart and the registration. As text, or as JSON for scripts.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { loadConfigDirectory } from '../../config/loader';
 import { NODE_ROLLOUT_NAME, NodeRollout, NodeRolloutStatus } from '../../controller/api';
 import { KubeClient, KubeError, RESOURCES } from '../../kube/client';
-import { kubeconfigConnection } from '../../kube/kubeconfig';
 import { table } from '../../util/text';
 import { Command, stringOption, UsageError } from '../args';
+import { clusterConnection, CLUSTER_OPTIONS, namespaceFor } from '../cluster-access';
 
 /** Exit statuses beyond 0 (read) and 2 (usage). */
 const STUCK = 1;
@@ -23,34 +19,7 @@ export const statusCommand: Command = {
   positionals: '<env>',
   maxPositionals: 1,
   options: [
-    {
-      name: 'config',
-      type: 'string',
-      value: '<dir>',
-      default: 'config',
-      description: 'Directory of the environment files: <env>.yaml names the namespace.',
-    },
-    {
-      name: 'namespace',
-      short: 'n',
-      type: 'string',
-      value: '<namespace>',
-      description: 'The namespace, instead of reading it from config/<env>.yaml.',
-    },
-    {
-      name: 'kubeconfig',
-      type: 'string',
-      value: '<file>',
-      default: '$KUBECONFIG (its first file), else ~/.kube/config',
-      description: 'The kubeconfig to connect with.',
-    },
-    {
-      name: 'context',
-      type: 'string',
-      value: '<name>',
-      default: "the kubeconfig's current context",
-      description: 'The kubeconfig context.',
-    },
+    ...CLUSTER_OPTIONS,
     {
       name: 'format',
       type: 'string',
@@ -69,25 +38,10 @@ export const statusCommand: Command = {
     [UNREACHABLE, 'the cluster could not be reached, or the environment has no NodeRollout yet'],
   ],
   async run(args, io) {
-    const env = args.positionals[0];
-    if (!env && typeof args.values.namespace !== 'string')
-      throw new UsageError('status needs an environment (or --namespace)');
     const format = stringOption(args, 'format', 'text');
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: expected text or json`);
-    const namespace =
-      typeof args.values.namespace === 'string'
-        ? args.values.namespace
-        : namespaceOf(env, stringOption(args, 'config', 'config'), io.cwd);
-    const kubeconfig = kubeconfigFile(args.values.kubeconfig, io.env, io.cwd);
-    let connection;
-    try {
-      connection = kubeconfigConnection(
-        kubeconfig,
-        typeof args.values.context === 'string' ? args.values.context : undefined,
-      );
-    } catch (err) {
-      throw new UsageError(`cannot use the kubeconfig ${kubeconfig}: ${(err as Error).message}`);
-    }
+    const namespace = namespaceFor('status', args, io.cwd);
+    const connection = clusterConnection(args, io.env, io.cwd);
     let rollout: NodeRollout | undefined;
     try {
       rollout = await new KubeClient(connection).get<NodeRollout>(RESOURCES.nodeRollouts, namespace, NODE_ROLLOUT_NAME);
@@ -106,28 +60,6 @@ export const statusCommand: Command = {
     return rollout.status?.phase === 'Stuck' ? STUCK : 0;
   },
 };
-
-function namespaceOf(env: string, configDir: string, cwd: string): string {
-  const loaded = loadConfigDirectory(path.resolve(cwd, configDir), cwd);
-  const found = loaded.environments.find((e) => e.name === env);
-  if (found) return found.config.namespace;
-  const known = loaded.environments.map((e) => e.name);
-  throw new UsageError(
-    known.length > 0
-      ? `no valid environment ${env} in ${configDir}/ (environments: ${known.join(', ')}); or give --namespace`
-      : `no valid environment ${env} in ${configDir}/; run axon-deploy validate, or give --namespace`,
-  );
-}
-
-/** The kubeconfig file, as kubectl finds it. */
-function kubeconfigFile(option: unknown, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
-  if (typeof option === 'string') return path.resolve(cwd, option);
-  const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
-  const first = fromEnv.find((f) => fs.existsSync(f));
-  if (first) return path.resolve(cwd, first);
-  if (fromEnv.length > 0) throw new UsageError(`none of the files in KUBECONFIG exists: ${fromEnv.join(', ')}`);
-  return path.join(env.HOME ?? os.homedir(), '.kube', 'config');
-}
 
 /** The status in words and a table of the nodes. */
 export function statusText(namespace: string, rollout: NodeRollout, now: number): string {

@@ -58,12 +58,22 @@ describe('help, version and usage errors', () => {
   it.each([
     [
       ['deploy'],
-      'axon-deploy: unknown command "deploy"; commands: init, synth, review, validate, status, restore, schema',
+      'axon-deploy: unknown command "deploy"; commands: init, synth, review, validate, status, controller, restore, schema',
     ],
     [['synth', '--colour'], 'axon-deploy synth: unknown option --colour'],
     [['synth', '--out'], 'axon-deploy synth: --out needs a value'],
     [['synth', 'prod'], 'axon-deploy synth: synth takes no arguments, got prod'],
     [['init', 'a', 'b'], 'axon-deploy init: too many arguments: b'],
+    [
+      ['controller', '-n', 'orders', '--axon-url', 'axonserver-1=8024'],
+      'axon-deploy controller: --axon-url axonserver-1=8024: expected <node>=<url> or <node>:management=<url>',
+    ],
+    [
+      ['controller', '-n', 'orders', '--poll-seconds', '0'],
+      'axon-deploy controller: --poll-seconds 0: expected a positive number of seconds',
+    ],
+    [['status'], 'axon-deploy status: status needs an environment (or --namespace)'],
+    [['status', '-n', 'orders', '--format', 'yaml'], 'axon-deploy status: --format yaml: expected text or json'],
     [['init', '--env', 'Prod'], 'axon-deploy init: --env "Prod": expected a name of lowercase letters'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const r = await cli(argv, tempDir());
