@@ -10,7 +10,6 @@ import * as path from 'node:path';
 /** The SQL files of src/scripts/sql/, by file name. */
 export const SQL_FILE_NAMES = [
   'create.sql',
-  'create-owned.sql',
   'drop.sql',
   'delete-positions.sql',
   'seed-export.sql',

@@ -55,3 +55,47 @@ export interface HealthJson {
 export function followerStatus(health: HealthJson | undefined, group: string, node: string): string | undefined {
   return health?.components?.raft?.details?.[`${group}.follower.${node}.status`];
 }
+
+/**
+ * `GET /v1/components/{component}/processors?context=` (EventProcessorRestController; each
+ * processor printed by GenericProcessor / StreamingProcessor.printOn, each tracker by
+ * StreamingProcessorSegment.printOn). There is no lag or head field: `tokenPosition` is the
+ * segment's position (during a replay, the replay's). Axon Framework's `caughtUp` never turns
+ * false again within a claim (TrackerStatus.caughtUp), so the controller measures lag itself.
+ */
+export interface ProcessorJson {
+  readonly name: string;
+  readonly mode?: string;
+  readonly isStreaming?: boolean;
+  readonly tokenStoreIdentifier?: string;
+  readonly trackers?: readonly {
+    readonly clientId?: string;
+    readonly segmentId?: number;
+    readonly caughtUp?: boolean;
+    readonly replaying?: boolean;
+    readonly tokenPosition?: number;
+    readonly errorState?: string;
+    /** The segment is one part of this many (mask + 1). */
+    readonly onePartOf?: number;
+  }[];
+}
+
+/**
+ * `GET /v1/public/status?context=` (PublicRestController.status: StatusInfo). `nrOfEvents` is
+ * the last event token of the context (EventDispatcher.getNrOfEvents: eventStore.lastEventToken),
+ * -1 for an empty store: the head the processors' positions are compared with.
+ */
+export interface StatusJson {
+  readonly nrOfEvents?: number;
+}
+
+/** `GET /v1/components/{component}/commands?context=` (CommandRestController: DefaultCommand.printOn). */
+export interface ComponentCommandJson {
+  readonly name: string;
+}
+
+/** `GET /v1/components/{component}/queries?context=` (QueryRestController: DefaultQuery.printOn). */
+export interface ComponentQueryJson {
+  readonly name: string;
+  readonly responseTypes?: readonly string[];
+}

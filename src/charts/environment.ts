@@ -33,7 +33,6 @@ export class AppsChart extends Chart {
 /** The app releases of an environment and what their Jobs share. */
 function addApps(scope: Construct, model: EnvironmentModel): void {
   const support = model.appSupport;
-  if (support.gateScript) new ConfigFiles(scope, 'GateScript', { config: support.gateScript });
   if (support.sqlScripts) new ConfigFiles(scope, 'SqlScripts', { config: support.sqlScripts });
   for (const app of model.apps) new AppRelease(scope, app.name, { app });
 }

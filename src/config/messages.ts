@@ -81,6 +81,10 @@ const quoteAll = (values: readonly unknown[]) => values.map((v) => (typeof v ===
 /** Keys renamed in a release, by `<parent key>.<old key>`: the error names the new one. */
 const RENAMED_KEYS: Readonly<Record<string, { readonly to: string; readonly why: string }>> = {
   'sideEffects.tokenStore': { to: 'store', why: 'it holds the side-effect groups\' sagas and dead letters too' },
+  'release.gate': {
+    to: 'promotion',
+    why: 'the rollout controller checks the processors and switches the live colour: promotion.processors, maxLagEvents, timeoutSeconds',
+  },
   'axonServer.rolloutGate': {
     to: 'rollout',
     why: 'the rollout controller replaces the gate Jobs: rollout.maxLagEntries, settleSeconds, stuckAfterSeconds',

@@ -412,10 +412,15 @@ const blueGreenSchema = z.strictObject({
   strategy: z.literal('blueGreen').describe('Two colour-suffixed Deployments, each with its own processors and read model.'),
   colors: z.strictObject({ blue: colorSchema, green: colorSchema }).describe('The two colours.'),
   standbyReplicas: z.int().min(1).default(1).describe('Replicas of a STANDING_BY colour (kept processing events for instant rollback).'),
-  gate: z.strictObject({
-    enabled: z.boolean().default(true).describe('Before the live Service switches to the SERVING colour, a Job waits until every streaming processor of the colour has caught up and is not replaying (asked of Axon Server); it fails the sync, before the switch, when they have not within the timeout.'),
-    timeoutSeconds: seconds(30).default(300).describe('How long the gate waits before it fails the sync.'),
-  }).default({ enabled: true, timeoutSeconds: 300 }).describe('The caught-up gate before the switch.'),
+  promotion: z.strictObject({
+    processors: z.boolean().default(true).describe('The rollout controller switches to a colour only when every streaming processor of it is caught up now (asked of Axon Server: none replaying, every segment claimed, none in error, within maxLagEvents of the head). Off only for an app without event processors.'),
+    maxLagEvents: z.int().min(0).default(100).describe('Events a processor may be behind the head of the event store and count as caught up.'),
+    timeoutSeconds: seconds(30).default(900).describe('Seconds a declared switch may wait for its guards and hand-over; then it fails (the AppRelease turns Degraded), the live colour keeps serving, and it never completes later by itself: change the release or request a retry.'),
+    droppedHandlers: z.array(z.string().min(1)).default([]).describe('Command and query names the new version no longer handles: the hand-over does not wait for the new colour to subscribe them.'),
+  }).default({ processors: true, maxLagEvents: 100, timeoutSeconds: 900, droppedHandlers: [] }).describe('How the rollout controller switches the live colour: guards and hand-over.'),
+  autoPromote: z.strictObject({
+    standBySeconds: seconds(0).default(3600).describe('Seconds the old colour stands by after the switch (the window for an instant rollback); then it is scaled to zero and cleaned up.'),
+  }).optional().describe('One pull request per release: declare the new colour INITIALISING next to the SERVING one, and the rollout controller promotes it as soon as it is caught up, lets the old colour stand by, then cleans it up and makes it OBSOLETE (database dropped and verified). Git keeps what you declared; the AppRelease shows where the walk is.'),
   adopt: z.enum(COLORS).optional().describe('Moving from rolling to blueGreen: the colour that takes over the rolling app\'s processor names (no suffix) and database (no colour), so nothing replays. Keep it while that colour runs.'),
   cleanup: z.strictObject({
     ttlSecondsAfterFinished: seconds(0).default(86400).describe('Seconds a finished cleanup Job is kept (for its logs).'),
@@ -664,13 +669,13 @@ const jobImage = (example: string) => checked(z.string(), (v) => {
 
 export const jobsSchema = z.strictObject({
   gateImage: jobImage(DEFAULT_GATE_IMAGE).default(DEFAULT_GATE_IMAGE)
-    .describe('Image of the Jobs that call Axon Server (the caught-up gates of app releases, backups, the restore of a configuration database): any image whose entrypoint runs `node <file>` (Node.js 18 or later; Node.js 20 is past its end of life). Pin it by digest in production.'),
-  gateRunAsUser: z.int().min(1).default(65532).describe('User (and group) id of the gate Jobs; 65532 is the distroless nonroot user.'),
+    .describe('Image of the Jobs that run Node.js scripts (backups, the restore of a configuration database): any image whose entrypoint runs `node <file>` (Node.js 18 or later; Node.js 20 is past its end of life). Pin it by digest in production.'),
+  gateRunAsUser: z.int().min(1).default(65532).describe('User (and group) id of the Node.js Jobs (backups, restores); 65532 is the distroless nonroot user.'),
   postgresImage: jobImage(DEFAULT_POSTGRES_IMAGE).default(DEFAULT_POSTGRES_IMAGE)
     .describe('Image with psql for the read-model database Jobs (create a colour\'s database, drop it at cleanup). Pin it by digest in production.'),
   postgresRunAsUser: z.int().min(1).default(70).describe('User (and group) id of the database Jobs; 70 is the postgres user of the Alpine images.'),
   imagePullSecrets: z.array(objectName()).default([]).describe('Secrets for pulling the Job images.'),
-}).describe('The Jobs axon-deploy runs between sync waves: gates that wait for Axon Server, and database Jobs.');
+}).describe('The Jobs axon-deploy runs: backups and restores (Node.js scripts), and the database Jobs (psql).');
 
 export type JobsConfig = z.output<typeof jobsSchema>;
 

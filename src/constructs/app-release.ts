@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import type { AppModel, DeploymentModel, JobModel } from '../model/types';
+import { ApiObject } from 'cdk8s';
+import type { AppModel, AppReleaseModel, DeploymentModel, JobModel } from '../model/types';
 import { ConfigFiles } from './config-files';
 import { objectMeta } from './meta';
 import { Autoscaler, HttpIngress, HttpRoute, PodMonitor } from './observability';
@@ -17,7 +18,7 @@ export interface AppReleaseProps {
 /**
  * An app's release: the Deployment of each running colour (or the one rolling Deployment), the
  * live and preview Services, the disruption budget of what serves traffic, the release files, the
- * caught-up gate, and the Jobs that create and drop the colours' databases.
+ * AppRelease the rollout controller walks, and the Jobs that create and drop the colours' databases.
  */
 export class AppRelease extends Construct {
   constructor(scope: Construct, id: string, props: AppReleaseProps) {
@@ -28,7 +29,7 @@ export class AppRelease extends Construct {
     if (app.previewService) new Service(this, 'PreviewService', { service: app.previewService });
     if (app.pdb) new PodDisruptionBudget(this, 'DisruptionBudget', { pdb: app.pdb });
     if (app.releaseConfig) new ConfigFiles(this, 'Release', { config: app.releaseConfig });
-    if (app.gate) new k8s.KubeJob(this, 'Gate', jobProps(app.gate));
+    if (app.release) new AppReleaseObject(this, 'AppRelease', { release: app.release });
     for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
     if (app.seedJob) new k8s.KubeJob(this, 'SideEffectsSeed', jobProps(app.seedJob));
     for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
@@ -38,6 +39,30 @@ export class AppRelease extends Construct {
     for (const ingress of app.exposure.ingresses) new HttpIngress(this, `Ingress-${ingress.meta.name}`, { ingress });
     for (const route of app.exposure.routes) new HttpRoute(this, `Route-${route.meta.name}`, { route });
     if (app.exposure.certificate) new Certificate(this, 'Certificate', { certificate: app.exposure.certificate });
+  }
+}
+
+/** The AppRelease object: the spec as the model has it, each colour's cleanup Job as a Job spec. */
+class AppReleaseObject extends Construct {
+  constructor(scope: Construct, id: string, props: { readonly release: AppReleaseModel }) {
+    super(scope, id);
+    const { release } = props;
+    const colors = Object.fromEntries(
+      Object.entries(release.spec.colors).map(([color, c]) => {
+        const { cleanupJob, ...rest } = c;
+        const spec = cleanupJob ? k8s.toJson_JobSpec(jobProps(cleanupJob).spec) : undefined;
+        return [
+          color,
+          { ...rest, ...(cleanupJob && spec ? { cleanupJob: { name: cleanupJob.meta.name, spec } } : {}) },
+        ];
+      }),
+    );
+    new ApiObject(this, 'Resource', {
+      apiVersion: release.apiVersion,
+      kind: release.kind,
+      metadata: objectMeta(release.meta),
+      spec: { ...release.spec, colors },
+    });
   }
 }
 

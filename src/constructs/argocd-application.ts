@@ -30,6 +30,16 @@ export class ArgoCdApplication extends Construct {
         project: m.project.name,
         source: { repoUrl: m.repoURL, targetRevision: m.targetRevision, path: a.path },
         destination: { ...m.destination },
+        ignoreDifferences:
+          a.ignoreDifferences && a.ignoreDifferences.length > 0
+            ? a.ignoreDifferences.map((f) => ({
+                group: f.group,
+                kind: f.kind,
+                name: f.name,
+                namespace: m.destination.namespace,
+                jsonPointers: [...f.jsonPointers],
+              }))
+            : undefined,
         syncPolicy: {
           automated: m.automated ? { prune: m.automated.prune, selfHeal: m.automated.selfHeal } : undefined,
           syncOptions: [...a.syncOptions],

@@ -22,6 +22,15 @@ export const RESTART_ANNOTATION = 'axon-deploy.io/restart-requested-at';
 /** On the NodeRollout, `"true"`: hold every restart of a running node (as spec.rollout.paused). */
 export const PAUSE_ANNOTATION = 'axon-deploy.io/paused';
 
+/** What the controller reads of its objects' metadata. */
+export interface ResourceMetadata {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly generation?: number;
+  readonly uid?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 export interface SecretKeyRef {
   readonly name: string;
   readonly key: string;
@@ -145,13 +154,149 @@ export interface NodeRolloutStatus {
 export interface NodeRollout {
   readonly apiVersion: typeof API;
   readonly kind: typeof NODE_ROLLOUT_KIND;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly generation?: number;
-    readonly uid?: string;
-    readonly annotations?: Readonly<Record<string, string>>;
-  };
+  readonly metadata: ResourceMetadata;
   readonly spec: NodeRolloutSpec;
   readonly status?: NodeRolloutStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AppRelease: one per blue/green app, named after the app
+
+export const APP_RELEASE_KIND = 'AppRelease';
+
+/** On an AppRelease: retry a promotion that failed (any new value). */
+export const RETRY_ANNOTATION = 'axon-deploy.io/retry';
+
+/** The phases a colour can be in (domain/phases.ts; repeated here so the controller bundle stays small). */
+export type ReleasePhase = 'SCHEDULED' | 'INITIALISING' | 'SERVING' | 'STANDING_BY' | 'CLEANING_UP' | 'OBSOLETE';
+export type ReleaseColor = 'blue' | 'green';
+
+/** How many pods a colour runs in a phase: a fixed count, or an autoscaler's bounds. */
+export interface ColorScale {
+  readonly replicas: number;
+  /** With an autoscaler: its maxReplicas in that phase (replicas is then its minReplicas). */
+  readonly maxReplicas?: number;
+}
+
+export interface ReleaseColorSpec {
+  readonly version: string;
+  /** The phase declared in Git. */
+  readonly phase: ReleasePhase;
+  /** Its Deployment (`<app>-<colour>`), when it runs. */
+  readonly deployment: string;
+  /** Its component name in Axon Server (AXON_AXONSERVER_COMPONENT_NAME). */
+  readonly component: string;
+  /** Its HorizontalPodAutoscaler, with autoscaling. */
+  readonly autoscaler?: string;
+  /** Its scale in each running phase. */
+  readonly scale: { readonly SERVING: ColorScale; readonly INITIALISING: ColorScale; readonly STANDING_BY: ColorScale };
+  /** Its read-model database, when it has one. */
+  readonly database?: string;
+  /** The Job that cleans it up after a walk to CLEANING_UP (autoPromote): its name and spec. */
+  readonly cleanupJob?: { readonly name: string; readonly spec: Readonly<Record<string, unknown>> };
+}
+
+export interface AppReleaseSpec {
+  readonly app: string;
+  /** The Axon Server context the app connects to. */
+  readonly context: string;
+  readonly colors: { readonly blue: ReleaseColorSpec; readonly green: ReleaseColorSpec };
+  /** The objects whose fields the controller owns (Argo CD ignores those fields). */
+  readonly objects: {
+    readonly liveService: string;
+    readonly podDisruptionBudget: string;
+    readonly releaseConfigMap: string;
+    /** Selects the colour that runs but does not serve. */
+    readonly previewService?: string;
+  };
+  readonly promotion: {
+    /** Check the colour's streaming processors before it serves. */
+    readonly processors: boolean;
+    /** Events a processor may be behind the head of the event store and count as caught up. */
+    readonly maxLagEvents: number;
+    /** Processing groups left out of the check (the side-effect groups: they run only where live). */
+    readonly ignoredProcessors: readonly string[];
+    /** Seconds a declared switch may wait for its guards and hand-over before it fails. */
+    readonly timeoutSeconds: number;
+    /** Commands and queries the new version no longer handles (the hand-over does not wait for them). */
+    readonly droppedHandlers: readonly string[];
+  };
+  /** Walk the release without further commits: promote when ready, clean the old colour up after standBySeconds. */
+  readonly autoPromote?: { readonly standBySeconds: number };
+  /** Where the controller asks Axon Server (the nodes that serve the context's clients). */
+  readonly axonServer: {
+    readonly scheme: 'http' | 'https';
+    readonly domain: string;
+    readonly httpPort: number;
+    readonly nodes: readonly string[];
+    /** Its own token (USE_CONTEXT on the context), with access control. */
+    readonly token?: SecretKeyRef;
+    readonly ca?: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly key: string };
+  };
+}
+
+/** One streaming processor of a colour, as Axon Server reports it. */
+export interface ProcessorStatus {
+  readonly name: string;
+  /** Events behind the head of the event store (its lowest segment), when known. */
+  readonly lag?: number;
+  /** Why it does not count as caught up, if it does not. */
+  readonly behind?: string;
+}
+
+export interface ColorStatus {
+  readonly version: string;
+  readonly declaredPhase: ReleasePhase;
+  /** The phase the colour acts on (what its release files say). */
+  readonly effectivePhase: ReleasePhase;
+  readonly readyReplicas: number;
+  readonly processors?: readonly ProcessorStatus[];
+  /** Command and query names it has subscribed in Axon Server. */
+  readonly commands?: number;
+  readonly queries?: number;
+  /** Its processors are caught up and its pods ready: it could serve now. */
+  readonly readyToServe: boolean;
+}
+
+export interface AppReleaseStatus {
+  readonly observedGeneration?: number;
+  /**
+   * Idle: effective is declared; Waiting: a guard holds the switch; Switching: a hand-over runs;
+   * CleaningUp: a walked-out colour is cleaned; Failed: a promotion could not complete (stays so
+   * until the spec changes or a retry is requested).
+   */
+  readonly phase: 'Idle' | 'Waiting' | 'Switching' | 'CleaningUp' | 'Failed';
+  readonly message: string;
+  /** The colour the live Service selects. */
+  readonly serving?: ReleaseColor;
+  readonly colors: { readonly blue?: ColorStatus; readonly green?: ColorStatus };
+  /** A switch in progress or the last one. */
+  readonly switch?: {
+    readonly from?: ReleaseColor;
+    readonly to: ReleaseColor;
+    readonly startedAt: string;
+    /** waiting: guards; subscribing: the new colour is told it serves; moved: traffic moved, the old colour unsubscribes. */
+    readonly step: 'waiting' | 'subscribing' | 'moved' | 'done';
+    readonly completedAt?: string;
+    /** The phase the new colour had before it was told it serves (a failed hand-over returns it there). */
+    readonly revertTo?: ReleasePhase;
+  };
+  /** A failed promotion: for which spec generation and why (it never completes later by itself). */
+  readonly failed?: {
+    readonly generation: number;
+    readonly to: ReleaseColor;
+    readonly reason: string;
+    readonly retry?: string;
+  };
+  readonly waitingFor?: string;
+  readonly waitingSince?: string;
+  readonly conditions: readonly RolloutCondition[];
+}
+
+export interface AppRelease {
+  readonly apiVersion: typeof API;
+  readonly kind: typeof APP_RELEASE_KIND;
+  readonly metadata: ResourceMetadata;
+  readonly spec: AppReleaseSpec;
+  readonly status?: AppReleaseStatus;
 }

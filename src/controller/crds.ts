@@ -2,7 +2,7 @@
  * The CustomResourceDefinitions of the rollout controller's API (api.ts), as plain objects:
  * rendered once per cluster into dist/cluster/, installed before the environments.
  */
-import { API_GROUP, API_VERSION, NODE_ROLLOUT_KIND } from './api';
+import { API_GROUP, API_VERSION, APP_RELEASE_KIND, NODE_ROLLOUT_KIND } from './api';
 
 type Schema = Readonly<Record<string, unknown>>;
 
@@ -87,6 +87,66 @@ const NODE_ROLLOUT_SPEC = obj(
   ['edition', 'bootstrapNode', 'nodes', 'groups', 'axonServer', 'rollout'],
 );
 
+const PHASE = {
+  type: 'string',
+  enum: ['SCHEDULED', 'INITIALISING', 'SERVING', 'STANDING_BY', 'CLEANING_UP', 'OBSOLETE'],
+  description: 'A phase of the life cycle.',
+};
+const SCALE = obj(
+  'Pods in a phase.',
+  { replicas: int("Replicas (an autoscaler's floor)."), maxReplicas: int("An autoscaler's ceiling.") },
+  ['replicas'],
+);
+const COLOR_SPEC = obj(
+  'A colour of the app.',
+  {
+    version: str('Version.'),
+    phase: PHASE,
+    deployment: str('Its Deployment.'),
+    component: str('Its component name in Axon Server.'),
+    autoscaler: str('Its HorizontalPodAutoscaler.'),
+    scale: obj('Its scale per running phase.', { SERVING: SCALE, INITIALISING: SCALE, STANDING_BY: SCALE }),
+    database: str('Its read-model database.'),
+    cleanupJob: obj('Its cleanup Job (autoPromote).', {
+      name: str('Job name.'),
+      spec: { type: 'object', description: 'The Job spec.', 'x-kubernetes-preserve-unknown-fields': true },
+    }),
+  },
+  ['version', 'phase', 'deployment', 'component', 'scale'],
+);
+
+const APP_RELEASE_SPEC = obj(
+  'A blue/green app as Git declares it (rendered by axon-deploy synth; never edited by hand).',
+  {
+    app: str('App name.'),
+    context: str('Axon Server context.'),
+    colors: obj('The colours.', { blue: COLOR_SPEC, green: COLOR_SPEC }, ['blue', 'green']),
+    objects: obj('The objects whose fields the controller owns.', {
+      liveService: str('The live Service (its selector).'),
+      previewService: str('The preview Service (its selector).'),
+      podDisruptionBudget: str('The disruption budget (its selector).'),
+      releaseConfigMap: str('The release files (their data).'),
+    }),
+    promotion: obj('Guards of a switch.', {
+      processors: bool('Check the streaming processors.'),
+      maxLagEvents: int('Events behind the head that still count as caught up.'),
+      ignoredProcessors: arr('Processors left out (side effects).', str('A processor.')),
+      timeoutSeconds: int('Seconds a switch may wait before it fails.'),
+      droppedHandlers: arr('Commands and queries the new version no longer handles.', str('A name.')),
+    }),
+    autoPromote: obj('Walk the release without commits.', { standBySeconds: int('Seconds the old colour stands by.') }),
+    axonServer: obj('Where the controller asks Axon Server.', {
+      scheme: { type: 'string', enum: ['http', 'https'], description: 'Scheme of 8024.' },
+      domain: str('DNS domain of the nodes.'),
+      httpPort: int('REST port.'),
+      nodes: arr('Nodes that serve the context.', str('A node.')),
+      token: secretRef("The controller's token."),
+      ca: obj('CA of 8024.', { kind: str('ConfigMap or Secret.'), name: str('Name.'), key: str('Key.') }),
+    }),
+  },
+  ['app', 'context', 'colors', 'objects', 'promotion', 'axonServer'],
+);
+
 /** A CRD of one kind in the axon-deploy.io group, with a status subresource and printer columns. */
 function crd(kind: string, plural: string, shortName: string, spec: Schema, description: string): Schema {
   return {
@@ -146,6 +206,13 @@ export function customResourceDefinitions(): Schema[] {
       'axnr',
       NODE_ROLLOUT_SPEC,
       "How an environment's Axon Server nodes restart: one at a time, when the cluster can afford it (axon-deploy rollout controller).",
+    ),
+    crd(
+      APP_RELEASE_KIND,
+      'appreleases',
+      'axar',
+      APP_RELEASE_SPEC,
+      'A blue/green app: which colour serves, switched only when it is ready (axon-deploy rollout controller).',
     ),
   ];
 }

@@ -9,7 +9,7 @@
 import * as http from 'node:http';
 import type { AxonPort } from '../axon/client';
 import { KubeClient, RESOURCES } from '../kube/client';
-import { NODE_ROLLOUT_NAME, NodeRollout } from './api';
+import { AppRelease, NODE_ROLLOUT_NAME, NodeRollout } from './api';
 import type { ControllerContext } from './context';
 import { DEFAULT_LEASE_TIMINGS, LeaderElection, LeaseTimings } from './lease';
 import { Metrics } from './metrics';
@@ -17,6 +17,9 @@ import { actOnNodes } from './nodes/act';
 import { decideNodes, NodeDecision } from './nodes/decide';
 import { axonClient, observeNodes } from './nodes/observe';
 import { register } from './registration';
+import { actOnRelease } from './releases/act';
+import { decideRelease, ReleaseDecision } from './releases/decide';
+import { observeRelease } from './releases/observe';
 
 export const LEASE_NAME = 'axon-deploy-controller';
 
@@ -107,8 +110,69 @@ export function runController(options: ControllerOptions): RunningController {
   };
 }
 
-/** One pass over the environment's NodeRollout; errors are logged and counted, never fatal. */
+/** One pass over the environment's NodeRollout and its AppReleases; errors are logged and counted, never fatal. */
 async function pass(ctx: ControllerContext, stillLeading: () => boolean): Promise<void> {
+  await nodesPass(ctx, stillLeading);
+  await releasesPass(ctx, stillLeading);
+}
+
+async function releasesPass(ctx: ControllerContext, stillLeading: () => boolean): Promise<void> {
+  let releases: AppRelease[];
+  try {
+    releases = await ctx.kube.list<AppRelease>(RESOURCES.appReleases, ctx.namespace);
+  } catch (err) {
+    ctx.metrics.inc('axon_deploy_controller_errors_total', 'Passes that failed (the next pass starts afresh).');
+    ctx.log(`listing the AppReleases failed: ${(err as Error).message}`);
+    return;
+  }
+  for (const release of releases) {
+    try {
+      const decision = decideRelease(await observeRelease(ctx, release));
+      if (!stillLeading()) return;
+      await actOnRelease(ctx, release, decision);
+      recordRelease(ctx, release.spec.app, decision);
+    } catch (err) {
+      ctx.metrics.inc('axon_deploy_controller_errors_total', 'Passes that failed (the next pass starts afresh).');
+      ctx.log(`AppRelease/${release.metadata.name}: the pass failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+function recordRelease(ctx: ControllerContext, app: string, d: ReleaseDecision): void {
+  const m = ctx.metrics;
+  m.set(
+    'axon_deploy_release_failed',
+    "Whether the app's last promotion failed (1) and waits for a change or a retry.",
+    { app },
+    d.status.phase === 'Failed' ? 1 : 0,
+  );
+  for (const [color, status] of Object.entries(d.status.colors)) {
+    if (!status) continue;
+    m.set(
+      'axon_deploy_release_ready_to_serve',
+      'Whether a colour could serve now: caught up, a pod ready.',
+      { app, color },
+      status.readyToServe ? 1 : 0,
+    );
+    m.set(
+      'axon_deploy_release_serving',
+      'Whether a colour is the one the live Service selects.',
+      { app, color },
+      d.status.serving === color ? 1 : 0,
+    );
+    for (const p of status.processors ?? []) {
+      if (p.lag !== undefined)
+        m.set(
+          'axon_deploy_release_processor_lag_events',
+          "Events a colour's processor is behind the head of the event store.",
+          { app, color, processor: p.name },
+          p.lag,
+        );
+    }
+  }
+}
+
+async function nodesPass(ctx: ControllerContext, stillLeading: () => boolean): Promise<void> {
   try {
     const rollout = await ctx.kube.get<NodeRollout>(RESOURCES.nodeRollouts, ctx.namespace, NODE_ROLLOUT_NAME);
     if (!rollout) return;

@@ -47,7 +47,15 @@ export const REVIEW_RULES = {
       'an app switches between rolling and blueGreen without a colour adopting its processors and database (it would replay from zero)',
     blocks: true,
   },
-  'promotion-without-gate': { summary: 'a colour becomes SERVING with its caught-up gate turned off', blocks: true },
+  'cluster-resources-changed': {
+    summary:
+      "the controller's resource definitions or Argo CD health check change: a cluster admin applies dist/cluster",
+    blocks: false,
+  },
+  'promotion-without-processor-check': {
+    summary: 'a colour becomes SERVING with the check of its processors turned off',
+    blocks: true,
+  },
   'template-change-in-promotion': {
     summary: "a colour's pods change in the change that promotes it (they restart right before the switch)",
     blocks: true,

@@ -16,10 +16,11 @@
  *     open: a revert is applied at once. No hooks run in this Application.
  *
  * The apps Application:
- *   - each running colour's read-model database created (when missing) before any Deployment;
- *   - a colour becoming SERVING rolled out, then its processors confirmed caught up (the gate),
- *     then the live Service (and the release files) switched to it, and the demoted colour
- *     changed last.
+ *   - the read-model database of a colour that starts a release created (when missing) before
+ *     any Deployment;
+ *   - the Deployments, Services, budgets and release files; last the AppReleases. Which colour
+ *     serves is the rollout controller's to decide (src/controller/releases/): it switches the
+ *     live Service when the colour is caught up and has the pods, whoever applied what.
  */
 import type { Phase } from './phases';
 
@@ -38,12 +39,12 @@ export const WAVE = {
   databases: 90,
   /** Deployments of SERVING colours and of rolling apps. */
   serving: 100,
-  /** The caught-up gate of each SERVING colour (a Sync hook): after it is healthy, before the switch. */
-  appGate: 101,
-  /** Live Services and the release files, switched once the SERVING colour has caught up. */
+  /** Live Services and the release files as they start (the rollout controller switches them afterwards). */
   liveService: 102,
-  /** INITIALISING and STANDING_BY colours and preview Services: demoted colours change last. */
+  /** INITIALISING and STANDING_BY colours and preview Services. */
   notServing: 103,
+  /** The AppReleases: the last wave, which Argo CD never waits on (an AppRelease is Progressing while a colour catches up). */
+  release: 104,
 } as const;
 
 /** Wave of an app Deployment in the given phase. */
@@ -57,28 +58,23 @@ export interface ReleaseStep {
   readonly objects: string;
 }
 
-/** The order of a promotion or rollback, for documentation and review reports. */
+/** What a sync applies for a release, in order; the switch itself is the rollout controller's. */
 export const RELEASE_ORDER: readonly ReleaseStep[] = [
-  { wave: WAVE.databases, objects: 'databases of the running colours created when missing' },
   {
-    wave: WAVE.serving,
+    wave: WAVE.databases,
     objects:
-      'Deployment of the colour that is (becoming) SERVING, and rolling Deployments: rolled out and healthy first',
+      'the database of a colour that starts a release (INITIALISING) created when missing; refused when it holds an older release',
   },
-  {
-    wave: WAVE.appGate,
-    objects:
-      'gate: every streaming processor of the SERVING colour caught up and not replaying, or the sync stops here',
-  },
+  { wave: WAVE.serving, objects: 'Deployments of SERVING colours and rolling Deployments' },
   {
     wave: WAVE.liveService,
-    objects:
-      'live Service <app> switches its selector to the SERVING colour; the release files tell each colour its phase and whether it is live',
+    objects: 'live Service, disruption budget and release files as they start (the controller owns them afterwards)',
   },
+  { wave: WAVE.notServing, objects: 'Deployments of INITIALISING and STANDING_BY colours, preview Service' },
   {
-    wave: WAVE.notServing,
+    wave: WAVE.release,
     objects:
-      'Deployments of INITIALISING and STANDING_BY colours (the demoted colour scales down last), preview Service',
+      'the AppRelease: the rollout controller then switches the live colour when it is caught up and has the pods, with no gap in the handlers',
   },
 ];
 
@@ -91,11 +87,11 @@ export const RELEASE_ORDER: readonly ReleaseStep[] = [
 export const CLEANUP_HOOK = { phase: 'PostSync', deletePolicy: 'BeforeHookCreation' } as const;
 
 /**
- * Gates are Argo CD Sync hooks: they run on every sync of their Application, in the wave given,
- * are recreated each time (BeforeHookCreation), and a failed gate fails the sync before the waves
- * after it.
+ * The database Jobs are Argo CD Sync hooks: they run on every sync of their Application, in the
+ * wave given, are recreated each time (BeforeHookCreation), and a failed one fails the sync before
+ * the waves after it (a colour's pods never start on a stale database).
  */
-export const GATE_HOOK = { phase: 'Sync', deletePolicy: 'BeforeHookCreation' } as const;
+export const DATABASE_HOOK = { phase: 'Sync', deletePolicy: 'BeforeHookCreation' } as const;
 
 /**
  * The seed of a shared side-effect store runs before anything of the sync is applied (PreSync):

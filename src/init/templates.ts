@@ -82,9 +82,10 @@ axonServer:
 
 # Axon Framework apps. blueGreen: two colour-suffixed Deployments, each replaying into its own
 # read model, moved through SCHEDULED → INITIALISING → SERVING ↔ STANDING_BY → CLEANING_UP →
-# OBSOLETE one pull request at a time. rolling: one Deployment updated in place. Before the live
-# Service switches to a SERVING colour a Job checks, with Axon Server, that the colour's event
-# processors have caught up (release.gate). Declare processing groups with side effects
+# OBSOLETE (by pull request, or in one with release.autoPromote). rolling: one Deployment updated
+# in place. The rollout controller switches the live Service to a SERVING colour only once its
+# event processors have caught up and it has the pods (release.promotion), with no gap in the
+# command and query handlers (only the serving colour subscribes them). Declare processing groups with side effects
 # (e-mails, payments, sagas) in sideEffects: they then run in the live colour only. A colour
 # learns its phase from files, not its pod template, so a promotion restarts nothing.
 apps:

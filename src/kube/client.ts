@@ -40,6 +40,8 @@ export const RESOURCES = {
   persistentVolumeClaims: { base: '/api/v1', plural: 'persistentvolumeclaims', namespaced: true },
   statefulSets: { base: '/apis/apps/v1', plural: 'statefulsets', namespaced: true },
   deployments: { base: '/apis/apps/v1', plural: 'deployments', namespaced: true },
+  jobs: { base: '/apis/batch/v1', plural: 'jobs', namespaced: true },
+  podDisruptionBudgets: { base: '/apis/policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
   horizontalPodAutoscalers: { base: '/apis/autoscaling/v2', plural: 'horizontalpodautoscalers', namespaced: true },
   leases: { base: '/apis/coordination.k8s.io/v1', plural: 'leases', namespaced: true },
   nodeRollouts: { base: '/apis/axon-deploy.io/v1alpha1', plural: 'noderollouts', namespaced: true },

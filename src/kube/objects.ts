@@ -36,6 +36,7 @@ export interface Pod {
   readonly metadata: Metadata;
   readonly spec?: {
     readonly nodeName?: string;
+    readonly restartPolicy?: string;
     readonly containers?: readonly { readonly name: string }[];
     readonly schedulingGates?: readonly { readonly name: string }[];
     readonly readinessGates?: readonly { readonly conditionType: string }[];
@@ -79,6 +80,20 @@ export interface Deployment {
     readonly readyReplicas?: number;
     readonly availableReplicas?: number;
     readonly updatedReplicas?: number;
+  };
+}
+
+export interface PodDisruptionBudget {
+  readonly metadata: Metadata;
+  readonly spec?: { readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> } };
+}
+
+export interface Job {
+  readonly metadata: Metadata;
+  readonly status?: {
+    readonly succeeded?: number;
+    readonly failed?: number;
+    readonly conditions?: readonly { readonly type: string; readonly status: string }[];
   };
 }
 

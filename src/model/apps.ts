@@ -1,12 +1,15 @@
 /**
  * Apps -> releases: colour-suffixed blue/green Deployments moving through phases, or one rolling
  * Deployment; the live and preview Services; the release files that tell each colour its phase;
- * the caught-up gate before a switch; the Jobs that create and drop colours' databases; the
- * environment that tells each pod who it is.
+ * the AppRelease the rollout controller walks; the Jobs that create and drop colours' databases;
+ * the environment that tells each pod who it is.
  *
  * A change of phase alone changes no pod template: the phase reaches the pods through the release
  * files (a ConfigMap updated in place), and only Service selectors, replica counts and the
- * Deployments' own metadata change. A promotion therefore restarts no pod.
+ * Deployments' own metadata change. A promotion therefore restarts no pod. Which colour serves is
+ * the rollout controller's to decide (src/controller/releases/): synth renders the live Service,
+ * the budget, the release files and the replica counts as they start, and Argo CD leaves those
+ * fields to the controller afterwards (model/argocd.ts).
  */
 import type { ConfigPath } from '../config/diagnostics';
 import type { Assets } from '../assets';
@@ -15,15 +18,15 @@ import { STORE_TABLES } from '../domain/axon-stores';
 import { LABEL_COLOR, LABEL_INSTANCE, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../domain/keys';
 import { Color, COLORS, isRunning, Phase } from '../domain/phases';
 import { ADMIN_GROUP, servesClients } from '../domain/roles';
-import { CLEANUP_HOOK, deploymentWave, GATE_HOOK, SEED_HOOK, WAVE } from '../domain/waves';
+import { CLEANUP_HOOK, deploymentWave, DATABASE_HOOK, SEED_HOOK, WAVE } from '../domain/waves';
+import { API, APP_RELEASE_KIND, ColorScale } from '../controller/api';
 import { AXON_PORTS } from '../domain/ports';
-import { AXON_SERVER, GATE_COMPONENT, GATE_NAME } from './axon-server';
-import { UI_SERVICE } from '../domain/names';
+import { AXON_SERVER } from './axon-server';
+import { serviceDomain } from '../domain/names';
 import { appScheduling, autoscalerOf, checkReplicas, checkVersion, exposureOf, imageOf, podExtras } from './app-extras';
 import { podMonitor } from './monitoring';
-import { CA_FILE, CLIENT_CA_DIR, clientCaMount, httpUrl } from './tls';
+import { CA_FILE, CLIENT_CA_DIR, clientCaMount } from './tls';
 import { postgresServer, psqlJob, PsqlStep, sqlScripts } from './database-jobs';
-import { gateJob, gateScript } from './gates';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
 import type { NameRegistry } from './names';
@@ -33,6 +36,7 @@ import { secretLiteralProblem } from './secret-literals';
 import type { SecretRegistry } from './secrets';
 import type {
   AppModel,
+  AppReleaseModel,
   AppsModel,
   AutoscalerModel,
   AxonServerModel,
@@ -46,6 +50,8 @@ import type {
   Labels,
   PodModel,
   Probes,
+  OwnedFields,
+  ReleaseColorModel,
   SecretRef,
   ServiceModel,
 } from './types';
@@ -54,8 +60,8 @@ export interface AppsInput {
   readonly apps: readonly AppConfig[];
   readonly axonServer: AxonServerModel;
   readonly namespace: string;
-  /** The system token, which gates send when access control is on. */
-  readonly systemToken?: SecretRef;
+  /** The rollout controller's own token (USE_CONTEXT on the apps' contexts), with access control. */
+  readonly controllerToken?: SecretRef;
   readonly labels: LabelScheme;
   readonly issues: Issues;
   readonly names: NameRegistry;
@@ -69,6 +75,7 @@ export interface AppsInput {
 const COMPONENT = 'app';
 const CLEANUP_COMPONENT = 'cleanup';
 const DATABASE_COMPONENT = 'database';
+const RELEASE_COMPONENT = 'release';
 /** The name label of what the database Jobs share (their SQL scripts). */
 const DATABASE_JOBS_NAME = 'axon-deploy-database';
 /** Service port of every app; the container port is the app's own. */
@@ -79,22 +86,13 @@ export const RELEASE_DIR = '/etc/axon-deploy/release';
 export function buildApps(input: AppsInput): AppsModel {
   const { labels, names } = input;
   // Shared by the apps' Jobs, in the apps Application (content-named: a new tool version is a new revision).
-  const gateLabels = (name: string) => labels.full(labels.stable(GATE_NAME, name, GATE_COMPONENT));
   const sqlLabels = (name: string) => labels.full(labels.stable(DATABASE_JOBS_NAME, name, DATABASE_COMPONENT));
-  const needsGate = input.apps.some(
-    (a) =>
-      a.release.strategy === 'blueGreen' &&
-      a.release.gate.enabled &&
-      COLORS.some((c) => a.release.strategy === 'blueGreen' && a.release.colors[c].phase === 'SERVING'),
-  );
   const needsSql = input.apps.some((a) => a.readModel?.manage || a.sideEffects?.seed === 'copyLive');
   const support = {
-    gateScript: needsGate ? gateScript('app-gate', gateLabels('app-gate'), WAVE.config) : undefined,
     sqlScripts: needsSql
       ? sqlScripts('app-database-sql', sqlLabels('app-database-sql'), WAVE.config, input.sql)
       : undefined,
   };
-  if (support.gateScript) names.claim('ConfigMap', support.gateScript.meta.name, ['apps'], 'the caught-up gate script');
   if (support.sqlScripts) names.claim('ConfigMap', support.sqlScripts.meta.name, ['apps'], 'the database scripts');
   const seen = new Set<string>();
   const apps = input.apps.flatMap((app, index) => {
@@ -116,7 +114,6 @@ export function buildApps(input: AppsInput): AppsModel {
 }
 
 interface Support {
-  readonly gateScript?: ConfigFilesModel;
   readonly sqlScripts?: ConfigFilesModel;
 }
 
@@ -224,17 +221,17 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     if (hpa) names.claim('HorizontalPodAutoscaler', deployment, [...path, 'autoscaling']);
     return hpa;
   };
-  const databaseJob = (name: string, jobLabels: Labels, database: string): JobModel | undefined => {
+  const databaseJob = (name: string, jobLabels: Labels, database: string, owner?: string): JobModel | undefined => {
     if (!app.readModel?.manage || !support.sqlScripts) return undefined;
     names.claim('Job', name, [...path, 'readModel']);
     return psqlJob({
       name,
       labels: jobLabels,
       wave: WAVE.databases,
-      hook: GATE_HOOK,
+      hook: DATABASE_HOOK,
       scripts: support.sqlScripts,
       jobs: input.jobs,
-      steps: [createStep(app, database)],
+      steps: [createStep(app, database, owner)],
       backoffLimit: 3,
       activeDeadlineSeconds: 600,
     });
@@ -302,7 +299,6 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       seedJob: seedJob(app, path, storage, input, support),
       strategy: 'rolling',
       adopt: release.adopt,
-      gateEnabled: false,
       storage,
       colors: [],
       deployments: [deployment],
@@ -334,6 +330,48 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   const cleanupJobs: CleanupJobModel[] = [];
   const databaseJobs: JobModel[] = [];
   const autoscalers: AutoscalerModel[] = [];
+  const releaseColors = {} as Record<Color, ReleaseColorModel>;
+  const cleanupJobOf = (c: ColorModel, wave: number, hook?: typeof CLEANUP_HOOK): CleanupJobModel => {
+    const jobName = cleanupJobName(app.name, c.color, c.version);
+    const stable = labels.stable(app.name, `${app.name}-${c.color}`, CLEANUP_COMPONENT);
+    const podMore: Labels = { [LABEL_VERSION]: c.version, [LABEL_COLOR]: c.color };
+    const jobLabels = labels.full(stable, { ...podMore, [LABEL_PHASE]: 'CLEANING_UP' });
+    const cleanup = {
+      ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished,
+      backoffLimit: release.cleanup.backoffLimit,
+      activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds,
+    };
+    const steps = cleanupSteps(app, c);
+    const storage = { processorSuffix: c.processorSuffix, database: c.database };
+    const job: JobModel =
+      steps.length > 0 && support.sqlScripts
+        ? psqlJob({
+            name: jobName,
+            labels: jobLabels,
+            wave,
+            hook,
+            scripts: support.sqlScripts,
+            jobs: input.jobs,
+            steps,
+            ...cleanup,
+          })
+        : {
+            // Without a database axon-deploy manages, the app's image runs in cleanup mode.
+            meta: { name: jobName, labels: jobLabels, wave, hook },
+            pod: pod(
+              jobLabels,
+              [...env.build(c.color, c.version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }],
+              release.colors[c.color],
+              'job',
+            ),
+            ...cleanup,
+          };
+    return { ...job, color: c.color, version: c.version };
+  };
+  // A colour's database is created before its pods when it starts a release (INITIALISING), or
+  // when it serves with no other colour to fall back on (a first install): never in the sync of a
+  // promotion or a rollback, which then never waits for PostgreSQL.
+  const fallback = colors.some((c) => c.phase === 'INITIALISING' || c.phase === 'STANDING_BY');
   for (const c of colors) {
     checkVersion(c.version, [...colorPath(c.color), 'version'], issues);
     const { color, version, phase } = c;
@@ -342,6 +380,26 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
     const storage = { processorSuffix: c.processorSuffix, database: c.database };
     // The pod template holds only what never changes with the phase: version and colour.
     const podMore: Labels = { [LABEL_VERSION]: version, [LABEL_COLOR]: color };
+    const scaleOf = (p: Phase): ColorScale => {
+      const hpa = autoscalerOf(app, name, p, release.standbyReplicas, { name, labels: {}, wave: 0 });
+      if (hpa) return { replicas: hpa.minReplicas, maxReplicas: hpa.maxReplicas };
+      return { replicas: p === 'STANDING_BY' ? release.standbyReplicas : (declared.replicas ?? app.replicas) };
+    };
+    releaseColors[color] = {
+      version,
+      phase,
+      deployment: name,
+      component: name,
+      ...(app.autoscaling ? { autoscaler: name } : {}),
+      scale: {
+        SERVING: scaleOf('SERVING'),
+        INITIALISING: scaleOf('INITIALISING'),
+        STANDING_BY: scaleOf('STANDING_BY'),
+      },
+      ...(c.database ? { database: c.database } : {}),
+      // With autoPromote the controller walks a colour to CLEANING_UP itself: it creates this Job.
+      ...(release.autoPromote && isRunning(phase) ? { cleanupJob: cleanupJobOf(c, WAVE.release) } : {}),
+    };
     if (isRunning(phase)) {
       names.claim('Deployment', name, [...colorPath(color), 'phase']);
       const stable = labels.stable(app.name, name, COMPONENT);
@@ -364,11 +422,12 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
         maxSurge: release.maxSurge,
         minReadySeconds: release.minReadySeconds,
       });
-      if (c.database) {
+      if (c.database && (phase === 'INITIALISING' || (phase === 'SERVING' && !fallback))) {
         const job = databaseJob(
           `${name}-database`,
           labels.full(labels.stable(app.name, name, DATABASE_COMPONENT), podMore),
           c.database,
+          `${app.name} ${color} ${version}`,
         );
         if (job) databaseJobs.push(job);
       }
@@ -381,38 +440,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
         );
       }
       names.claim('Job', jobName, [...colorPath(color), 'phase']);
-      const stable = labels.stable(app.name, `${app.name}-${color}`, CLEANUP_COMPONENT);
-      const jobLabels = labels.full(stable, { ...podMore, [LABEL_PHASE]: phase });
-      const cleanup = {
-        ttlSecondsAfterFinished: release.cleanup.ttlSecondsAfterFinished,
-        backoffLimit: release.cleanup.backoffLimit,
-        activeDeadlineSeconds: release.cleanup.activeDeadlineSeconds,
-      };
-      const steps = cleanupSteps(app, c);
-      const job: JobModel =
-        steps.length > 0 && support.sqlScripts
-          ? psqlJob({
-              name: jobName,
-              labels: jobLabels,
-              wave: WAVE.notServing + 1,
-              hook: CLEANUP_HOOK,
-              scripts: support.sqlScripts,
-              jobs: input.jobs,
-              steps,
-              ...cleanup,
-            })
-          : {
-              // Without a database axon-deploy manages, the app's image runs in cleanup mode.
-              meta: { name: jobName, labels: jobLabels, wave: WAVE.notServing + 1, hook: CLEANUP_HOOK },
-              pod: pod(
-                jobLabels,
-                [...env.build(color, version, storage), { name: 'DEPLOYMENT_PHASE', value: 'CLEANING_UP' }],
-                declared,
-                'job',
-              ),
-              ...cleanup,
-            };
-      cleanupJobs.push({ ...job, color, version });
+      cleanupJobs.push(cleanupJobOf(c, WAVE.notServing + 1, CLEANUP_HOOK));
     }
   }
 
@@ -422,17 +450,61 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
   names.claim('Service', `${app.name}-preview`, [...path, 'name']);
   names.claim('PodDisruptionBudget', app.name, [...path, 'name']);
   names.claim('ConfigMap', releaseConfig!, [...path, 'name']);
-  const gate =
-    serving && release.gate.enabled && support.gateScript
-      ? processorGate(app, serving.color, release.gate.timeoutSeconds, support.gateScript, input)
-      : undefined;
-  if (gate) names.claim('Job', gate.meta.name, [...path, 'release', 'gate']);
+  names.claim(APP_RELEASE_KIND, app.name, [...path, 'name'], 'its AppRelease');
+  const contextNodes = input.axonServer.nodes
+    .filter((n) => n.servesClients)
+    .filter((n) =>
+      input.axonServer.edition === 'standard'
+        ? true
+        : n.roles.some((r) =>
+            input.axonServer.replicationGroups.some((g) => g.name === r.group && g.contexts.includes(app.context)),
+          ),
+    )
+    .map((n) => n.name);
+  const tls = input.axonServer.tls;
+  const appRelease: AppReleaseModel = {
+    apiVersion: API,
+    kind: APP_RELEASE_KIND,
+    meta: {
+      name: app.name,
+      labels: labels.full(labels.stable(app.name, app.name, RELEASE_COMPONENT)),
+      wave: WAVE.release,
+    },
+    spec: {
+      app: app.name,
+      context: app.context,
+      colors: releaseColors,
+      objects: {
+        liveService: app.name,
+        previewService: `${app.name}-preview`,
+        podDisruptionBudget: app.name,
+        releaseConfigMap: releaseConfig!,
+      },
+      promotion: {
+        processors: release.promotion.processors,
+        maxLagEvents: release.promotion.maxLagEvents,
+        // Processor name = processing group name (Axon Framework's default for a processing group).
+        ignoredProcessors: [...new Set(app.sideEffects?.processingGroups ?? [])].sort(),
+        timeoutSeconds: release.promotion.timeoutSeconds,
+        droppedHandlers: [...release.promotion.droppedHandlers],
+      },
+      ...(release.autoPromote ? { autoPromote: { standBySeconds: release.autoPromote.standBySeconds } } : {}),
+      axonServer: {
+        scheme: tls?.http ? 'https' : 'http',
+        domain: serviceDomain(input.namespace),
+        httpPort: AXON_PORTS.http,
+        nodes: contextNodes,
+        ...(input.controllerToken ? { token: input.controllerToken } : {}),
+        ...(tls?.http ? { ca: tls.ca } : {}),
+      },
+    },
+  };
   return {
     ...common,
     seedJob: seedJob(app, path, serving, input, support),
     strategy: 'blueGreen',
     adopt: release.adopt,
-    gateEnabled: release.gate.enabled,
+    processorCheck: release.promotion.processors,
     colors,
     liveColor: serving?.color,
     previewColor: previewTarget?.color,
@@ -456,7 +528,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
         }
       : undefined,
     releaseConfig: {
-      // Switched with the live Service: a colour learns it is live when traffic reaches it.
+      // Rendered as Git declares it; once it exists the rollout controller writes it.
       meta: {
         name: releaseConfig!,
         labels: labels.full(labels.stable(app.name, releaseConfig!, COMPONENT)),
@@ -464,7 +536,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       },
       files: releaseFiles(colors, serving?.color),
     },
-    gate,
+    release: appRelease,
     databaseJobs,
     cleanupJobs,
     autoscalers,
@@ -474,6 +546,38 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
       preview: previewTarget ? `${app.name}-preview` : undefined,
     }),
   };
+}
+
+/**
+ * The fields of a blue/green app that the rollout controller owns once the objects exist: which
+ * colour the live and preview Services and the disruption budget select, the release files, and
+ * each colour's scale. Argo CD ignores them (and, with RespectIgnoreDifferences, keeps them on a
+ * sync), so neither a sync nor a self-heal switches traffic.
+ */
+export function controllerOwnedFields(app: AppModel): OwnedFields[] {
+  const release = app.release;
+  if (!release) return [];
+  const o = release.spec.objects;
+  const selector = ['/spec/selector'];
+  return [
+    { group: '', kind: 'ConfigMap', name: o.releaseConfigMap, jsonPointers: ['/data'] },
+    { group: '', kind: 'Service', name: o.liveService, jsonPointers: selector },
+    ...(o.previewService ? [{ group: '', kind: 'Service', name: o.previewService, jsonPointers: selector }] : []),
+    { group: 'policy', kind: 'PodDisruptionBudget', name: o.podDisruptionBudget, jsonPointers: selector },
+    ...Object.values(release.spec.colors).flatMap((c) => [
+      { group: 'apps', kind: 'Deployment', name: c.deployment, jsonPointers: ['/spec/replicas'] },
+      ...(c.autoscaler
+        ? [
+            {
+              group: 'autoscaling',
+              kind: 'HorizontalPodAutoscaler',
+              name: c.autoscaler,
+              jsonPointers: ['/spec/minReplicas', '/spec/maxReplicas'],
+            },
+          ]
+        : []),
+    ]),
+  ];
 }
 
 /**
@@ -488,59 +592,6 @@ function releaseFiles(colors: readonly ColorModel[], live: Color | undefined): [
     ]),
     ['live', live ?? ''],
   ];
-}
-
-/** The caught-up gate of the SERVING colour: its component's processors, asked of Axon Server. */
-function processorGate(
-  app: AppConfig,
-  color: Color,
-  timeoutSeconds: number,
-  script: ConfigFilesModel,
-  input: AppsInput,
-): JobModel {
-  const { labels } = input;
-  const component = `${app.name}-${color}`;
-  return gateJob({
-    // The release files as they are before this sync: a colour already live passes at once.
-    volumes: [
-      {
-        kind: 'configMap',
-        name: 'release',
-        configMap: `${app.name}-release`,
-        optional: true,
-        items: [{ key: 'live', path: 'live' }],
-      },
-    ],
-    mounts: [{ name: 'release', mountPath: RELEASE_DIR, readOnly: true }],
-    name: `${app.name}-gate`,
-    labels: labels.full(labels.stable(GATE_NAME, `${app.name}-gate`, GATE_COMPONENT), { [LABEL_COLOR]: color }),
-    wave: WAVE.appGate,
-    script,
-    settings: input.jobs,
-    timeoutSeconds,
-    token: input.systemToken,
-    tls: input.axonServer.tls,
-    env: [
-      { name: 'GATE_MODE', value: 'processors' },
-      {
-        name: 'GATE_DESCRIPTION',
-        value: `every streaming processor of ${component} has caught up in context ${app.context}${app.sideEffects?.processingGroups.length ? ' (side-effect processors aside)' : ''}`,
-      },
-      // The UI Service: the admin REST API of the cluster.
-      {
-        name: 'AXONSERVER_URL',
-        value: httpUrl(input.axonServer.tls, `${UI_SERVICE}.${input.namespace}.svc.cluster.local`, AXON_PORTS.http),
-      },
-      { name: 'GATE_COMPONENT', value: component },
-      { name: 'GATE_CONTEXT', value: app.context },
-      { name: 'GATE_COLOR', value: color },
-      { name: 'GATE_RELEASE_FILE', value: `${RELEASE_DIR}/live` },
-      // Processor name = processing group name (Axon Framework's default for a processing group).
-      ...(app.sideEffects && app.sideEffects.processingGroups.length > 0
-        ? [{ name: 'GATE_IGNORE_PROCESSORS', value: [...new Set(app.sideEffects.processingGroups)].sort().join(',') }]
-        : []),
-    ],
-  });
 }
 
 /**
@@ -650,18 +701,22 @@ function seedJob(
   });
 }
 
-/** The psql step that creates a database, as the app's user or an administrator for it. */
-function createStep(app: AppConfig, database: string): PsqlStep {
+/**
+ * The psql step that creates a database, as the app's user or an administrator for it. `release`
+ * (`<app> <colour> <version>`) is written as the database's comment; a database whose comment
+ * names another release holds an old read model (its cleanup did not run) and is refused.
+ */
+function createStep(app: AppConfig, database: string, release = ''): PsqlStep {
   const rm = app.readModel!;
   const admin = rm.adminCredentialsSecret;
   return {
     name: 'create-database',
-    script: admin ? 'create-owned.sql' : 'create.sql',
+    script: 'create.sql',
     database: rm.maintenanceDatabase,
     server: postgresServer(rm.jdbcUrl)!,
     credentials: { name: admin ?? rm.credentialsSecret, key: rm.usernameKey, passwordKey: rm.passwordKey },
     // Kubernetes expands $(APP_USERNAME) in args from the container's environment.
-    variables: admin ? { db: database, owner: '$(APP_USERNAME)' } : { db: database },
+    variables: { db: database, owner: admin ? '$(APP_USERNAME)' : '', release },
     env: admin ? [{ name: 'APP_USERNAME', secret: { name: rm.credentialsSecret, key: rm.usernameKey } }] : [],
   };
 }

@@ -11,7 +11,7 @@ import type { ArgoCdConfig } from '../config/schema';
 import { LABEL_PART_OF, POD_SECURITY_AUDIT, POD_SECURITY_ENFORCE, POD_SECURITY_WARN } from '../domain/keys';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
-import type { ArgoApplicationModel, ArgoCdModel, Labels } from './types';
+import type { ArgoApplicationModel, ArgoCdModel, Labels, OwnedFields } from './types';
 
 export const DEFAULT_DESTINATION_SERVER = 'https://kubernetes.default.svc';
 
@@ -21,6 +21,8 @@ export function buildArgoCd(
   namespace: string,
   labels: LabelScheme,
   issues: Issues,
+  /** The fields of the apps' objects that the rollout controller owns. */
+  controllerOwned: readonly OwnedFields[] = [],
 ): ArgoCdModel {
   if (config.destination.server && config.destination.name) {
     issues.error(['argocd', 'destination'], 'set either server or name, not both');
@@ -47,7 +49,17 @@ export function buildArgoCd(
       syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
       namespaceLabels,
     },
-    { name: `${base}-apps`, part: 'apps', path: `${path}/apps`, wave: 1, syncOptions: ['PruneLast=true'] },
+    {
+      name: `${base}-apps`,
+      part: 'apps',
+      path: `${path}/apps`,
+      wave: 1,
+      // RespectIgnoreDifferences: a sync keeps the live value of a field the controller owns
+      // (which colour serves, the scale) instead of applying Git's again.
+      syncOptions:
+        controllerOwned.length > 0 ? ['PruneLast=true', 'RespectIgnoreDifferences=true'] : ['PruneLast=true'],
+      ...(controllerOwned.length > 0 ? { ignoreDifferences: controllerOwned } : {}),
+    },
   ];
   return {
     namespace: config.namespace,

@@ -8,7 +8,7 @@ import type { AxonServerConfig, JobsConfig } from '../config/schema';
 import { BACKUP_SCRIPT, BACKUP_SCRIPT_FILE } from '../jobs/backup';
 import { claimName } from '../domain/names';
 import { contentNamed } from './config-files';
-import { apiClientJob } from './gates';
+import { apiClientJob } from './api-client-job';
 import type { Issues } from './issues';
 import type { AxonServerClientTls, BackupModel, ClaimModel, Labels, SecretRef } from './types';
 

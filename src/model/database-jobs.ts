@@ -92,7 +92,8 @@ export interface PsqlJobInput {
   readonly name: string;
   readonly labels: Labels;
   readonly wave: number;
-  readonly hook: HookModel;
+  /** The Argo CD hook it runs as; absent: a plain Job (one the rollout controller creates). */
+  readonly hook?: HookModel;
   readonly scripts: ConfigFilesModel;
   readonly jobs: JobsConfig;
   /** Run in order; the last is the Job's container, the others init containers. */

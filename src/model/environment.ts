@@ -4,7 +4,7 @@
  */
 import type { Assets } from '../assets';
 import type { EnvironmentConfig } from '../config/schema';
-import { buildApps } from './apps';
+import { buildApps, controllerOwnedFields } from './apps';
 import { buildArgoCd } from './argocd';
 import { buildAxonServer } from './axon-server';
 import { buildController } from './controller';
@@ -14,7 +14,7 @@ import { LabelScheme } from './labels';
 import { NameRegistry } from './names';
 import { secretLiteralProblem } from './secret-literals';
 import { SecretRegistry } from './secrets';
-import type { EnvironmentModel, ModelIssue, PatchModel } from './types';
+import type { EnvironmentModel, ModelIssue, PatchModel, SecretRef } from './types';
 
 export interface BuildResult {
   /** Present when there are no errors (warnings allowed). */
@@ -43,7 +43,6 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     apps: config.apps,
     monitoring: config.monitoring,
   });
-  const ac = config.axonServer.accessControl;
   const { apps, ...appSupport } = buildApps({
     apps: config.apps,
     axonServer,
@@ -55,8 +54,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     jobs: config.jobs,
     monitoring: config.monitoring,
     sql: assets.sql,
-    systemToken:
-      ac.enabled && ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined,
+    controllerToken: controllerToken(config, issues, secrets),
   });
   const controller = buildController({
     namespace: config.namespace,
@@ -65,6 +63,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     monitoring: config.monitoring,
     rollout: config.axonServer.rollout,
     axonServer,
+    releases: apps.flatMap((a) => (a.release ? [a.release] : [])),
     bundle: assets.controller,
     argocdHealthCheck: assets.argocdHealthCheck,
     labels,
@@ -72,7 +71,14 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     issues,
   });
   const argocd = config.argocd
-    ? buildArgoCd(config.argocd, config.environment, config.namespace, labels, issues)
+    ? buildArgoCd(
+        config.argocd,
+        config.environment,
+        config.namespace,
+        labels,
+        issues,
+        apps.flatMap(controllerOwnedFields),
+      )
     : undefined;
   const patches = config.patches.map((p, index): PatchModel => {
     if (!names.has(p.target.kind, p.target.name)) {
@@ -107,6 +113,33 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     controller,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
+}
+
+/**
+ * The token the rollout controller asks context-scoped questions with (processors, subscriptions
+ * of blue/green apps), with access control: its own (Enterprise: it registers it with USE_CONTEXT
+ * on the apps' contexts, or the team does when registration is off), or the system token
+ * (Standard: a single token).
+ */
+function controllerToken(config: EnvironmentConfig, issues: Issues, secrets: SecretRegistry): SecretRef | undefined {
+  const ac = config.axonServer.accessControl;
+  if (!ac.enabled) return undefined;
+  if (ac.controllerTokenSecret) {
+    const ref = { name: ac.controllerTokenSecret, key: ac.controllerTokenKey };
+    secrets.add(ref, 'the rollout controller (its own token)');
+    return ref;
+  }
+  if (config.axonServer.edition === 'standard')
+    return ac.systemTokenSecret ? { name: ac.systemTokenSecret, key: ac.systemTokenKey } : undefined;
+  const blueGreen = config.apps.some((a) => a.release.strategy === 'blueGreen');
+  // With registration on, registrationPlan says what is missing.
+  if (blueGreen && !config.axonServer.registration.enabled) {
+    issues.error(
+      ['axonServer', 'accessControl', 'controllerTokenSecret'],
+      "required with access control and blue/green apps: the rollout controller asks Axon Server about their processors and subscriptions with a token of its own; register it yourself (USE_CONTEXT on the apps' contexts, registration is off) and reference its Secret here",
+    );
+  }
+  return undefined;
 }
 
 /**

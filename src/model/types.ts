@@ -6,7 +6,7 @@
  * the constructs only translate the model into Kubernetes objects.
  */
 import type { AffinityConfig, JobsConfig, VolumeName } from '../config/schema';
-import type { RegistrationSpec } from '../controller/api';
+import type { API, APP_RELEASE_KIND, AppReleaseSpec, RegistrationSpec, ReleaseColorSpec } from '../controller/api';
 import type { ControllerModel } from './controller';
 import type { ConfigPath, Severity } from '../config/diagnostics';
 import type { Color, Phase } from '../domain/phases';
@@ -461,6 +461,17 @@ export interface CleanupJobModel extends JobModel {
   readonly version: string;
 }
 
+/** A colour in an AppRelease: its cleanup Job as a model (the construct renders its spec). */
+export type ReleaseColorModel = Omit<ReleaseColorSpec, 'cleanupJob'> & { readonly cleanupJob?: CleanupJobModel };
+
+/** An AppRelease (src/controller/api.ts), as synth renders it. */
+export interface AppReleaseModel {
+  readonly apiVersion: typeof API;
+  readonly kind: typeof APP_RELEASE_KIND;
+  readonly meta: ObjectMeta;
+  readonly spec: Omit<AppReleaseSpec, 'colors'> & { readonly colors: Readonly<Record<Color, ReleaseColorModel>> };
+}
+
 /** A colour as declared, whether or not anything runs for it (for reviews and the topology). */
 export interface ColorModel {
   readonly color: Color;
@@ -492,8 +503,8 @@ export interface AppModel {
   readonly seedJob?: JobModel;
   /** The colour that continues across a strategy change (adopted processors and database). */
   readonly adopt?: Color;
-  /** blueGreen: the caught-up gate is on. */
-  readonly gateEnabled: boolean;
+  /** blueGreen: the controller checks the processors before a switch (promotion.processors). */
+  readonly processorCheck?: boolean;
   /** rolling: the processor suffix and database the Deployment uses (a colour's after a move back from blueGreen). */
   readonly storage?: { readonly processorSuffix: string; readonly database?: string };
   readonly colors: readonly ColorModel[];
@@ -507,8 +518,8 @@ export interface AppModel {
   readonly pdb?: PodDisruptionBudgetModel;
   /** blueGreen: the release files each colour reads (its phase, whether it is live). */
   readonly releaseConfig?: ConfigFilesModel;
-  /** The caught-up gate of the SERVING colour, before the switch. */
-  readonly gate?: JobModel;
+  /** blueGreen: what the rollout controller walks (which colour serves, when it may switch). */
+  readonly release?: AppReleaseModel;
   /** Jobs that create the running colours' databases when missing. */
   readonly databaseJobs: readonly JobModel[];
   readonly cleanupJobs: readonly CleanupJobModel[];
@@ -529,8 +540,6 @@ export interface AppModel {
 /** The apps of an environment and what their Jobs share. */
 export interface AppsModel {
   readonly apps: readonly AppModel[];
-  /** The gate script of the caught-up gates. */
-  readonly gateScript?: ConfigFilesModel;
   /** The SQL the database Jobs run. */
   readonly sqlScripts?: ConfigFilesModel;
 }
@@ -549,6 +558,16 @@ export interface ArgoApplicationModel {
   readonly syncOptions: readonly string[];
   /** Namespace labels when this Application creates the namespace. */
   readonly namespaceLabels?: Labels;
+  /** Fields the rollout controller owns: Argo CD neither shows them as drift nor reverts them. */
+  readonly ignoreDifferences?: readonly OwnedFields[];
+}
+
+/** Fields of one object that the rollout controller owns (an Argo CD ignoreDifferences entry). */
+export interface OwnedFields {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly jsonPointers: readonly string[];
 }
 
 export interface ArgoCdModel {

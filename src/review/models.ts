@@ -197,6 +197,25 @@ export function newSecrets(base: EnvironmentModel | undefined, head: Environment
 // Releases
 
 /** Checks every app's release; returns the phase changes, one line per colour. */
+/**
+ * Where a release stands once the rollout controller has walked it (autoPromote): the colour
+ * declared INITIALISING serves, the one declared SERVING is OBSOLETE. The next change is read
+ * against that, not against what Git still says.
+ */
+function walked(app: AppModel): AppModel {
+  if (!app.release?.spec.autoPromote) return app;
+  const incoming = app.colors.find((c) => c.phase === 'INITIALISING');
+  const outgoing = app.colors.find((c) => c.phase === 'SERVING');
+  if (!incoming || !outgoing) return app;
+  return {
+    ...app,
+    liveColor: incoming.color,
+    colors: app.colors.map((c) =>
+      c === incoming ? { ...c, phase: 'SERVING' } : c === outgoing ? { ...c, phase: 'OBSOLETE' } : c,
+    ),
+  };
+}
+
 export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, add: Add): string[] {
   const lines: string[] = [];
   const baseApps = new Map(base.apps.map((a) => [a.name, a]));
@@ -246,9 +265,10 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
       continue;
     }
     if (h.strategy === 'rolling') continue;
-    colorTransitions(b, h, add);
+    const was = walked(b);
+    colorTransitions(was, h, add);
     for (const c of h.colors) {
-      const from = b.colors.find((x) => x.color === c.color)!;
+      const from = was.colors.find((x) => x.color === c.color)!;
       if (from.phase !== c.phase || from.version !== c.version) {
         lines.push(
           `${name}-${c.color}: ${from.phase} → ${c.phase}${from.version !== c.version ? ` (version ${from.version} → ${c.version})` : ` (${c.version})`}`,
@@ -450,17 +470,17 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
   }
 }
 
-/** A colour becoming SERVING: the gate must check it, and its pods must not change on the way. */
+/** A colour becoming SERVING: the controller must check its processors, and its pods must not change on the way. */
 function promotion(b: AppModel, h: AppModel, color: string, add: Add): void {
   const object = `app/${h.name}-${color}`;
-  if (!h.gateEnabled) {
+  if (h.processorCheck === false) {
     add(
       'blocker',
-      'promotion-without-gate',
+      'promotion-without-processor-check',
       object,
-      `${h.name}-${color} becomes SERVING with the caught-up gate turned off: nothing checks that its processors have caught up before the live Service switches`,
+      `${h.name}-${color} becomes SERVING with promotion.processors off: nothing checks that its processors have caught up before the live Service switches`,
       [
-        'A colour that has not finished its replay answers with a half-built read model. Turn `release.gate.enabled` back on, or acknowledge this if you checked the processors yourself.',
+        'A colour that has not finished its replay answers with a half-built read model. Turn `release.promotion.processors` back on, or acknowledge this for an app without event processors.',
       ],
     );
   }

@@ -230,7 +230,10 @@ function securityChanges(b: KubeObject, a: KubeObject, object: string, add: Add)
 }
 
 function applicationChanges(b: KubeObject, a: KubeObject, add: Add): void {
-  const other = changedFields(b, a).filter((f) => !f.startsWith('spec.destination'));
+  // The fields the rollout controller owns follow the apps (their own findings say what changes).
+  const other = changedFields(b, a).filter(
+    (f) => !f.startsWith('spec.destination') && !f.startsWith('spec.ignoreDifferences'),
+  );
   if (other.length > 0) {
     add(
       'warning',

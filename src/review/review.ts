@@ -4,8 +4,8 @@
  * rendered objects (src/review/objects.ts). Pure.
  */
 import { formatDiagnostic } from '../config/diagnostics';
-import type { KubeObject } from '../synth/render';
-import { Add, EnvReview, Finding } from './findings';
+import { CLUSTER_DIR, KubeObject } from '../synth/render';
+import { Add, EnvReview, Finding, ObjectChange } from './findings';
 import {
   accessControlChanges,
   backupChanges,
@@ -84,6 +84,10 @@ function reviewEnvironment(
   }
 
   const changes = objectChanges(before, after);
+  if (env === CLUSTER_DIR) {
+    clusterChanges(changes, add);
+    return { env, releases: [], changes, restarts: [], findings, topology: undefined };
+  }
   const nodeGroups = new Map((base?.model?.axonServer.nodes ?? []).map((n) => [n.name, n.roles.map((r) => r.group)]));
   objectRules(changes, before, after, namespace, add, { nodeGroups, cluster: base?.model });
   const restarts = podRestarts(before, after);
@@ -111,3 +115,17 @@ function reviewEnvironment(
 
 const firstNamespace = (objects: ReadonlyMap<string, KubeObject>) =>
   [...objects.values()].find((o) => o.metadata.namespace)?.metadata.namespace;
+
+/** dist/cluster/ changed: a cluster admin applies it before the environments sync. */
+function clusterChanges(changes: readonly ObjectChange[], add: Add): void {
+  if (changes.length === 0) return;
+  add(
+    'warning',
+    'cluster-resources-changed',
+    `dist/${CLUSTER_DIR}`,
+    `changes what every environment's rollout controller needs once per cluster: ${changes.map((c) => `${c.change} ${c.kind}/${c.name}`).join(', ')}`,
+    [
+      `Before the environments sync (a new version of the controller may read the new fields), a cluster admin applies it: \`kubectl apply -k dist/${CLUSTER_DIR}\` and \`kubectl -n argocd patch configmap argocd-cm --type merge --patch-file dist/${CLUSTER_DIR}/argocd-cm-health.patch.yaml\`. A CustomResourceDefinition is never pruned: removing one deletes every object of its kind.`,
+    ],
+  );
+}

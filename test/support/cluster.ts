@@ -51,6 +51,8 @@ export async function startRehearsalCluster(assets: string, crds: readonly strin
       `--root-ca-file=${server.servingCertificate}`,
       '--controllers=*,-nodeipam,-nodelifecycle,-attachdetach,-cloud-node-lifecycle,-ttl',
       '--concurrent-statefulset-syncs=10',
+      // Autoscalers keep their bounds within a second (the default checks every 15 s).
+      '--horizontal-pod-autoscaler-sync-period=1s',
       '--kube-api-qps=200',
       '--kube-api-burst=400',
     ],

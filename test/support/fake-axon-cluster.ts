@@ -42,6 +42,17 @@ interface NodeState {
   port?: number;
 }
 
+/** A connected app pod: its component, context, processors and handlers. */
+export interface AppInstance {
+  readonly pod: string;
+  readonly component: string;
+  readonly context: string;
+  readonly processors: readonly string[];
+  readonly commands: readonly string[];
+  readonly queries: readonly string[];
+  serving: boolean;
+}
+
 export interface FakeAxonClusterOptions {
   readonly startDelayMs?: number;
   readonly tickMs?: number;
@@ -67,6 +78,14 @@ export class FakeAxonCluster {
   readonly registered: { path: string; body: unknown }[] = [];
   /** Requests refused for a missing or wrong token. */
   readonly unauthorised: string[] = [];
+  /** Per app component: its processors stop (stalled) or replay from the start (replaying). */
+  readonly processorFaults = new Map<string, 'stalled' | 'replaying'>();
+  private readonly instances = new Map<string, AppInstance>();
+  /** The head of each context's event store (its last token). */
+  private readonly heads = new Map<string, number>();
+  /** Each component's processors' positions (its token store: they outlive its pods). */
+  private readonly positions = new Map<string, number>();
+  private readonly subscribed = new Set<string>();
   private readonly nodes = new Map<string, NodeState>();
   private readonly crashed = new Set<string>();
   private readonly leaders = new Map<string, string | undefined>();
@@ -140,7 +159,47 @@ export class FakeAxonCluster {
     this.record(`${node} can start again`);
   }
 
-  /** A node's process answers (the kubelet's containers-ready). */
+  /** An app pod connects: its component's processors stream (from where its token store is), handlers not subscribed. */
+  appStarted(pod: string, app: Omit<AppInstance, 'serving'>): void {
+    if (this.instances.has(pod)) return;
+    this.instances.set(pod, { ...app, serving: false });
+    this.record(`${app.component} pod ${pod} connects`);
+  }
+
+  appStopped(pod: string): void {
+    const instance = this.instances.get(pod);
+    if (!instance) return;
+    this.instances.delete(pod);
+    this.record(`${instance.component} pod ${pod} disconnects`);
+    this.updateSubscriptions(instance.component);
+  }
+
+  /** An app pod subscribes or cancels its command and query handlers (as its phase file says). */
+  setServing(pod: string, serving: boolean): void {
+    const instance = this.instances.get(pod);
+    if (!instance || instance.serving === serving) return;
+    instance.serving = serving;
+    this.updateSubscriptions(instance.component);
+  }
+
+  /** Whether a component holds command and query subscriptions now. */
+  holdsSubscriptions(component: string): boolean {
+    return this.subscribed.has(component);
+  }
+
+  /** Events a component's processors are behind the head. */
+  processorLag(component: string, context: string): number {
+    return (this.heads.get(context) ?? 0) - (this.positions.get(component) ?? 0);
+  }
+
+  private updateSubscriptions(component: string): void {
+    const now = [...this.instances.values()].some((i) => i.component === component && i.serving);
+    if (now === this.subscribed.has(component)) return;
+    if (now) this.subscribed.add(component);
+    else this.subscribed.delete(component);
+    this.record(`${component} ${now ? 'subscribes' : 'unsubscribes'}`);
+  }
+
   /** The nodes that lead a group now. */
   leaderNodes(): string[] {
     return [...new Set([...this.leaders.values()].filter((l): l is string => l !== undefined))];
@@ -201,6 +260,27 @@ export class FakeAxonCluster {
     }
     if (!this.formed) return;
     for (const group of this.spec.groups) this.tickGroup(group);
+    this.tickApps();
+  }
+
+  /** Events are written to each context with a connected app; processors catch up unless told not to. */
+  private tickApps(): void {
+    const components = new Map([...this.instances.values()].map((i) => [i.component, i.context]));
+    for (const context of new Set(components.values()))
+      this.heads.set(context, (this.heads.get(context) ?? 0) + (this.options.writeRate ?? 5));
+    for (const [component, context] of components) {
+      const fault = this.processorFaults.get(component);
+      if (fault === 'stalled') continue;
+      if (fault === 'replaying') {
+        this.positions.set(component, 0);
+        continue;
+      }
+      const head = this.heads.get(context) ?? 0;
+      this.positions.set(
+        component,
+        Math.min(head, (this.positions.get(component) ?? 0) + (this.options.catchUpRate ?? 400)),
+      );
+    }
   }
 
   private tickGroup(group: NodeRolloutSpec['groups'][number]): void {
@@ -271,7 +351,14 @@ export class FakeAxonCluster {
       });
       return;
     }
+    const component = /^\/v1\/components\/([^/]+)\/(processors|commands|queries)$/.exec(url.pathname);
+    if (component)
+      return json(
+        this.componentAnswer(decodeURIComponent(component[1]), component[2], url.searchParams.get('context') ?? ''),
+      );
     switch (url.pathname) {
+      case '/v1/public/status':
+        return json({ nrOfEvents: (this.heads.get(url.searchParams.get('context') ?? '') ?? 0) - 1 });
       case '/v1/public/me':
         return json({ name: node.name, adminNode: node.admin, contextNames: [] });
       case '/actuator/info':
@@ -287,6 +374,36 @@ export class FakeAxonCluster {
         res.writeHead(404).end();
         return;
     }
+  }
+
+  /** EventProcessorRestController, CommandRestController, QueryRestController for one component. */
+  private componentAnswer(component: string, what: string, context: string): unknown {
+    const instances = [...this.instances.values()].filter((i) => i.component === component && i.context === context);
+    if (what === 'processors') {
+      const fault = this.processorFaults.get(component);
+      const names = [...new Set(instances.flatMap((i) => i.processors))];
+      return names.map((name) => ({
+        name,
+        mode: 'Pooled Streaming',
+        isStreaming: true,
+        tokenStoreIdentifier: `${component}-store`,
+        trackers: instances.slice(0, 1).map((i) => ({
+          clientId: i.pod,
+          segmentId: 0,
+          caughtUp: true, // Axon Framework never turns it false again: the controller must not trust it
+          replaying: fault === 'replaying',
+          tokenPosition: (this.positions.get(component) ?? 0) - 1,
+          errorState: '',
+          onePartOf: 1,
+        })),
+      }));
+    }
+    if (!this.subscribed.has(component)) return [];
+    const first = instances.find((i) => i.serving);
+    if (!first) return [];
+    return what === 'commands'
+      ? first.commands.map((name) => ({ name }))
+      : first.queries.map((name) => ({ name, responseTypes: ['java.lang.Object'] }));
   }
 
   private groupsView() {

@@ -1,15 +1,13 @@
 /**
- * A fake Axon Server on loopback for the gate tests: answers the REST paths the gates read with
- * responses in Axon Server's JSON shapes (PublicRestController, the CLI's ReplicationGroupJSON,
- * RaftStatusRestController, EventProcessorRestController), records the token it was sent, and
- * can change its answers over time (a node rejoining, a replay catching up).
+ * A fake Axon Server on loopback for the Job script tests (the backup run): answers the REST
+ * paths a script calls with responses in Axon Server's JSON shapes, records the token it was
+ * sent, and can change its answers over time.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { GATE_SCRIPT } from '../../src/jobs/gate';
 import { tempDir } from './helpers';
 
 export interface FakeRequest {
@@ -74,11 +72,6 @@ export async function fakeAxonServer(routes: Readonly<Record<string, Route>>): P
   };
 }
 
-/** Runs the gate script as the Job would (node gate.js) with the given environment. */
-export function runGate(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runScript(GATE_SCRIPT, env);
-}
-
 /** Runs a Job script as the Job would (node <file>) with the given environment. */
 export async function runScript(
   text: string,
@@ -97,13 +90,4 @@ export async function runScript(
       },
     );
   });
-}
-
-/** A closed port: nothing listens there. */
-export async function unreachableUrl(): Promise<string> {
-  const s = http.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return `http://127.0.0.1:${port}`;
 }

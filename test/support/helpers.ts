@@ -94,7 +94,8 @@ export type ProdConfig = {
       colors?: Record<string, { version: string; phase: string; replicas?: number; digest?: string }>;
       version?: string;
       adopt?: string;
-      gate?: { enabled?: boolean; timeoutSeconds?: number };
+      promotion?: { processors?: boolean; maxLagEvents?: number; timeoutSeconds?: number };
+      autoPromote?: { standBySeconds?: number };
     };
     env?: Record<string, string>;
     readModel?: Record<string, unknown>;

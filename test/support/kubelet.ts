@@ -18,6 +18,8 @@ export interface KubeletOptions {
   /** A pod's process stopped (its pod is being deleted). */
   readonly onStop?: (pod: Pod) => void;
   readonly intervalMs?: number;
+  /** How a Job's pod (restartPolicy Never or OnFailure) ends once it ran: by default it succeeds. */
+  readonly jobOutcome?: (pod: Pod) => 'Succeeded' | 'Failed' | undefined;
 }
 
 const KUBELET_CONDITIONS = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'];
@@ -108,9 +110,56 @@ export class FakeKubelet {
       this.started.add(uid);
       this.options.onStart?.(pod);
     }
+    if (pod.spec?.restartPolicy && pod.spec.restartPolicy !== 'Always') {
+      await this.finishJobPod(pod);
+      return;
+    }
     const patch = this.statusOf(pod);
     if (patch)
       await this.options.admin.patch(RESOURCES.pods, ns, pod.metadata.name, { status: patch }, 'strategic', 'status');
+  }
+
+  /** A Job's pod runs to its end at once: Succeeded (exit 0) or Failed (exit 1). */
+  private async finishJobPod(pod: Pod): Promise<void> {
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    const outcome = this.options.jobOutcome ? this.options.jobOutcome(pod) : 'Succeeded';
+    if (!outcome) return;
+    const now = new Date().toISOString();
+    const code = outcome === 'Succeeded' ? 0 : 1;
+    const status = {
+      phase: outcome,
+      startTime: pod.status?.startTime ?? now,
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+        { type: 'Initialized', status: 'True', lastTransitionTime: now },
+        { type: 'ContainersReady', status: 'False', reason: 'PodCompleted', lastTransitionTime: now },
+        { type: 'Ready', status: 'False', reason: 'PodCompleted', lastTransitionTime: now },
+      ],
+      containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+        name: c.name,
+        ready: false,
+        restartCount: 0,
+        image: 'simulated',
+        imageID: 'simulated',
+        started: false,
+        state: {
+          terminated: {
+            exitCode: code,
+            reason: outcome === 'Succeeded' ? 'Completed' : 'Error',
+            startedAt: now,
+            finishedAt: now,
+          },
+        },
+      })),
+    };
+    await this.options.admin.patch(
+      RESOURCES.pods,
+      pod.metadata.namespace,
+      pod.metadata.name,
+      { status },
+      'strategic',
+      'status',
+    );
   }
 
   /** The status the kubelet would report, or undefined when the pod already has it. */

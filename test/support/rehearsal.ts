@@ -9,9 +9,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { NodeRollout, NodeRolloutStatus } from '../../src/controller/api';
-import { RESOURCES } from '../../src/kube/client';
-import type { Pod, StatefulSet } from '../../src/kube/objects';
+import type { AppRelease, NodeRollout, NodeRolloutStatus } from '../../src/controller/api';
+import { LABEL_COLOR } from '../../src/domain/keys';
+import { controllerOwnedFields } from '../../src/model/apps';
+import { RESOURCES, Resource } from '../../src/kube/client';
+import type { ConfigMap, Pod, StatefulSet } from '../../src/kube/objects';
 import type { EnvironmentModel } from '../../src/model/types';
 import { synthesizeParts, toYaml } from '../../src/synth/render';
 import { kubeconfigAs, RehearsalCluster, until } from './cluster';
@@ -36,23 +38,66 @@ export class Rehearsal {
   private controller?: ChildProcess;
   private controllers = 0;
 
+  /** Colours whose app pods do not become ready (`<app>-<colour>`). */
+  readonly unready = new Set<string>();
+  private readonly apps: Readonly<Record<string, RehearsalApp>>;
+  private phasePoller?: NodeJS.Timeout;
+  /** When each app pod first saw its colour's current phase (the kubelet's delay in updating a mounted ConfigMap). */
+  private readonly seen = new Map<string, { phase: string; at: number }>();
+
   constructor(
     readonly cluster: RehearsalCluster,
     readonly namespace: string,
     readonly model: EnvironmentModel,
-    options: { readonly systemToken?: string } = {},
+    options: {
+      readonly systemToken?: string;
+      /** The blue/green apps of the model: what their pods process and handle. */
+      readonly apps?: Readonly<Record<string, RehearsalApp>>;
+      /** Entries the fake event stores take per tick, and processors catch up per tick. */
+      readonly writeRate?: number;
+      readonly catchUpRate?: number;
+    } = {},
   ) {
     this.axon = new FakeAxonCluster(model.controller.nodeRollout.spec, {
       startDelayMs: 200,
       tickMs: 50,
       systemToken: options.systemToken,
+      writeRate: options.writeRate,
+      catchUpRate: options.catchUpRate,
     });
-    const nodeOf = (pod: Pod) => pod.metadata.labels?.['app.kubernetes.io/instance'] ?? '';
-    const axonPod = (pod: Pod) => pod.metadata.labels?.['app.kubernetes.io/name'] === 'axonserver';
+    this.apps = options.apps ?? {};
+    const label = (pod: Pod, key: string) => pod.metadata.labels?.[key] ?? '';
+    const nodeOf = (pod: Pod) => label(pod, 'app.kubernetes.io/instance');
+    const axonPod = (pod: Pod) => label(pod, 'app.kubernetes.io/name') === 'axonserver';
+    const appOf = (pod: Pod) => {
+      const app = this.apps[label(pod, 'app.kubernetes.io/name')];
+      const color = label(pod, LABEL_COLOR);
+      return app && color && pod.spec?.restartPolicy !== 'Never' ? { app, color } : undefined;
+    };
     hooksByNamespace.set(namespace, {
-      containersReady: (pod) => (axonPod(pod) ? this.axon.isUp(nodeOf(pod)) : true),
-      onStart: (pod) => axonPod(pod) && this.axon.podStarted(nodeOf(pod)),
-      onStop: (pod) => axonPod(pod) && this.axon.podStopped(nodeOf(pod)),
+      containersReady: (pod) => {
+        if (axonPod(pod)) return this.axon.isUp(nodeOf(pod));
+        const a = appOf(pod);
+        return a ? !this.unready.has(`${label(pod, 'app.kubernetes.io/name')}-${a.color}`) : true;
+      },
+      onStart: (pod) => {
+        if (axonPod(pod)) return this.axon.podStarted(nodeOf(pod));
+        const a = appOf(pod);
+        if (!a) return;
+        const name = label(pod, 'app.kubernetes.io/name');
+        this.axon.appStarted(pod.metadata.name, {
+          pod: pod.metadata.name,
+          component: `${name}-${a.color}`,
+          context: a.app.context,
+          processors: a.app.processors.map((p) => `${p}-${a.color}`),
+          commands: a.app.commands,
+          queries: a.app.queries,
+        });
+      },
+      onStop: (pod) => {
+        if (axonPod(pod)) return this.axon.podStopped(nodeOf(pod));
+        this.axon.appStopped(pod.metadata.name);
+      },
     });
   }
 
@@ -89,6 +134,69 @@ export class Rehearsal {
   /** Applies the environment's Axon Server objects as rendered (what an Argo CD sync applies). */
   apply(model: EnvironmentModel): void {
     this.applyObjects(synthesizeParts(model)['axon-server'].filter((o) => o.kind !== 'StorageClass'));
+  }
+
+  /**
+   * Applies the apps' objects as an Argo CD sync of the apps Application does, with its
+   * ignoreDifferences and RespectIgnoreDifferences: a field the rollout controller owns keeps its
+   * live value on an object that exists (hooks are left out: the rehearsal has no database).
+   */
+  async applyApps(model: EnvironmentModel): Promise<void> {
+    const owned = model.apps.flatMap(controllerOwnedFields);
+    const objects = synthesizeParts(model).apps.filter((o) => !o.metadata.annotations?.['argocd.argoproj.io/hook']);
+    const applied = [];
+    for (const o of objects) {
+      const fields = owned.filter((f) => f.kind === o.kind && f.name === o.metadata.name);
+      const live =
+        fields.length > 0
+          ? await this.cluster.admin.get<Record<string, unknown>>(resourceOf(o.kind), this.namespace, o.metadata.name)
+          : undefined;
+      const copy = JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+      if (live) for (const f of fields) for (const pointer of f.jsonPointers) copyAt(copy, live, pointer);
+      applied.push(copy);
+    }
+    // The Axon Server Application syncs too: the controller's Role names the apps' objects.
+    this.apply(model);
+    this.applyObjects(applied);
+    this.startPhasePoller();
+  }
+
+  /**
+   * What each app pod does with its release file: it reads its colour's phase (seen 300 ms after
+   * the ConfigMap changed, as a kubelet updates a mounted ConfigMap late) and subscribes its
+   * handlers while SERVING, cancels them otherwise.
+   */
+  private startPhasePoller(): void {
+    if (this.phasePoller) return;
+    let busy = false;
+    this.phasePoller = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void (async () => {
+        for (const name of Object.keys(this.apps)) {
+          const files = (
+            await this.cluster.admin.get<ConfigMap>(RESOURCES.configMaps, this.namespace, `${name}-release`)
+          )?.data;
+          const pods = await this.cluster.admin.list<Pod>(RESOURCES.pods, this.namespace, {
+            labelSelector: `app.kubernetes.io/name=${name}`,
+          });
+          for (const pod of pods) {
+            const color = pod.metadata.labels?.[LABEL_COLOR];
+            if (!color || pod.metadata.deletionTimestamp) continue;
+            const phase = files?.[`${color}.phase`] ?? '';
+            const before = this.seen.get(pod.metadata.name);
+            if (before?.phase !== phase) this.seen.set(pod.metadata.name, { phase, at: Date.now() });
+            else if (Date.now() - before.at >= 300) this.axon.setServing(pod.metadata.name, phase === 'SERVING');
+          }
+        }
+      })()
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, 100);
+  }
+
+  async release(app: string): Promise<AppRelease | undefined> {
+    return this.cluster.admin.get<AppRelease>(RESOURCES.appReleases, this.namespace, app);
   }
 
   applyObjects(objects: readonly object[]): void {
@@ -172,6 +280,7 @@ export class Rehearsal {
   }
 
   async tearDown(): Promise<void> {
+    if (this.phasePoller) clearInterval(this.phasePoller);
     await this.stopController();
     this.axon.close();
     hooksByNamespace.delete(this.namespace);
@@ -259,4 +368,41 @@ function reportPeakMemory(namespace: string, pid: number | undefined): void {
   } catch {
     // not Linux, or gone already
   }
+}
+
+/** What a blue/green app's pods do in a rehearsal: its context, processors (suffixed per colour), handlers. */
+export interface RehearsalApp {
+  readonly context: string;
+  readonly processors: readonly string[];
+  readonly commands: readonly string[];
+  readonly queries: readonly string[];
+}
+
+const RESOURCE_OF_KIND: Readonly<Record<string, Resource>> = {
+  ConfigMap: RESOURCES.configMaps,
+  Service: RESOURCES.services,
+  PodDisruptionBudget: RESOURCES.podDisruptionBudgets,
+  Deployment: RESOURCES.deployments,
+  HorizontalPodAutoscaler: RESOURCES.horizontalPodAutoscalers,
+};
+
+function resourceOf(kind: string): Resource {
+  const r = RESOURCE_OF_KIND[kind];
+  if (!r) throw new Error(`no resource for ${kind}`);
+  return r;
+}
+
+/** Sets `pointer` (a JSON pointer) in `target` to its value in `source`, or removes it when `source` has none. */
+function copyAt(target: Record<string, unknown>, source: Record<string, unknown>, pointer: string): void {
+  const keys = pointer.split('/').slice(1);
+  let from: unknown = source;
+  for (const k of keys) from = from && typeof from === 'object' ? (from as Record<string, unknown>)[k] : undefined;
+  let to = target;
+  for (const k of keys.slice(0, -1)) {
+    if (!to[k] || typeof to[k] !== 'object') to[k] = {};
+    to = to[k] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (from === undefined) delete to[last];
+  else to[last] = from;
 }

@@ -1,9 +1,18 @@
 /**
  * axon-deploy status <env>: what the rollout controller of an environment reports, read from the
- * cluster (the NodeRollout's status): the phase and why, each node's revision, state, roles and
- * lag, the last restart and the registration. As text, or as JSON for scripts.
+ * cluster: the nodes (the NodeRollout: phase and why, each node's revision, state, roles and lag,
+ * the last restart, the registration) and each blue/green app (its AppRelease: which colour
+ * serves, each colour's declared and effective phase, ready pods, processor lag, subscriptions,
+ * whether it could serve now). As text, or as JSON for scripts.
  */
-import { NODE_ROLLOUT_NAME, NodeRollout, NodeRolloutStatus } from '../../controller/api';
+import {
+  AppRelease,
+  AppReleaseStatus,
+  NODE_ROLLOUT_NAME,
+  NodeRollout,
+  NodeRolloutStatus,
+  ReleaseColor,
+} from '../../controller/api';
 import { KubeClient, KubeError, RESOURCES } from '../../kube/client';
 import { table } from '../../util/text';
 import { Command, stringOption, UsageError } from '../args';
@@ -15,7 +24,7 @@ const UNREACHABLE = 3;
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: "show what an environment's rollout controller reports: phase, reason, every node",
+  summary: "show what an environment's rollout controller reports: every node, and which colour of each app serves",
   positionals: '<env>',
   maxPositionals: 1,
   options: [
@@ -25,15 +34,19 @@ export const statusCommand: Command = {
       type: 'string',
       value: 'text|json',
       default: 'text',
-      description: 'text for people; json: the NodeRollout status as the controller wrote it.',
+      description:
+        'text for people; json: { namespace, nodes, apps }, the NodeRollout and AppRelease statuses as the controller wrote them.',
     },
   ],
   notes: [
-    'It needs only `get` on noderollouts.axon-deploy.io in the namespace. The same is in `kubectl get noderollout axonserver -o yaml` and, with the health check of dist/cluster installed, in Argo CD.',
+    'It needs only `get` and `list` on noderollouts and appreleases (axon-deploy.io) in the namespace. The same is in `kubectl get noderollout,apprelease -o yaml` and, with the health check of dist/cluster installed, in Argo CD.',
   ],
   exitCodes: [
-    [0, 'read (Idle, Installing, Rolling, Waiting or Paused)'],
-    [STUCK, 'the rollout is Stuck: it waited longer than stuckAfterSeconds for the same reason'],
+    [0, 'read, nothing stuck or failed'],
+    [
+      STUCK,
+      "the node rollout is Stuck (it waited longer than stuckAfterSeconds for the same reason), or an app's switch Failed",
+    ],
     [2, 'usage error'],
     [UNREACHABLE, 'the cluster could not be reached, or the environment has no NodeRollout yet'],
   ],
@@ -43,11 +56,16 @@ export const statusCommand: Command = {
     const namespace = namespaceFor('status', args, io.cwd);
     const connection = clusterConnection(args, io.env, io.cwd);
     let rollout: NodeRollout | undefined;
+    let releases: AppRelease[] = [];
+    const kube = new KubeClient(connection);
     try {
-      rollout = await new KubeClient(connection).get<NodeRollout>(RESOURCES.nodeRollouts, namespace, NODE_ROLLOUT_NAME);
+      rollout = await kube.get<NodeRollout>(RESOURCES.nodeRollouts, namespace, NODE_ROLLOUT_NAME);
+      if (rollout) releases = await kube.list<AppRelease>(RESOURCES.appReleases, namespace);
     } catch (err) {
       io.stderr(`axon-deploy status: ${err instanceof KubeError ? err.message : String(err)}\n`);
       return UNREACHABLE;
+    } finally {
+      kube.close();
     }
     if (!rollout) {
       io.stderr(
@@ -55,9 +73,15 @@ export const statusCommand: Command = {
       );
       return UNREACHABLE;
     }
-    if (format === 'json') io.stdout(`${JSON.stringify({ namespace, status: rollout.status ?? null }, null, 2)}\n`);
-    else io.stdout(statusText(namespace, rollout, Date.now()));
-    return rollout.status?.phase === 'Stuck' ? STUCK : 0;
+    if (format === 'json') {
+      const apps = Object.fromEntries(releases.map((r) => [r.metadata.name, r.status ?? null]));
+      io.stdout(`${JSON.stringify({ namespace, nodes: rollout.status ?? null, apps }, null, 2)}\n`);
+    } else {
+      io.stdout(statusText(namespace, rollout, Date.now()));
+      for (const r of releases) io.stdout(`\n${releaseText(namespace, r, Date.now())}`);
+    }
+    const failed = releases.some((r) => r.status?.phase === 'Failed');
+    return rollout.status?.phase === 'Stuck' || failed ? STUCK : 0;
   },
 };
 
@@ -100,6 +124,56 @@ export function statusText(namespace: string, rollout: NodeRollout, now: number)
     lines.push(
       `registration: ${status.registration.problem ? `failed: ${status.registration.problem}` : 'current'} (${status.registration.at})`,
     );
+  return `${lines.join('\n')}\n`;
+}
+
+/** An app's release in words and a table of its colours. */
+export function releaseText(namespace: string, release: AppRelease, now: number): string {
+  const status: AppReleaseStatus | undefined = release.status;
+  const title = `${namespace} AppRelease/${release.metadata.name}`;
+  if (!status) return `${title}: no status yet: the rollout controller has not reported (is it running?)\n`;
+  const since =
+    status.phase !== 'Idle' && status.waitingSince
+      ? ` since ${status.waitingSince} (${ago(now - Date.parse(status.waitingSince))})`
+      : '';
+  const colors: ReleaseColor[] = ['blue', 'green'];
+  const rows = colors.flatMap((c) => {
+    const s = status.colors[c];
+    if (!s) return [];
+    const lags = (s.processors ?? []).map((p) => (p.behind ? `${p.name} ${p.behind}` : `${p.name} ${p.lag ?? '?'}`));
+    return [
+      [
+        c,
+        s.version,
+        s.declaredPhase,
+        s.effectivePhase,
+        c === status.serving ? 'yes' : 'no',
+        String(s.readyReplicas),
+        s.commands === undefined ? '?' : `${s.commands} commands, ${s.queries ?? 0} queries`,
+        s.readyToServe ? 'yes' : 'no',
+        lags.join('; ') || '-',
+      ],
+    ];
+  });
+  const lines = [
+    `${title}: ${status.phase}${since}${status.serving ? `, ${status.serving} serves` : ''}`,
+    `  ${status.message}`,
+    '',
+    ...table([
+      [
+        'colour',
+        'version',
+        'declared',
+        'effective',
+        'live',
+        'ready pods',
+        'handlers',
+        'ready to serve',
+        'processors (events behind)',
+      ],
+      ...rows,
+    ]),
+  ];
   return `${lines.join('\n')}\n`;
 }
 

@@ -20,6 +20,7 @@
  *  5. Paused, rules 1–3 still hold (a node that is down starts), rule 4 waits.
  */
 import { ADMIN_GROUP, isVoting, quorumOf } from '../../domain/roles';
+import { conditions } from '../conditions';
 import type { NodeRolloutStatus, NodeSpec, NodeStatus, RolloutCondition } from '../api';
 import { behindText, caughtUp, ClusterView, clusterView } from './cluster';
 import type { NodeObservation, PodView } from './observed';
@@ -439,15 +440,5 @@ function rolloutConditions(
     ['Progressing', phase !== 'Idle', phase],
     ['Degraded', phase === 'Stuck', phase === 'Stuck' ? 'Stuck' : 'AsExpected'],
   ];
-  return wanted.map(([type, on, reason]) => {
-    const before = previous.find((c) => c.type === type);
-    const status = on ? 'True' : 'False';
-    return {
-      type,
-      status,
-      reason,
-      message,
-      lastTransitionTime: before?.status === status ? before.lastTransitionTime : new Date(now).toISOString(),
-    };
-  });
+  return conditions(previous, wanted, message, now);
 }

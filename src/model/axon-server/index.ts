@@ -26,7 +26,6 @@ import { claimClusterNames, clientService, disruptionBudget, networkPolicy, uiEx
 
 export type { AxonServerInput } from './context';
 export { heapOptions } from './nodes';
-export { GATE_COMPONENT, GATE_NAME } from './operations';
 
 export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const ctx = clusterContext(input);

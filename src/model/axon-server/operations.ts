@@ -23,10 +23,6 @@ import { byText } from '../../util/text';
 import { at, ClusterContext, COMPONENT } from './context';
 import type { NodeInfo } from './groups';
 
-/** Labels of the pods that call Axon Server's REST API (the NetworkPolicy lets them reach its ports). */
-export const GATE_NAME = 'axon-deploy-gate';
-export const GATE_COMPONENT = 'rollout-gate';
-
 export function certificates(
   ctx: ClusterContext,
   nodes: readonly AxonServerNodeModel[],

@@ -23,6 +23,7 @@ import type { NameRegistry } from '../names';
 import { resolveResources } from '../resources';
 import type { Issues } from '../issues';
 import type {
+  AppReleaseModel,
   AxonServerModel,
   ConfigFilesModel,
   Labels,
@@ -68,6 +69,8 @@ export interface ControllerInput {
     readonly paused: boolean;
   };
   readonly axonServer: AxonServerModel;
+  /** The blue/green apps' AppReleases: the objects the controller may change, by name. */
+  readonly releases: readonly AppReleaseModel[];
   readonly bundle: string;
   readonly argocdHealthCheck: string;
   readonly labels: LabelScheme;
@@ -88,7 +91,7 @@ export function buildController(input: ControllerInput): ControllerModel {
   const selector: Labels = { 'app.kubernetes.io/name': CONTROLLER_NAME, 'app.kubernetes.io/component': COMPONENT };
   return {
     serviceAccount: meta(CONTROLLER_NAME),
-    role: { meta: meta(CONTROLLER_NAME), rules: controllerRules(spec) },
+    role: { meta: meta(CONTROLLER_NAME), rules: controllerRules(spec, input.releases) },
     roleBinding: meta(CONTROLLER_NAME),
     code,
     deployment: { meta: meta(CONTROLLER_NAME, WAVE.nodes), selector, pod: controllerPod(input, stable, code) },
@@ -142,16 +145,80 @@ function nodeRolloutSpec(input: ControllerInput): NodeRolloutSpec {
   };
 }
 
-/** What the controller does, and nothing else. */
-function controllerRules(spec: NodeRolloutSpec): RoleModel['rules'] {
+/** What the controller does, and nothing else: each object it changes by name. */
+function controllerRules(spec: NodeRolloutSpec, releases: readonly AppReleaseModel[]): RoleModel['rules'] {
   const secrets = new Set<string>();
   const add = (ref: SecretKeyRef | undefined) => ref && secrets.add(ref.name);
   add(spec.axonServer.systemToken);
   if (spec.axonServer.ca?.kind === 'Secret') secrets.add(spec.axonServer.ca.name);
   for (const app of spec.registration?.apps ?? []) add(app.token);
   for (const user of spec.registration?.users ?? []) add(user.password);
-  const configMaps = spec.axonServer.ca?.kind === 'ConfigMap' ? [spec.axonServer.ca.name] : [];
+  const readConfigMaps = new Set(spec.axonServer.ca?.kind === 'ConfigMap' ? [spec.axonServer.ca.name] : []);
+  for (const r of releases) {
+    add(r.spec.axonServer.token);
+    if (r.spec.axonServer.ca?.kind === 'Secret') secrets.add(r.spec.axonServer.ca.name);
+    if (r.spec.axonServer.ca?.kind === 'ConfigMap') readConfigMaps.add(r.spec.axonServer.ca.name);
+  }
   const group = API.split('/')[0];
+  const colors = releases.flatMap((r) => Object.values(r.spec.colors));
+  const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
+  const byName = (apiGroup: string, resource: string, verbs: string[], names: Iterable<string>) => {
+    const list = sorted(names);
+    return list.length > 0 ? [{ apiGroups: [apiGroup], resources: [resource], verbs, resourceNames: list }] : [];
+  };
+  const releaseRules: RoleModel['rules'] =
+    releases.length === 0
+      ? []
+      : [
+          { apiGroups: [group], resources: ['appreleases'], verbs: ['get', 'list'] },
+          { apiGroups: [group], resources: ['appreleases/status'], verbs: ['get', 'patch', 'update'] },
+          // The fields it owns: release files, live and preview Services, budgets, scale.
+          ...byName(
+            '',
+            'configmaps',
+            ['get', 'patch'],
+            releases.map((r) => r.spec.objects.releaseConfigMap),
+          ),
+          ...byName(
+            '',
+            'services',
+            ['get', 'patch'],
+            releases.flatMap((r) => [
+              r.spec.objects.liveService,
+              ...(r.spec.objects.previewService ? [r.spec.objects.previewService] : []),
+            ]),
+          ),
+          ...byName(
+            'policy',
+            'poddisruptionbudgets',
+            ['get', 'patch'],
+            releases.map((r) => r.spec.objects.podDisruptionBudget),
+          ),
+          ...byName(
+            'apps',
+            'deployments',
+            ['get', 'patch'],
+            colors.map((c) => c.deployment),
+          ),
+          ...byName(
+            'autoscaling',
+            'horizontalpodautoscalers',
+            ['get', 'patch'],
+            colors.flatMap((c) => (c.autoscaler ? [c.autoscaler] : [])),
+          ),
+          // autoPromote: the cleanup Job of a colour it walked out (create cannot be limited to a name).
+          ...(colors.some((c) => c.cleanupJob)
+            ? [
+                { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
+                ...byName(
+                  'batch',
+                  'jobs',
+                  ['get'],
+                  colors.flatMap((c) => (c.cleanupJob ? [c.cleanupJob.meta.name] : [])),
+                ),
+              ]
+            : []),
+        ];
   return [
     // Restart a node (delete its pod), let a held pod start (remove its scheduling gate).
     { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'patch'] },
@@ -173,9 +240,8 @@ function controllerRules(spec: NodeRolloutSpec): RoleModel['rules'] {
     ...(secrets.size > 0
       ? [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...secrets].sort() }]
       : []),
-    ...(configMaps.length > 0
-      ? [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: configMaps }]
-      : []),
+    ...releaseRules,
+    ...byName('', 'configmaps', ['get'], readConfigMaps),
   ];
 }
 

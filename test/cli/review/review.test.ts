@@ -102,13 +102,13 @@ describe('the fixture prod environment', () => {
     });
   });
 
-  it("blocks a promotion that changes the promoted colour's pods, or that turns the gate off", () => {
+  it("blocks a promotion that changes the promoted colour's pods, or that turns the check of its processors off", () => {
     const r = review(
       base,
       prodSnapshot((c) => {
         colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0'])(c);
         c.apps[0].env!.JAVA_TOOL_OPTIONS = '-XX:MaxRAMPercentage=60';
-        c.apps[0].release.gate = { enabled: false };
+        c.apps[0].release.promotion = { processors: false };
       }),
     );
     expect(
@@ -116,9 +116,20 @@ describe('the fixture prod environment', () => {
         .map((l) => l.split(':')[0])
         .sort(),
     ).toEqual([
-      'promotion-without-gate app/order-service-green',
+      'promotion-without-processor-check app/order-service-green',
       'template-change-in-promotion app/order-service-green',
     ]);
+  });
+
+  it('reads the next release against the walked state when the last one was walked by autoPromote', () => {
+    const auto = (blue: [string, string], green: [string, string]) => (c: ProdConfig) => {
+      colors(blue, green)(c);
+      c.apps[0].release.autoPromote = { standBySeconds: 3600 };
+    };
+    const walkedBase = prodSnapshot(auto(['SERVING', '1.4.2'], ['INITIALISING', '1.5.0']));
+    const next = review(walkedBase, prodSnapshot(auto(['INITIALISING', '1.6.0'], ['SERVING', '1.5.0'])));
+    expect(lines(next, 'blocker')).toEqual([]);
+    expect(next.releases).toEqual(['order-service-blue: OBSOLETE → INITIALISING (version 1.4.2 → 1.6.0)']);
   });
 
   it('setting blue straight to CLEANING_UP while it is SERVING is blocked', () => {
@@ -894,7 +905,7 @@ describe('axon-deploy review on a git repository', () => {
     const r = await cli(['review', '--allow', 'stale-dist:prod/dist/prod'], dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
-      '- **stale-dist** `dist/prod`: dist/ is not what config/ produces for prod (3 files differ)',
+      '- **stale-dist** `dist/prod`: dist/ is not what config/ produces for prod (4 files differ)',
     );
     expect(r.stdout).toContain('Run `axon-deploy synth` and commit the result.');
     expect(r.stdout).toContain('- `prod/apps/horizontalpodautoscaler-order-service-blue.yaml`');

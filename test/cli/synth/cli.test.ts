@@ -89,7 +89,7 @@ describe('synth', () => {
     const r = await cli(['synth'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(
-      'dist/prod: 58 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axon-deploy-controller-token, axoniq-license, axonserver-admin-password, axonserver-internal-token',
+      'dist/prod: 56 objects; Argo CD Applications: dist/argocd/prod.yaml\n  needs Secrets in orders-prod: axon-deploy-controller-token, axoniq-license, axonserver-admin-password, axonserver-internal-token',
     );
     expect(r.stdout).toContain('dist/cluster: the rollout controller');
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['argocd', 'cluster', 'dev', 'prod', 'staging']);

@@ -40,8 +40,18 @@ describe('the rollout controller', () => {
       'coordination.k8s.io leases: create',
       'coordination.k8s.io leases [1 by name]: get,update',
       'core secrets [6 by name]: get',
+      // The blue/green apps: the fields it owns, by name.
+      'axon-deploy.io appreleases: get,list',
+      'axon-deploy.io appreleases/status: get,patch,update',
+      'core configmaps [1 by name]: get,patch',
+      'core services [2 by name]: get,patch',
+      'policy poddisruptionbudgets [1 by name]: get,patch',
+      'apps deployments [2 by name]: get,patch',
+      'autoscaling horizontalpodautoscalers [2 by name]: get,patch',
     ]);
-    const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.at(-1).resourceNames;
+    const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.find(
+      (r: any) => r.resources[0] === 'secrets',
+    ).resourceNames;
     // The CA of 8024 and every token it reads or registers; never the licence or the internal token.
     expect(secrets).toEqual([
       'axon-deploy-controller-token',
@@ -105,6 +115,56 @@ describe('the rollout controller', () => {
   });
 });
 
+describe('the AppRelease of a blue/green app', () => {
+  it('says what the controller may switch and how: colours, scale per phase, guards, where to ask Axon Server', () => {
+    const release = find(prod, 'AppRelease', 'order-service');
+    expect(release.spec.objects).toEqual({
+      liveService: 'order-service',
+      previewService: 'order-service-preview',
+      podDisruptionBudget: 'order-service',
+      releaseConfigMap: 'order-service-release',
+    });
+    expect(release.spec.colors.green).toMatchObject({
+      version: '1.5.0',
+      phase: 'INITIALISING',
+      deployment: 'order-service-green',
+      component: 'order-service-green',
+      autoscaler: 'order-service-green',
+    });
+    expect(release.spec.promotion).toEqual({
+      processors: true,
+      maxLagEvents: 100,
+      ignoredProcessors: ['order-notifications', 'payment-saga'],
+      timeoutSeconds: 900,
+      droppedHandlers: [],
+    });
+    expect(release.spec.axonServer.nodes).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
+  });
+
+  it('with autoPromote, carries the Job that cleans each colour up, and lets the controller create it', () => {
+    const objects = synthText(
+      'prod',
+      prodWith((c) => {
+        c.apps[0].release.autoPromote = { standBySeconds: 600 };
+      }),
+    ).objects;
+    const release = find(objects, 'AppRelease', 'order-service');
+    expect(release.spec.autoPromote).toEqual({ standBySeconds: 600 });
+    const job = release.spec.colors.blue.cleanupJob;
+    expect(job.name).toBe('order-service-blue-cleanup-1-4-2');
+    expect(job.spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['drop-database']);
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    const rules = find(objects, 'Role', 'axon-deploy-controller').rules;
+    expect(rules).toContainEqual({ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] });
+    expect(rules).toContainEqual({
+      apiGroups: ['batch'],
+      resources: ['jobs'],
+      verbs: ['get'],
+      resourceNames: ['order-service-blue-cleanup-1-4-2', 'order-service-green-cleanup-1-5-0'],
+    });
+  });
+});
+
 describe('once per cluster: dist/cluster', () => {
   const tree = fixtureTree();
 
@@ -112,6 +172,7 @@ describe('once per cluster: dist/cluster', () => {
     const crds = parseAllDocuments(tree.get('cluster/crds.yaml')!).map((d) => d.toJS());
     expect(crds.map((c) => `${c.kind}/${c.metadata.name}`)).toEqual([
       'CustomResourceDefinition/noderollouts.axon-deploy.io',
+      'CustomResourceDefinition/appreleases.axon-deploy.io',
     ]);
     for (const crd of crds) {
       expect(crd.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
@@ -123,7 +184,10 @@ describe('once per cluster: dist/cluster', () => {
 
   it("holds Argo CD's health check of the kinds, as a patch of argocd-cm", () => {
     const patch = parseAllDocuments(tree.get('cluster/argocd-cm-health.patch.yaml')!)[0].toJS();
-    expect(Object.keys(patch.data)).toEqual(['resource.customizations.health.axon-deploy.io_NodeRollout']);
+    expect(Object.keys(patch.data)).toEqual([
+      'resource.customizations.health.axon-deploy.io_AppRelease',
+      'resource.customizations.health.axon-deploy.io_NodeRollout',
+    ]);
     expect(patch.data['resource.customizations.health.axon-deploy.io_NodeRollout']).toBe(
       fs.readFileSync(path.join(ROOT, 'src/scripts/argocd/health.lua'), 'utf8'),
     );

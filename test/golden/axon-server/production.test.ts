@@ -106,9 +106,14 @@ describe('TLS with cert-manager (prod)', () => {
   });
 
   it('lets the rollout controller and the Jobs speak HTTPS, trusting the CA', () => {
-    const env = envOf(container(find(prod, 'Job', 'order-service-gate')));
-    expect(env.AXONSERVER_URL).toMatch(/^https:\/\//);
+    const env = envOf(container({ spec: find(prod, 'CronJob', 'axonserver-backup').spec.jobTemplate.spec }));
+    expect(env.AXONSERVER_URLS).toMatch(/^https:\/\//);
     expect(env.AXONSERVER_CA_FILE).toBe('/etc/axon-deploy/axonserver-ca/ca.crt');
+    expect(find(prod, 'AppRelease', 'order-service').spec.axonServer).toMatchObject({
+      scheme: 'https',
+      ca: { kind: 'Secret', name: 'axonserver-1-tls', key: 'ca.crt' },
+      token: { name: 'axon-deploy-controller-token', key: 'token' },
+    });
     expect(find(prod, 'NodeRollout', 'axonserver').spec.axonServer).toMatchObject({
       scheme: 'https',
       ca: { kind: 'Secret', name: 'axonserver-1-tls', key: 'ca.crt' },

@@ -2,7 +2,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { WAVE } from '../../../src/domain/waves';
 import { renderOutput, synthesizeParts } from '../../../src/synth/render';
 import { SchemaValidator } from '../../../src/validate/schema-validator';
-import { fixture, find, prodWith, synthText } from '../../support/helpers';
+import { fixture, find, has, prodWith, synthText } from '../../support/helpers';
 
 const prod = fixture('prod').objects;
 const wave = (o: any): number => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
@@ -10,6 +10,11 @@ const waveOf = (objects: readonly any[], kind: string, name: string) => wave(fin
 const appObjects = new Set(synthesizeParts(fixture('prod').model).apps.map((o) => `${o.kind}/${o.metadata.name}`));
 /** Whether an object belongs to the apps Application (not the Axon Server one). */
 const isAppObject = (o: any): boolean => appObjects.has(`${o.kind}/${o.metadata.name}`);
+/** The Argo CD objects of an environment as rendered. */
+const argoApplications = (env: string): any[] =>
+  parseAllDocuments(
+    renderOutput([{ model: fixture(env).model, sourceFile: `config/${env}.yaml` }]).get(`argocd/${env}.yaml`)!,
+  ).map((d) => d.toJS());
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
 
 describe('sync waves', () => {
@@ -68,9 +73,9 @@ describe('sync waves', () => {
   it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
     const parts = synthesizeParts(fixture('prod').model);
     expect(parts.apps.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'AppRelease/order-service',
       'Certificate/order-service-tls',
       expect.stringMatching(/^ConfigMap\/app-database-sql-[0-9a-f]{10}$/),
-      expect.stringMatching(/^ConfigMap\/app-gate-[0-9a-f]{10}$/),
       'ConfigMap/order-service-release',
       'Deployment/notification-service',
       'Deployment/order-service-blue',
@@ -79,8 +84,6 @@ describe('sync waves', () => {
       'HorizontalPodAutoscaler/order-service-green',
       'Ingress/order-service',
       'Ingress/order-service-preview',
-      'Job/order-service-blue-database',
-      'Job/order-service-gate',
       'Job/order-service-green-database',
       'PodDisruptionBudget/notification-service',
       'PodDisruptionBudget/order-service',
@@ -95,7 +98,7 @@ describe('sync waves', () => {
     ]);
   });
 
-  it('orders a promotion: green (becoming SERVING) first, then the live Service, then blue (going STANDING_BY)', () => {
+  it('leaves the switch to the rollout controller: a promotion changes the AppRelease, in the last wave, and no selector Argo CD would apply', () => {
     const promoted = synthText(
       'prod',
       prodWith((c) => {
@@ -105,44 +108,44 @@ describe('sync waves', () => {
         };
       }),
     ).objects;
-    const green = waveOf(promoted, 'Deployment', 'order-service-green');
-    const live = waveOf(promoted, 'Service', 'order-service');
-    const blue = waveOf(promoted, 'Deployment', 'order-service-blue');
-    const gate = find(promoted, 'Job', 'order-service-gate');
-    expect(green).toBeLessThan(wave(gate));
-    expect(wave(gate)).toBeLessThan(live);
-    expect(live).toBeLessThan(blue);
-    expect(gate.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
-    expect(gate.spec.template.metadata.labels['axon-deploy.io/color']).toBe('green');
-    expect(waveOf(promoted, 'ConfigMap', 'order-service-release')).toBe(live);
-    expect(find(promoted, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('green');
+    const release = find(promoted, 'AppRelease', 'order-service');
+    expect(wave(release)).toBe(WAVE.release);
+    expect(Math.max(...promoted.filter(isAppObject).map(wave))).toBe(WAVE.release);
+    expect([release.spec.colors.blue.phase, release.spec.colors.green.phase]).toEqual(['STANDING_BY', 'SERVING']);
+    // The selector as rendered is only where a first install starts: Argo CD ignores it afterwards.
+    const apps = argoApplications('prod').find((o) => o.metadata.name === 'orders-prod-apps');
+    expect(apps.spec.ignoreDifferences).toContainEqual({
+      group: '',
+      kind: 'Service',
+      name: 'order-service',
+      namespace: 'orders-prod',
+      jsonPointers: ['/spec/selector'],
+    });
+    expect(apps.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    expect(promoted.filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-gate'))).toEqual([]);
   });
 
-  it("creates each running colour's read-model database (a Sync hook) before any Deployment of the apps", () => {
+  it('creates the database of a colour that starts a release (a Sync hook) before any Deployment, and none in a promotion or rollback', () => {
     const deployments = prod.filter((o) => o.kind === 'Deployment' && isAppObject(o)).map(wave);
-    for (const color of ['blue', 'green']) {
-      const job = find(prod, 'Job', `order-service-${color}-database`);
-      expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
-      expect(wave(job)).toBeLessThan(Math.min(...deployments));
+    const job = find(prod, 'Job', 'order-service-green-database');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+    expect(wave(job)).toBeLessThan(Math.min(...deployments));
+    expect(has(prod, 'Job', 'order-service-blue-database')).toBe(false);
+    for (const [blue, green] of [
+      ['STANDING_BY', 'SERVING'],
+      ['SERVING', 'STANDING_BY'],
+    ] as const) {
+      const objects = synthText(
+        'prod',
+        prodWith((c) => {
+          c.apps[0].release.colors = {
+            blue: { version: '1.4.2', phase: blue },
+            green: { version: '1.5.0', phase: green },
+          };
+        }),
+      ).objects;
+      expect(objects.filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-database'))).toEqual([]);
     }
-  });
-
-  it('orders a rollback the same way: the colour becoming SERVING again comes first', () => {
-    const rolledBack = synthText(
-      'prod',
-      prodWith((c) => {
-        c.apps[0].release.colors = {
-          blue: { version: '1.4.2', phase: 'SERVING' },
-          green: { version: '1.5.0', phase: 'STANDING_BY' },
-        };
-      }),
-    ).objects;
-    expect(waveOf(rolledBack, 'Deployment', 'order-service-blue')).toBeLessThan(
-      waveOf(rolledBack, 'Service', 'order-service'),
-    );
-    expect(waveOf(rolledBack, 'Service', 'order-service')).toBeLessThan(
-      waveOf(rolledBack, 'Deployment', 'order-service-green'),
-    );
   });
 
   it("runs the cleanup Job after the sync (PostSync), when the colour's Deployment is gone", () => {
@@ -186,6 +189,7 @@ describe('Argo CD Applications', () => {
   );
   const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
   const argo = (env: string) => objectsOf(tree.get(`argocd/${env}.yaml`)!);
+  // (argoApplications, above, is the same for tests outside this block.)
   /** The Axon Server Application of an environment (the one that creates the namespace). */
   const application = (env: string) =>
     argo(env).find((o) => o.kind === 'Application' && o.metadata.name.endsWith('-axon-server'));
@@ -223,7 +227,7 @@ describe('Argo CD Applications', () => {
       expect(app.metadata.finalizers).toBeUndefined();
     }
     expect(cluster.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
-    expect(apps.spec.syncPolicy.syncOptions).toEqual(['PruneLast=true']);
+    expect(apps.spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'RespectIgnoreDifferences=true']);
     expect(apps.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
   });
 
@@ -245,6 +249,7 @@ describe('Argo CD Applications', () => {
         { group: 'apps', kind: 'Deployment' },
         { group: 'apps', kind: 'StatefulSet' },
         { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+        { group: 'axon-deploy.io', kind: 'AppRelease' },
         { group: 'axon-deploy.io', kind: 'NodeRollout' },
         { group: 'batch', kind: 'CronJob' },
         { group: 'batch', kind: 'Job' },

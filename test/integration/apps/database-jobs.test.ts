@@ -99,13 +99,42 @@ withPostgres('on PostgreSQL', () => {
     for (const db of databases()) pg.sql('postgres', `DROP DATABASE IF EXISTS "${db.split(':')[0]}" WITH (FORCE)`);
   });
 
-  it("creates each running colour's database when it is missing, as the app's user, and runs again harmlessly", () => {
+  it("creates the database of a colour that starts a release (not the serving one's), as the app's user, and runs again harmlessly", () => {
     const model = modelWith(['SERVING', 'INITIALISING']);
     const jobs = model.apps[0].databaseJobs;
-    expect(jobs.map((j) => j.meta.name)).toEqual(['orders-blue-database', 'orders-green-database']);
+    expect(jobs.map((j) => j.meta.name)).toEqual(['orders-green-database']);
     for (const job of jobs) runJob(job, model);
     for (const job of jobs) runJob(job, model);
-    expect(databases()).toEqual(['orders_view_blue:orders_app', 'orders_view_green:orders_app']);
+    expect(databases()).toEqual(['orders_view_green:orders_app']);
+    expect(
+      pg.sql(
+        'postgres',
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'orders_view_green'",
+      ),
+    ).toBe('orders green 1.1.0');
+  });
+
+  it('refuses a database that still holds an older release of the colour (its cleanup did not run); adopts one without a comment', () => {
+    const model = modelWith(['SERVING', 'INITIALISING']);
+    const job = model.apps[0].databaseJobs[0];
+    pg.sql('postgres', 'CREATE DATABASE orders_view_green OWNER orders_app');
+    pg.sql('postgres', "COMMENT ON DATABASE orders_view_green IS 'orders green 0.9.0'");
+    expect(() => runJob(job, model)).toThrow(
+      /database orders_view_green holds the read model of "orders green 0\.9\.0", not of "orders green 1\.1\.0": its cleanup did not run/,
+    );
+    pg.sql('postgres', 'COMMENT ON DATABASE orders_view_green IS NULL');
+    runJob(job, model);
+    expect(
+      pg.sql(
+        'postgres',
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'orders_view_green'",
+      ),
+    ).toBe('orders green 1.1.0');
+  });
+
+  it('creates no database in the sync of a promotion or a rollback: it never waits for PostgreSQL then', () => {
+    expect(modelWith(['STANDING_BY', 'SERVING']).apps[0].databaseJobs).toEqual([]);
+    expect(modelWith(['SERVING', 'STANDING_BY']).apps[0].databaseJobs).toEqual([]);
   });
 
   it("creates it as an administrator, owned by the app's user, when adminCredentialsSecret is given", () => {

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { Kubectl } from '../../../src/validate/api-server';
-import type { NodeRolloutStatus } from '../../../src/controller/api';
+import type { AppReleaseStatus, NodeRolloutStatus } from '../../../src/controller/api';
 import { cli, fixture, fixtureProject } from '../../support/helpers';
 
 const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
@@ -46,18 +46,50 @@ const STATUS: NodeRolloutStatus = {
   conditions: [],
 };
 
-/** Creates the prod fixture's namespace and NodeRollout (as Argo CD would) with a status (as the controller would). */
-function install(status: NodeRolloutStatus): void {
+const RELEASE: AppReleaseStatus = {
+  observedGeneration: 1,
+  phase: 'Waiting',
+  message: 'waiting to switch to green: orders-view-green is 5000 events behind (at most 100)',
+  serving: 'blue',
+  waitingFor: 'switch:green:1',
+  waitingSince: '2026-12-06T12:00:00Z',
+  colors: {
+    blue: {
+      version: '1.4.2',
+      declaredPhase: 'STANDING_BY',
+      effectivePhase: 'SERVING',
+      readyReplicas: 3,
+      processors: [{ name: 'orders-view-blue', lag: 3 }],
+      commands: 2,
+      queries: 1,
+      readyToServe: true,
+    },
+    green: {
+      version: '1.5.0',
+      declaredPhase: 'SERVING',
+      effectivePhase: 'INITIALISING',
+      readyReplicas: 3,
+      processors: [{ name: 'orders-view-green', lag: 5000, behind: 'is 5000 events behind (at most 100)' }],
+      commands: 0,
+      queries: 0,
+      readyToServe: false,
+    },
+  },
+  conditions: [],
+};
+
+/** Applies one of the prod fixture's objects (as Argo CD would) with a status (as the controller would). */
+function installObject(kind: string, resource: string, status: object): void {
   const k = kubectl();
-  const rollout = fixture('prod').objects.find((o) => o.kind === 'NodeRollout')!;
-  const ns = rollout.metadata.namespace!;
+  const object = fixture('prod').objects.find((o) => o.kind === kind)!;
+  const ns = object.metadata.namespace!;
   k.run(['create', 'namespace', ns]);
-  const applied = k.run(['apply', '-f', '-'], stringify(rollout));
+  const applied = k.run(['apply', '-f', '-'], stringify(object));
   if (applied.status !== 0) throw new Error(applied.stderr);
   const patched = k.run([
     'patch',
-    'noderollout',
-    'axonserver',
+    resource,
+    object.metadata.name,
     '-n',
     ns,
     '--subresource=status',
@@ -66,6 +98,11 @@ function install(status: NodeRolloutStatus): void {
     JSON.stringify({ status }),
   ]);
   if (patched.status !== 0) throw new Error(patched.stderr);
+}
+
+function install(status: NodeRolloutStatus): void {
+  installObject('NodeRollout', 'noderollout', status);
+  installObject('AppRelease', 'apprelease', RELEASE);
 }
 
 withServer('axon-deploy status', () => {
@@ -94,6 +131,15 @@ withServer('axon-deploy status', () => {
       '',
       'last restart: axonserver-3 at 2026-12-06T11:59:00Z: axonserver-3 restarts with the new revision',
       '',
+      expect.stringMatching(
+        /^orders-prod AppRelease\/order-service: Waiting since 2026-12-06T12:00:00Z \(.* ago\), blue serves$/,
+      ),
+      '  waiting to switch to green: orders-view-green is 5000 events behind (at most 100)',
+      '',
+      'colour  version  declared     effective     live  ready pods  handlers               ready to serve  processors (events behind)',
+      'blue    1.4.2    STANDING_BY  SERVING       yes   3           2 commands, 1 queries  yes             orders-view-blue 3',
+      'green   1.5.0    SERVING      INITIALISING  no    3           0 commands, 0 queries  no              orders-view-green is 5000 events behind (at most 100)',
+      '',
     ]);
   });
 
@@ -111,9 +157,14 @@ withServer('axon-deploy status', () => {
     ]);
     const r = await cli(['status', '-n', 'orders-prod', '--kubeconfig', kubeconfig!, '--format', 'json'], dir);
     expect(r.status).toBe(1);
-    const parsed = JSON.parse(r.stdout) as { namespace: string; status: NodeRolloutStatus };
+    const parsed = JSON.parse(r.stdout) as {
+      namespace: string;
+      nodes: NodeRolloutStatus;
+      apps: Record<string, AppReleaseStatus>;
+    };
     expect(parsed.namespace).toBe('orders-prod');
-    expect(parsed.status).toMatchObject({ phase: 'Stuck', waitingFor: 'behind:axonserver-3:orders' });
+    expect(parsed.nodes).toMatchObject({ phase: 'Stuck', waitingFor: 'behind:axonserver-3:orders' });
+    expect(parsed.apps['order-service']).toMatchObject({ phase: 'Waiting', serving: 'blue' });
   });
 
   it('is a usage error without an environment, with an unknown one, or with a bad kubeconfig', async () => {

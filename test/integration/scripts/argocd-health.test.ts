@@ -66,3 +66,23 @@ maybe('the Argo CD health check of a NodeRollout', () => {
     );
   });
 });
+
+maybe('the Argo CD health check of an AppRelease', () => {
+  const release = (phase: string) => ({
+    apiVersion: 'axon-deploy.io/v1alpha1',
+    kind: 'AppRelease',
+    metadata: { name: 'orders', generation: 3 },
+    spec: {},
+    status: { phase, message: `the ${phase} message`, observedGeneration: 3 },
+  });
+
+  it.each([
+    ['Idle', 'Healthy'],
+    ['Waiting', 'Progressing'],
+    ['Switching', 'Progressing'],
+    ['CleaningUp', 'Progressing'],
+    ['Failed', 'Degraded'],
+  ])('maps phase %s to %s', (phase, status) => {
+    expect(health(release(phase))).toBe(`${status}: the ${phase} message`);
+  });
+});

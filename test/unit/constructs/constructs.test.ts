@@ -93,15 +93,16 @@ describe('AxonServerNode', () => {
 describe('AppRelease', () => {
   const objects = objectsOf((chart) => new AppRelease(chart, 'orders', { app: model.apps[0] }));
 
-  it('renders the running colour, the live Service, the release files, the gate, the budget and the cleanup hook of a CLEANING_UP colour', () => {
+  it('renders the running colour, the live Service, the release files, the AppRelease, the budget and the cleanup hook of a CLEANING_UP colour', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'AppRelease/orders',
       'ConfigMap/orders-release',
       'Deployment/orders-green',
       'Job/orders-blue-cleanup-1-0-0',
-      'Job/orders-gate',
       'PodDisruptionBudget/orders',
       'Service/orders',
     ]);
+    expect(find(objects, 'AppRelease', 'orders').spec).toEqual(JSON.parse(JSON.stringify(model.apps[0].release!.spec)));
     expect(find(objects, 'ConfigMap', 'orders-release').data).toEqual(
       Object.fromEntries(model.apps[0].releaseConfig!.files),
     );

@@ -1,7 +1,5 @@
 /**
- * Jobs that call Axon Server's REST API: the gates (Argo CD Sync hooks that run the gate script,
- * src/jobs/gate.ts, between two sync waves and let the sync go on only when Axon Server reports
- * that the step before is done), the registration and the backup runs. They share the pod:
+ * Jobs that call Axon Server's REST API (the backup runs). Their pod:
  * restricted, the script from a content-named ConfigMap (one per Application, so a new tool
  * version is a new revision), the system token mounted read-only when access control is on, the
  * CA bundle when Axon Server speaks TLS, no Kubernetes API rights unless a ServiceAccount is
@@ -9,9 +7,6 @@
  */
 import type { JobsConfig } from '../config/schema';
 import { LABEL_API_CLIENT } from '../domain/keys';
-import { GATE_HOOK } from '../domain/waves';
-import { GATE_SCRIPT, GATE_SCRIPT_FILE } from '../jobs/gate';
-import { contentNamed } from './config-files';
 import { secretFileVolume } from './pods';
 import { CA_FILE, CLIENT_CA_DIR, clientCaMount } from './tls';
 import type {
@@ -29,11 +24,6 @@ import type {
 const SCRIPT_DIR = '/scripts';
 const TOKEN_DIR = '/axonserver-token';
 const TOKEN_FILE = 'token';
-
-/** The gate script as a content-named ConfigMap, `<prefix>-<hash>`, in the config wave. */
-export function gateScript(prefix: string, labels: Labels, wave: number): ConfigFilesModel {
-  return contentNamed(prefix, [[GATE_SCRIPT_FILE, GATE_SCRIPT]], labels, wave);
-}
 
 export interface ApiClientJobInput {
   readonly name: string;
@@ -110,14 +100,4 @@ export function apiClientJob(input: ApiClientJobInput): JobModel {
       ],
     },
   };
-}
-
-export type GateJobInput = Omit<ApiClientJobInput, 'meta' | 'file' | 'serviceAccount' | 'backoffLimit'> & {
-  /** The wave the gate runs in (between the step it checks and the next). */
-  readonly wave: number;
-};
-
-/** A gate: a Sync hook between two waves. */
-export function gateJob(input: GateJobInput): JobModel {
-  return apiClientJob({ ...input, meta: { wave: input.wave, hook: GATE_HOOK }, file: GATE_SCRIPT_FILE });
 }
