@@ -192,6 +192,8 @@ export interface ReleaseColorSpec {
   readonly scale: { readonly SERVING: ColorScale; readonly INITIALISING: ColorScale; readonly STANDING_BY: ColorScale };
   /** Its read-model database, when it has one. */
   readonly database?: string;
+  /** The Job that creates its database before a release (it refuses one that holds an older release). */
+  readonly databaseJob?: string;
   /** The Job that cleans it up after a walk to CLEANING_UP (autoPromote): its name and spec. */
   readonly cleanupJob?: { readonly name: string; readonly spec: Readonly<Record<string, unknown>> };
 }

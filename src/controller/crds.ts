@@ -107,6 +107,7 @@ const COLOR_SPEC = obj(
     autoscaler: str('Its HorizontalPodAutoscaler.'),
     scale: obj('Its scale per running phase.', { SERVING: SCALE, INITIALISING: SCALE, STANDING_BY: SCALE }),
     database: str('Its read-model database.'),
+    databaseJob: str('The Job that creates its database.'),
     cleanupJob: obj('Its cleanup Job (autoPromote).', {
       name: str('Job name.'),
       spec: { type: 'object', description: 'The Job spec.', 'x-kubernetes-preserve-unknown-fields': true },

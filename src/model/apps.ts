@@ -397,6 +397,7 @@ function buildApp(app: AppConfig, path: ConfigPath, input: AppsInput, support: S
         STANDING_BY: scaleOf('STANDING_BY'),
       },
       ...(c.database ? { database: c.database } : {}),
+      ...(c.database && app.readModel?.manage ? { databaseJob: `${name}-database` } : {}),
       // With autoPromote the controller walks a colour to CLEANING_UP itself: it creates this Job.
       ...(release.autoPromote && isRunning(phase) ? { cleanupJob: cleanupJobOf(c, WAVE.release) } : {}),
     };

@@ -425,6 +425,11 @@ function guardsFor(
   if (!obs.axon.ok) return { problem: `Axon Server does not answer: ${obs.axon.problem}`, need };
   const behind = (status[to].processors ?? []).filter((p) => p.behind);
   if (behind.length > 0) return { problem: behind.map((p) => `${p.name} ${p.behind ?? ''}`).join('; '), need };
+  if (obs.databaseJobs.get(to)?.failed)
+    return {
+      problem: `its database Job ${spec.databaseJob ?? ''} failed (does its database still hold an older release?): read the Job's log`,
+      need,
+    };
   const d = obs.deployments.get(to);
   if (!d) return { problem: `its Deployment ${spec.deployment} does not exist`, need };
   if (!d.rolledOut) return { problem: `${spec.deployment} is still rolling out its pods`, need };

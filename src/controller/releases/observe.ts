@@ -27,7 +27,7 @@ export async function observeRelease(ctx: ControllerContext, release: AppRelease
   const { kube, namespace } = ctx;
   const { spec } = release;
   const get = <T>(resource: Parameters<typeof kube.get>[0], name: string) => kube.get<T>(resource, namespace, name);
-  const [files, live, budget, deployments, autoscalers, jobs, axon] = await Promise.all([
+  const [files, live, budget, deployments, autoscalers, jobs, databaseJobs, axon] = await Promise.all([
     get<ConfigMap>(RESOURCES.configMaps, spec.objects.releaseConfigMap),
     get<Service>(RESOURCES.services, spec.objects.liveService),
     get<PodDisruptionBudget>(RESOURCES.podDisruptionBudgets, spec.objects.podDisruptionBudget),
@@ -41,6 +41,10 @@ export async function observeRelease(ctx: ControllerContext, release: AppRelease
     perColor(async (c) => {
       const job = spec.colors[c].cleanupJob;
       return job && spec.autoPromote ? jobView(await get<Job>(RESOURCES.jobs, job.name)) : undefined;
+    }),
+    perColor(async (c) => {
+      const name = spec.colors[c].databaseJob;
+      return name ? jobView(await get<Job>(RESOURCES.jobs, name)) : undefined;
     }),
     observeAxon(ctx, release),
   ]);
@@ -59,6 +63,7 @@ export async function observeRelease(ctx: ControllerContext, release: AppRelease
     deployments,
     autoscalers,
     cleanupJobs: jobs,
+    databaseJobs,
     axon,
     now: ctx.now(),
   };

@@ -56,6 +56,8 @@ export interface ReleaseObservation {
   readonly deployments: ReadonlyMap<ReleaseColor, DeploymentView>;
   readonly autoscalers: ReadonlyMap<ReleaseColor, AutoscalerView>;
   readonly cleanupJobs: ReadonlyMap<ReleaseColor, CleanupJobView>;
+  /** Each colour's database Job, when it exists (a failed one holds the colour: a stale database?). */
+  readonly databaseJobs: ReadonlyMap<ReleaseColor, CleanupJobView>;
   readonly axon: Seen<AxonReleaseView>;
   readonly now: number;
 }

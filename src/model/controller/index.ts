@@ -206,6 +206,13 @@ function controllerRules(spec: NodeRolloutSpec, releases: readonly AppReleaseMod
             ['get', 'patch'],
             colors.flatMap((c) => (c.autoscaler ? [c.autoscaler] : [])),
           ),
+          // A failed database Job holds a colour (a stale database).
+          ...byName(
+            'batch',
+            'jobs',
+            ['get'],
+            colors.flatMap((c) => (c.databaseJob ? [c.databaseJob] : [])),
+          ),
           // autoPromote: the cleanup Job of a colour it walked out (create cannot be limited to a name).
           ...(colors.some((c) => c.cleanupJob)
             ? [

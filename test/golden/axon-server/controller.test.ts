@@ -48,6 +48,7 @@ describe('the rollout controller', () => {
       'policy poddisruptionbudgets [1 by name]: get,patch',
       'apps deployments [2 by name]: get,patch',
       'autoscaling horizontalpodautoscalers [2 by name]: get,patch',
+      'batch jobs [2 by name]: get',
     ]);
     const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.find(
       (r: any) => r.resources[0] === 'secrets',

@@ -71,6 +71,7 @@ interface World {
   retry?: string;
   jobs?: Partial<Record<ReleaseColor, { succeeded: boolean; failed: boolean }>>;
   autoscalers?: Partial<Record<ReleaseColor, { minReplicas: number; maxReplicas: number }>>;
+  databaseJobs?: Partial<Record<ReleaseColor, { succeeded: boolean; failed: boolean }>>;
 }
 
 const files = (blue: ReleasePhase, green: ReleasePhase, live: ReleaseColor) => ({
@@ -109,6 +110,9 @@ function world(edit: (w: World) => void = () => {}): ReleaseObservation {
       Object.entries(w.autoscalers ?? {}) as [ReleaseColor, { minReplicas: number; maxReplicas: number }][],
     ),
     cleanupJobs: new Map(Object.entries(w.jobs ?? {}) as [ReleaseColor, { succeeded: boolean; failed: boolean }][]),
+    databaseJobs: new Map(
+      Object.entries(w.databaseJobs ?? {}) as [ReleaseColor, { succeeded: boolean; failed: boolean }][],
+    ),
     axon: w.axonDown
       ? { ok: false, problem: w.axonDown }
       : { ok: true, value: { head: HEAD, components: w.components } },
@@ -263,6 +267,14 @@ describe('what holds a switch', () => {
       },
     ]);
     expect(d.status.message).toBe('waiting to switch to green: green has 3 ready pods of the 5 it needs (blue runs 5)');
+  });
+
+  it('a failed database Job of the colour (its database holds an older release): it does not serve', () => {
+    const d = decideRelease(world((w) => (w.databaseJobs = { green: { succeeded: false, failed: true } })));
+    expect(kinds(d.actions)).toEqual([]);
+    expect(d.status.message).toMatch(
+      /^waiting to switch to green: its database Job .* failed \(does its database still hold an older release\?\)/,
+    );
   });
 
   it('Axon Server not answering: nothing switches', () => {
