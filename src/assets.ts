@@ -18,7 +18,7 @@ export const SQL_FILE_NAMES = [
 export type SqlFileName = (typeof SQL_FILE_NAMES)[number];
 
 /** The Job scripts of src/scripts/jobs/ (plain Node.js, `// @ts-check`), by file name. */
-export const JOB_SCRIPT_NAMES = ['restore-configdb.js'] as const;
+export const JOB_SCRIPT_NAMES = ['restore-configdb.js', 'backup.js'] as const;
 export type JobScriptName = (typeof JOB_SCRIPT_NAMES)[number];
 
 /** The file the controller's code is bundled into, in lib/ and in its ConfigMap. */

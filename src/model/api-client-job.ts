@@ -34,6 +34,7 @@ export interface ApiClientJobInput {
   /** The script's file in the ConfigMap. */
   readonly file: string;
   readonly settings: JobsConfig;
+  /** The script's whole environment, apiClientEnv's variables included (the Job adds none). */
   readonly env: readonly EnvVar[];
   readonly timeoutSeconds: number;
   /** The token sent to Axon Server (the system token) when access control is on. */
@@ -45,6 +46,37 @@ export interface ApiClientJobInput {
   /** A ServiceAccount whose token the pod gets (only for calls to the Kubernetes API). */
   readonly serviceAccount?: string;
   readonly backoffLimit?: number;
+}
+
+/**
+ * What every API-client Job script reads besides its own variables. The names say what they are
+ * (the gate Jobs that first used them, with GATE_* names, are gone).
+ */
+export interface ApiClientJobEnv {
+  /** The script retries until this many seconds have passed, then fails. */
+  readonly JOB_TIMEOUT_SECONDS: string;
+  /** Seconds between attempts; default 5. Not set by the model (tests shorten it). */
+  readonly JOB_RETRY_SECONDS?: string;
+  /** The file holding the token sent in AxonIQ-Access-Token, when access control is on. */
+  readonly AXONSERVER_TOKEN_FILE?: string;
+  /** The CA bundle to trust, when Axon Server speaks TLS. */
+  readonly AXONSERVER_CA_FILE?: string;
+}
+
+/** The ApiClientJobEnv of a Job that apiClientJob builds from the same timeout, token and TLS: the paths are its mounts. */
+export function apiClientEnv(input: Pick<ApiClientJobInput, 'timeoutSeconds' | 'token' | 'tls'>): ApiClientJobEnv {
+  return {
+    JOB_TIMEOUT_SECONDS: String(input.timeoutSeconds),
+    ...(input.token ? { AXONSERVER_TOKEN_FILE: `${TOKEN_DIR}/${TOKEN_FILE}` } : {}),
+    ...(input.tls ? { AXONSERVER_CA_FILE: `${CLIENT_CA_DIR}/${CA_FILE}` } : {}),
+  };
+}
+
+/** A container's env list from a record of variables (absent ones left out), in the record's order. */
+export function envList<T extends { readonly [K in keyof T]?: string }>(env: T): EnvVar[] {
+  return Object.entries(env as Record<string, string | undefined>).flatMap(([name, value]) =>
+    value === undefined ? [] : [{ name, value }],
+  );
 }
 
 export function apiClientJob(input: ApiClientJobInput): JobModel {
@@ -88,12 +120,7 @@ export function apiClientJob(input: ApiClientJobInput): JobModel {
           // The image's entrypoint is node (distroless nodejs; the official node image runs a file argument with node).
           args: [`${SCRIPT_DIR}/${input.file}`],
           ports: [],
-          env: [
-            ...input.env,
-            { name: 'GATE_TIMEOUT_SECONDS', value: String(input.timeoutSeconds) },
-            ...(input.token ? [{ name: 'GATE_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` }] : []),
-            ...(input.tls ? [{ name: 'AXONSERVER_CA_FILE', value: `${CLIENT_CA_DIR}/${CA_FILE}` }] : []),
-          ],
+          env: input.env,
           resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
           mounts,
         },

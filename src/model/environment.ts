@@ -42,6 +42,7 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     jobs: config.jobs,
     apps: config.apps,
     monitoring: config.monitoring,
+    backupScript: assets.jobs['backup.js'],
   });
   const { apps, ...appSupport } = buildApps({
     apps: config.apps,

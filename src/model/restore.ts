@@ -15,7 +15,7 @@
  */
 import type { Assets } from '../assets';
 import { BACKUP_VOLUMES } from '../config/schema';
-import { snapshotName } from '../jobs/backup';
+import { snapshotName } from './backup-contract';
 import { LABEL_INSTANCE, LABEL_NAME, RESTORED_FROM_ANNOTATION } from '../domain/keys';
 import { AXON_SERVER, claimName } from '../domain/names';
 import { ADMIN_GROUP, isVoting } from '../domain/roles';

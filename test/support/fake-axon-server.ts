@@ -84,7 +84,7 @@ export async function runScript(
     execFile(
       process.execPath,
       [script],
-      { env: { PATH: process.env.PATH, GATE_INTERVAL_SECONDS: '0.05', ...env }, timeout: 30_000 },
+      { env: { PATH: process.env.PATH, JOB_RETRY_SECONDS: '0.05', ...env }, timeout: 30_000 },
       (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       },

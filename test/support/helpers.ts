@@ -171,3 +171,22 @@ export function propertiesOf(objects: readonly KubeObject[]): string {
   if (revisions.length !== 1) throw new Error(`expected one configuration revision, found ${revisions.length}`);
   return (revisions[0] as unknown as { data: Record<string, string> }).data['axonserver.properties'];
 }
+
+/**
+ * The test kube-apiserver global-setup started (its kubeconfig and kubectl), or undefined without
+ * the envtest binaries: then the caller's tests are skipped with a notice on stderr, unless
+ * AXON_DEPLOY_REQUIRE_APISERVER is set (as in CI), which fails the test file instead.
+ */
+export function testApiServer(what: string): { kubeconfig: string; kubectl: string } | undefined {
+  const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
+  const kubectl = process.env.AXON_DEPLOY_TEST_KUBECTL;
+  if (kubeconfig && kubectl) return { kubeconfig, kubectl };
+  if (process.env.AXON_DEPLOY_REQUIRE_APISERVER)
+    throw new Error(
+      `AXON_DEPLOY_REQUIRE_APISERVER is set, but ${what} has no kube-apiserver (see test/support/global-setup.ts)`,
+    );
+  process.stderr.write(
+    `\u26A0 ${what}: SKIPPED, no kube-apiserver. Enable with KUBEBUILDER_ASSETS=<dir with etcd, kube-apiserver, kubectl>.\n`,
+  );
+  return undefined;
+}

@@ -23,9 +23,11 @@ export interface AxonServerInput {
   readonly names: NameRegistry;
   readonly secrets: SecretRegistry;
   readonly jobs: JobsConfig;
-  /** The apps, whose tokens the registration Job registers. */
+  /** The apps, whose tokens the rollout controller registers. */
   readonly apps: readonly AppConfig[];
   readonly monitoring: MonitoringConfig;
+  /** The backup Job's script (src/scripts/jobs/backup.js), as text: the model reads no files. */
+  readonly backupScript: string;
 }
 
 /** The `app.kubernetes.io/component` of the nodes. */

@@ -77,6 +77,7 @@ export function scheduledBackup(
     wave: WAVE.config,
     cronJobWave: WAVE.nodes,
     issues: ctx.issues,
+    script: ctx.backupScript,
   });
   if (backup) {
     for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob']) {
