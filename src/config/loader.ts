@@ -33,12 +33,20 @@ const CONFIG_FILE = /\.ya?ml$/;
 
 /** Loads every environment in `dir`. File names in messages are relative to `cwd`. */
 export function loadConfigDirectory(dir: string, cwd: string = process.cwd()): LoadResult {
-  const display = (file: string) => path.relative(cwd, file) || file;
+  // Relative to where the command runs, unless that climbs out of it: then the absolute path.
+  const display = (file: string) => {
+    const relative = path.relative(cwd, file);
+    return relative === '' || relative.startsWith('..') ? file : relative;
+  };
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => CONFIG_FILE.test(n) && !n.startsWith('.')).sort();
   } catch (err) {
-    return { environments: [], diagnostics: [{ severity: 'error', path: [], message: `cannot read the config directory ${display(dir)}: ${(err as Error).message}` }] };
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    const message = missing
+      ? `there is no config directory ${display(dir)} (give the directory of the environment files with --config <dir>)`
+      : `cannot read the config directory ${display(dir)}: ${(err as Error).message}`;
+    return { environments: [], diagnostics: [{ severity: 'error', path: [], message }] };
   }
   const envFiles = names.filter((n) => !n.startsWith('_'));
   if (envFiles.length === 0) {

@@ -11,6 +11,7 @@ import {
   AXON_NAME, dnsLabelProblem, dnsSubdomainProblem, ENV_NAME, labelKeyProblem, labelValueProblem,
   parseImageReference, Problem, quantityProblem, QuantityKind, versionProblem,
 } from './formats';
+import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { ARGOCD_PREFIX } from '../domain/keys';
 import { COLORS, PHASES } from '../domain/phases';
 import { APPLICATION_ROLES, ROLES } from '../domain/roles';
@@ -178,7 +179,7 @@ const nodeSchema = z.strictObject({
   volumes: z.strictObject({
     events: volume('Event and snapshot store (/axonserver/events). Required unless the node is MESSAGING_ONLY everywhere, which it then must not have.').optional(),
     data: volume('Control DB and PID file (/axonserver/data).'),
-    log: volume('Replication log (/axonserver/log). Required (a standalone node keeps one too).').optional(),
+    log: volume('Replication log (/axonserver/log): every node keeps one, a standalone one too. @default - 5Gi in the cluster\'s default storage class (synth says when it uses it)').optional(),
     plugins: volume('Uploaded plugins on a volume of their own (/axonserver/plugins/bundles). Without it they are on the data volume (/axonserver/data/plugins/bundles): persistent either way, as the reference guide requires.').optional(),
     exts: volume('Extension jars (/axonserver/exts).').optional(),
   }).describe('Persistent volumes of the node, each its own PersistentVolumeClaim template.'),
@@ -255,8 +256,10 @@ export const BACKUP_VOLUMES = ['data', 'log', 'events'] as const;
 
 const backupSchema = z.strictObject({
   enabled: z.boolean().default(false).describe('Back up on a schedule: a control-DB backup through the REST API on every _admin node, then a CSI VolumeSnapshot of each node\'s volumes (enterprise and standard).'),
-  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'expected a cron schedule of five fields, like "0 2 * * *"' }).default('0 2 * * *').describe('When, as a cron schedule (five fields).'),
-  timeZone: z.string().min(1).default('Etc/UTC').describe('Time zone of the schedule (IANA name).'),
+  schedule: checked(z.string(), cronScheduleProblem).meta({ pattern: '^(@.+|\\s*\\S+(\\s+\\S+){4}\\s*)$' }).default('0 2 * * *')
+    .describe('When, as a CronJob schedule, checked as Kubernetes does: five fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *"), or @hourly, @daily, @weekly, @monthly, @yearly or `@every <duration>`. The time zone is timeZone: Kubernetes refuses TZ= and CRON_TZ= in the schedule.'),
+  timeZone: checked(z.string(), timeZoneProblem).meta({ minLength: 1 }).default('Etc/UTC')
+    .describe('Time zone of the schedule: an IANA name such as Europe/Amsterdam (case-sensitive; not Local).'),
   volumeSnapshotClass: objectName().optional().describe('VolumeSnapshotClass of the snapshots. @default - the cluster\'s default class for the volumes\' driver'),
   keep: z.int().min(1).max(1000).default(7).describe('Backup runs kept; older snapshots are deleted after a successful run.'),
   volumes: z.array(z.enum(BACKUP_VOLUMES)).min(1).default([...BACKUP_VOLUMES]).describe('Volumes snapshotted on each node (a node without one is skipped for it).'),

@@ -395,6 +395,8 @@ export interface BackupModel {
 }
 
 export interface AxonServerModel {
+  /** What synth chose because the config did not say (shown in its summary), e.g. a node's log volume. */
+  readonly defaults: readonly string[];
   readonly edition: 'standard' | 'enterprise';
   readonly image: string;
   /** The image tag (or digest) for labels and reports. */

@@ -161,12 +161,6 @@ export function checkVolumes(
         `node "${node.name}" stores events: add volumes.events (e.g. { size: 100Gi })`,
       );
     }
-    if (!node.volumes.log) {
-      issues.error(
-        at('nodes', i, 'volumes'),
-        `every node keeps a replication log (also a standalone one): add volumes.log (e.g. { size: 10Gi }) to node "${node.name}"`,
-      );
-    }
   });
 }
 
@@ -189,8 +183,11 @@ export function checkStorageClasses(config: AxonServerConfig, issues: Issues): v
 }
 
 /**
- * Images that make a consensus cluster drift or break the restricted profile: no tag (the
- * registry's latest), latest, or not a -nonroot variant (those run as root).
+ * Images that make a consensus cluster drift, or that are not built for the user the pods run as:
+ * no tag (the registry's latest), latest, or not a -nonroot variant (those are built to run as
+ * root). Warnings, not errors: the pods set runAsUser 1001, so the kubelet's runAsNonRoot check
+ * and the restricted profile pass whatever user the image declares and the pods are not refused;
+ * whether a root image then works as uid 1001 is its own business, hence the warning.
  */
 export function checkImage(value: string, ref: ReturnType<typeof parseImageReference>, issues: Issues): void {
   if (!ref) return;
@@ -208,7 +205,7 @@ export function checkImage(value: string, ref: ReturnType<typeof parseImageRefer
   if (ref.tag && !ref.tag.endsWith('-nonroot')) {
     issues.warn(
       at('image'),
-      `${value} is not a -nonroot image: it runs as root, which the restricted Pod Security profile and runAsNonRoot refuse (the pods do not start); use the matching -nonroot tag`,
+      `${value} is not a -nonroot image: it is built to run as root, but the pods run it as uid 1001 (runAsUser, for runAsNonRoot and the restricted profile), the user only the -nonroot images are built for; use the matching -nonroot tag`,
     );
   }
 }

@@ -19,7 +19,7 @@ import {
 } from './checks';
 import { at, AxonServerInput, clusterContext, registerSecrets } from './context';
 import { bootstrapNode, nodesWithRoles, replicationGroups, rolesPerNode } from './groups';
-import { buildNode } from './nodes';
+import { buildNode, DEFAULT_LOG_VOLUME } from './nodes';
 import { certificates, registrationFor, scheduledBackup, serverMonitor, storageClasses } from './operations';
 import { clusterTemplate, configRevision } from './properties';
 import { claimClusterNames, clientService, disruptionBudget, networkPolicy, uiExposure, uiService } from './services';
@@ -34,7 +34,11 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   checkAccessControl(config, issues);
   checkShutdownAndProbes(config, issues);
   const groups = replicationGroups(config, issues);
-  checkQuorum(config, groups, issues);
+  // A role naming no node (a typo) is the error to fix: the quorum and "no role" findings it
+  // causes would only bury it.
+  const known = new Set(config.nodes.map((n) => n.name));
+  const typo = config.replicationGroups.some((g) => Object.keys(g.roles).some((node) => !known.has(node)));
+  if (!typo) checkQuorum(config, groups, issues);
   checkVolumes(config, rolesPerNode(config, groups), issues);
   checkStorageClasses(config, issues);
   checkImage(config.image, ctx.image, issues);
@@ -60,6 +64,12 @@ export function buildAxonServer(input: AxonServerInput): AxonServerModel {
   const registration = registrationFor(ctx, groups);
 
   return {
+    defaults: config.nodes
+      .filter((n) => !n.volumes.log)
+      .map(
+        (n) =>
+          `node ${n.name}: a log volume of ${DEFAULT_LOG_VOLUME.size} in the cluster's default storage class (nodes[].volumes.log chooses)`,
+      ),
     edition: config.edition,
     image: config.image,
     version: ctx.image?.tag ?? ctx.image?.digest ?? config.image,

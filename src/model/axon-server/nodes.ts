@@ -219,10 +219,16 @@ function podFiles(
   return { volumes, mounts };
 }
 
+/**
+ * The replication log a node gets when it declares none: every node keeps one (a standalone one
+ * too), and a sandbox should not have to say how big. Synth says when it used it.
+ */
+export const DEFAULT_LOG_VOLUME = { size: '5Gi' } as const;
+
 function claimsOf(node: NodeConfig): { name: VolumeName; size: string; storageClass?: string }[] {
   return VOLUME_NAMES.flatMap((name) => {
-    const v = node.volumes[name];
-    return v ? [{ name, size: String(v.size), storageClass: v.storageClass }] : [];
+    const v = node.volumes[name] ?? (name === 'log' ? DEFAULT_LOG_VOLUME : undefined);
+    return v ? [{ name, size: String(v.size), storageClass: 'storageClass' in v ? v.storageClass : undefined }] : [];
   });
 }
 

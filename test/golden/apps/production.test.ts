@@ -280,7 +280,7 @@ describe('images', () => {
         c.axonServer.image = 'axoniq/axonserver:latest';
       }),
     ).toEqual([
-      'axonServer.image: warning: axoniq/axonserver:latest is not a -nonroot image: it runs as root, which the restricted Pod Security profile and runAsNonRoot refuse (the pods do not start); use the matching -nonroot tag',
+      'axonServer.image: warning: axoniq/axonserver:latest is not a -nonroot image: it is built to run as root, but the pods run it as uid 1001 (runAsUser, for runAsNonRoot and the restricted profile), the user only the -nonroot images are built for; use the matching -nonroot tag',
       'axonServer.image: warning: axoniq/axonserver:latest: latest is a moving tag: every restarted node may run another version; pin a version (and its digest)',
     ]);
     expect(
