@@ -59,6 +59,10 @@ export const revisionName = (prefix: string, checksum: string): string =>
 export const isRevisionOf = (prefix: string, name: string): boolean =>
   new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}-[0-9a-f]{${REVISION_DIGITS}}$`).test(name);
 
+/** The prefix of a content-named revision's name, or undefined when the name is not one. */
+export const revisionPrefixOf = (name: string): string | undefined =>
+  new RegExp(`^(.+)-[0-9a-f]{${REVISION_DIGITS}}$`).exec(name)?.[1];
+
 /** A colour's Deployment: `<app>-<colour>`. */
 export const colorDeployment = (app: string, color: string): string => `${app}-${color}`;
 

@@ -47,6 +47,15 @@ export const REVIEW_RULES = {
       'an app switches between rolling and blueGreen without a colour adopting its processors and database (it would replay from zero)',
     blocks: true,
   },
+  'appproject-removed': {
+    summary: 'an Argo CD AppProject removed or renamed (its Applications stop syncing; it may be shared)',
+    blocks: true,
+  },
+  'permissions-widened': {
+    summary:
+      'a new or wider Role, or an AppProject that lets in more kinds, repositories or destinations: who gains what',
+    blocks: false,
+  },
   'cluster-resources-changed': {
     summary:
       "the controller's resource definitions or Argo CD health check change: a cluster admin applies dist/cluster",

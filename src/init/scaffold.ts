@@ -10,12 +10,12 @@ import { schemaFiles } from '../cli/commands/schema';
 import { PACKAGE_NAME } from '../package-info';
 import {
   baseConfig,
-  cdk8sConfig,
   ciWorkflow,
   codeOwners,
   environmentConfig,
   gitignore,
   readme,
+  reviewTriggerWorkflow,
   reviewWorkflow,
   TemplateValues,
 } from './templates';
@@ -28,6 +28,8 @@ export interface InitOptions {
   readonly repoUrl: string;
   /** The tool version the repository depends on. */
   readonly version: string;
+  /** Who may acknowledge a blocker (CODEOWNERS of config/): `@org/team` or `@user`. */
+  readonly owners: readonly string[];
 }
 
 export type InitResult =
@@ -56,12 +58,12 @@ export function nameProblem(what: string, value: string, max: number): string | 
 export function scaffold(options: InitOptions): InitResult {
   const v: TemplateValues = options;
   const files: [string, string][] = [
-    ['cdk8s.yaml', cdk8sConfig()],
     ['.gitignore', gitignore()],
     ['README.md', readme(v)],
     ['.github/workflows/axon-deploy.yml', ciWorkflow()],
     ['.github/workflows/axon-deploy-review.yml', reviewWorkflow()],
-    ['.github/CODEOWNERS', codeOwners()],
+    ['.github/CODEOWNERS', codeOwners(options.owners)],
+    ['.github/workflows/axon-deploy-review-trigger.yml', reviewTriggerWorkflow()],
     ['config/_base.yaml', baseConfig(v)],
     [`config/${options.environment}.yaml`, environmentConfig(v)],
     ...schemaFiles('config').map(([f, c]): [string, string] => [f.split(path.sep).join('/'), c]),

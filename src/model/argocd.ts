@@ -14,6 +14,8 @@ import type { LabelScheme } from './labels';
 import type { ArgoApplicationModel, ArgoCdModel, Labels, OwnedFields } from './types';
 
 export const DEFAULT_DESTINATION_SERVER = 'https://kubernetes.default.svc';
+/** The AppProject every Argo CD installation has, shared by every team: never rendered. */
+const SHARED_PROJECT = 'default';
 
 export function buildArgoCd(
   config: ArgoCdConfig,
@@ -28,6 +30,13 @@ export function buildArgoCd(
     issues.error(['argocd', 'destination'], 'set either server or name, not both');
   }
   const base = config.name ?? namespace;
+  const project = config.project ?? base;
+  if (config.createProject && project === SHARED_PROJECT) {
+    issues.error(
+      ['argocd', 'project'],
+      `"${SHARED_PROJECT}" is Argo CD's shared project: axon-deploy would render it allowing only this repository and namespace, and applying it would lock every other Application out of it. Drop argocd.project (axon-deploy renders a project of its own, named ${base}), or set argocd.createProject: false to use the shared project as it is`,
+    );
+  }
   const stable = labels.stable('argocd-application', base, 'gitops');
   const automated = config.syncPolicy.automated;
   const namespaceLabels: Labels = {
@@ -64,7 +73,7 @@ export function buildArgoCd(
   return {
     namespace: config.namespace,
     labels: labels.full(stable),
-    project: { name: config.project ?? base, create: config.createProject, wave: -1 },
+    project: { name: project, create: config.createProject, wave: -1 },
     repoURL: config.repoURL,
     targetRevision: config.targetRevision,
     destination: {

@@ -59,6 +59,8 @@ export interface PullRequestReview {
   readonly state: string;
   readonly body: string | null;
   readonly submitted_at?: string;
+  /** The commit the review was submitted on (GitHub's pull request review `commit_id`). */
+  readonly commit_id?: string;
 }
 
 export interface ReviewAcknowledgements {
@@ -79,6 +81,8 @@ export function acknowledgementsFromReviews(
   rules: readonly CodeOwnersRule[],
   teams: Readonly<Record<string, readonly string[]>>,
   configDir: string,
+  /** When given, only approvals of this commit count (a later push needs a new approval). */
+  commit?: string,
 ): ReviewAcknowledgements {
   const latest = new Map<string, PullRequestReview>();
   for (const r of reviews) {
@@ -93,6 +97,12 @@ export function acknowledgementsFromReviews(
       const allow = m[1];
       if (review.state !== 'APPROVED') {
         ignored.push(`@${login}'s \`/allow ${allow}\` does not count: their latest review does not approve`);
+        continue;
+      }
+      if (commit && review.commit_id !== commit) {
+        ignored.push(
+          `@${login}'s \`/allow ${allow}\` does not count: it approved ${review.commit_id ? `commit ${review.commit_id.slice(0, 12)}` : 'another commit'}, not ${commit.slice(0, 12)}, the one under review`,
+        );
         continue;
       }
       const env = /^[a-z-]+:([^/]+)\//.exec(allow)?.[1] ?? '*';

@@ -24,6 +24,13 @@ export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
   /** Changed fields, e.g. `spec.template.spec.containers[0].image`. */
   readonly fields: readonly string[];
+  /**
+   * What changed, in values: `path: before → after` for scalars, and for a configuration file
+   * (a ConfigMap's data, a content-named revision) the lines added and removed (`+key=value`).
+   */
+  readonly values: readonly string[];
+  /** A content-named revision replaced by another: the revision it replaces. */
+  readonly replaces?: string;
 }
 
 export interface Restart {
@@ -35,6 +42,8 @@ export interface Restart {
   readonly by: 'sync' | 'controller';
   /** The sync wave (by sync), or the place in the controller's order, from 1 (by controller). */
   readonly wave: number;
+  /** The Argo CD Application that applies it (`axon-server` or `apps`): each syncs in its own order. */
+  readonly part: string;
   readonly kind: string;
   readonly name: string;
   readonly why: string;
@@ -47,8 +56,10 @@ export interface EnvReview {
   readonly changes: readonly ObjectChange[];
   readonly restarts: readonly Restart[];
   readonly findings: readonly Finding[];
-  /** The new TOPOLOGY.md when it changed. */
+  /** The sections of TOPOLOGY.md that changed, as they are now. */
   readonly topology?: string;
+  /** With `--diff`: a unified diff per changed object of dist/. */
+  readonly diffs?: readonly string[];
 }
 
 /** Adds a finding of the environment under review. */

@@ -24,6 +24,7 @@ export function environmentMoves(env: string, base: EnvironmentModel, head: Envi
       [
         `Argo CD would create every object anew in ${head.namespace} — Axon Server nodes with new, empty event stores — while the StatefulSets in ${base.namespace} keep running unmanaged (they are never pruned). Apps would connect to the empty cluster.`,
         'To move an environment on purpose: create the new one beside the old one (a new environment file), move the data (Axon Server backup and restore, or a new node joining the old cluster), switch clients over, then remove the old environment.',
+        `Secrets are namespaced: ${head.namespace} needs its own copies of ${head.secrets.map((x) => x.name).join(', ') || 'none'} before the sync.`,
       ],
     );
   }

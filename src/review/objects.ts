@@ -9,9 +9,11 @@ import { ARGOCD_HOOK, ARGOCD_SYNC_WAVE } from '../domain/keys';
 import type { KubeObject } from '../synth/render';
 import { checkRestricted, podSpecOf } from '../validate/policies';
 import type { Add, ObjectChange, Restart } from './findings';
+import { LABEL_COLOR } from '../domain/keys';
 import { cliFor, cliPreparation } from './runbook';
 import type { EnvironmentModel } from '../model/types';
-import { claimName } from '../domain/names';
+import { claimName, revisionPrefixOf } from '../domain/names';
+import { compareText } from '../util/text';
 import { NODE_ROLLOUT_KIND } from '../controller/api';
 
 type Objects = ReadonlyMap<string, KubeObject>;
@@ -28,11 +30,86 @@ export function objectChanges(before: Objects, after: Objects): ObjectChange[] {
     const [kind, name] = key.split('/');
     const b = before.get(key);
     const a = after.get(key);
-    if (!b) changes.push({ kind, name, change: 'added', fields: [] });
-    else if (!a) changes.push({ kind, name, change: 'removed', fields: [] });
-    else if (!isDeepStrictEqual(b, a)) changes.push({ kind, name, change: 'changed', fields: changedFields(b, a) });
+    if (!b) changes.push({ kind, name, change: 'added', fields: [], values: [] });
+    else if (!a) changes.push({ kind, name, change: 'removed', fields: [], values: [] });
+    else if (!isDeepStrictEqual(b, a))
+      changes.push({ kind, name, change: 'changed', fields: changedFields(b, a), values: changedValues(b, a) });
   }
-  return changes;
+  return pairRevisions(changes, before, after);
+}
+
+/**
+ * A content-named ConfigMap (`<name>-<10 hex digits>`) removed and another of the same name added
+ * is one configuration that changed: shown as the lines that differ, not as two hash names.
+ */
+function pairRevisions(changes: readonly ObjectChange[], before: Objects, after: Objects): ObjectChange[] {
+  const isConfigMap = (c: ObjectChange, change: ObjectChange['change']) =>
+    c.kind === 'ConfigMap' && c.change === change;
+  const replaced = new Map<ObjectChange, ObjectChange>();
+  for (const added of changes.filter((c) => isConfigMap(c, 'added'))) {
+    const prefix = revisionPrefixOf(added.name);
+    const old = prefix
+      ? changes.find(
+          (c) =>
+            isConfigMap(c, 'removed') && revisionPrefixOf(c.name) === prefix && ![...replaced.values()].includes(c),
+        )
+      : undefined;
+    if (old) replaced.set(added, old);
+  }
+  const gone = new Set(replaced.values());
+  return changes
+    .filter((c) => !gone.has(c))
+    .map((c) => {
+      const old = replaced.get(c);
+      if (!old) return c;
+      const b = before.get(`ConfigMap/${old.name}`)!;
+      const a = after.get(`ConfigMap/${c.name}`)!;
+      return {
+        ...c,
+        change: 'changed' as const,
+        replaces: old.name,
+        fields: changedFields(b, a),
+        values: changedValues(b, a),
+      };
+    });
+}
+
+/** Longest a value is shown in the report before it is cut. */
+const SHOWN = 80;
+
+/** `path: before → after` for every changed scalar; added and removed lines of multi-line strings. */
+export function changedValues(a: unknown, b: unknown): string[] {
+  const out: string[] = [];
+  const show = (v: unknown) => {
+    if (v === undefined) return '(none)';
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
+  };
+  const walk = (x: unknown, y: unknown, path: string) => {
+    if (isDeepStrictEqual(x, y)) return;
+    if (typeof x === 'string' && typeof y === 'string' && (x.includes('\n') || y.includes('\n'))) {
+      const was = new Set(x.split('\n'));
+      const now = new Set(y.split('\n'));
+      const lines = [
+        ...[...now].filter((l) => !was.has(l) && l.trim() !== '').map((l) => `+${l}`),
+        ...[...was].filter((l) => !now.has(l) && l.trim() !== '').map((l) => `-${l}`),
+      ];
+      out.push(...lines.map((l) => `${path}: ${show(l)}`));
+      return;
+    }
+    const objects = x !== null && y !== null && typeof x === 'object' && typeof y === 'object';
+    if (objects && Array.isArray(x) === Array.isArray(y)) {
+      const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+      for (const k of [...keys].sort()) {
+        const seg = Array.isArray(x) ? `[${k}]` : path ? `.${k}` : k;
+        walk((x as Json)[k], (y as Json)[k], `${path}${seg}`);
+      }
+      return;
+    }
+    out.push(`${path || '(whole object)'}: ${show(x)} → ${show(y)}`);
+  };
+  walk(a, b, '');
+  return out;
 }
 
 /** What the semantic side knows that helps the object rules (from the base model, when it builds). */
@@ -75,10 +152,125 @@ export function objectRules(
       immutableChanges(b, a, object, namespace, add);
       if (a.kind === 'Application') applicationChanges(b, a, add);
       if (podSpecOf(a)) securityChanges(b, a, object, add);
-      if (a.kind === 'Deployment') replicasHandover(b, a, object, namespace, add);
+      if (a.kind === 'Deployment' && !a.metadata.labels?.[LABEL_COLOR]) replicasHandover(b, a, object, namespace, add);
     }
     if (c.kind === 'NetworkPolicy' && b) networkPolicyChanges(b, a, object, add);
+    if (c.kind === 'AppProject') appProjectChanges(c, b, a, object, add);
+    if (c.kind === 'Role' && a) roleChanges(b, a, after, object, namespace, add);
   }
+}
+
+/**
+ * An AppProject removed or renamed: the Applications in it stop syncing, and an app-of-apps with
+ * prune deletes the project, and with it what other teams' Applications need. Widening it (a kind,
+ * a repository, a destination) is a warning that names what it lets in.
+ */
+function appProjectChanges(
+  c: ObjectChange,
+  b: KubeObject | undefined,
+  a: KubeObject | undefined,
+  object: string,
+  add: Add,
+): void {
+  if (c.change === 'removed') {
+    add(
+      'blocker',
+      'appproject-removed',
+      object,
+      `removes (or renames) Argo CD AppProject ${c.name}: its Applications can no longer sync, and an app-of-apps with prune deletes the project`,
+      [
+        "An AppProject may be shared: other teams' Applications can be in it. Move the Applications first (argocd.project), then remove the project in a change of its own, acknowledged, after checking that nothing else uses it (`argocd proj get " +
+          c.name +
+          '` lists none).',
+      ],
+    );
+    return;
+  }
+  if (c.change !== 'changed' || !a || !b) return;
+  const list = (o: KubeObject, field: string) =>
+    ((get(o, ['spec', field]) ?? []) as Record<string, string | undefined>[]).map(
+      (e) =>
+        [e.group, e.kind, e.name, e.server, e.namespace].filter((x) => x !== undefined && x !== '').join('/') ||
+        JSON.stringify(e),
+    );
+  const gained = (field: string) => {
+    const had = new Set(list(b, field));
+    return list(a, field).filter((x) => !had.has(x));
+  };
+  const repos = ((get(a, ['spec', 'sourceRepos']) ?? []) as string[]).filter(
+    (r) => !((get(b, ['spec', 'sourceRepos']) ?? []) as string[]).includes(r),
+  );
+  const widened = [
+    ...gained('namespaceResourceWhitelist').map((k) => `namespaced kind ${k}`),
+    ...gained('clusterResourceWhitelist').map((k) => `cluster-scoped ${k}`),
+    ...gained('destinations').map((d) => `destination ${d}`),
+    ...repos.map((r) => `repository ${r}`),
+  ];
+  if (widened.length === 0) return;
+  add(
+    'warning',
+    'permissions-widened',
+    object,
+    `AppProject ${c.name} lets its Applications create more: ${widened.join(', ')}`,
+    [
+      'Argo CD may now create these in the destination: check that each is meant (the changes below say which object needs it).',
+    ],
+  );
+}
+
+/** A Role that is new or may do more: who gains which verbs on what, and which pods use it. */
+function roleChanges(
+  b: KubeObject | undefined,
+  a: KubeObject,
+  after: Objects,
+  object: string,
+  namespace: string,
+  add: Add,
+): void {
+  type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] };
+  const grants = (o: KubeObject | undefined) =>
+    ((get(o, ['rules']) ?? []) as Rule[]).flatMap((r) =>
+      (r.resources ?? []).flatMap((res) =>
+        (r.verbs ?? []).map((v) => {
+          const group = (r.apiGroups ?? [''])[0] || 'core';
+          const names = r.resourceNames ? ` (${r.resourceNames.join(', ')})` : '';
+          return `${v} ${res}${group === 'core' ? '' : `.${group}`}${names}`;
+        }),
+      ),
+    );
+  const had = new Set(grants(b));
+  const gained = grants(a).filter((g) => !had.has(g));
+  if (gained.length === 0) return;
+  // Who holds it: the ServiceAccounts its RoleBindings name, and the workloads that run as them.
+  const accounts = [...after.values()]
+    .filter((o) => o.kind === 'RoleBinding' && get(o, ['roleRef', 'name']) === a.metadata.name)
+    .flatMap((o) => ((get(o, ['subjects']) ?? []) as { kind: string; name: string }[]).map((s) => s.name));
+  const users = [...after.values()]
+    .filter((o) => {
+      const account = podSpecOf(o)?.spec.serviceAccountName;
+      return typeof account === 'string' && accounts.includes(account);
+    })
+    .map((o) => `${o.kind} ${o.metadata.name}`);
+  add(
+    'warning',
+    'permissions-widened',
+    object,
+    `${b ? 'Role' : 'new Role'} ${a.metadata.name} lets ${accounts.length > 0 ? `ServiceAccount ${accounts.join(', ')}` : 'whoever it is bound to'}${users.length > 0 ? ` (used by ${users.join(', ')})` : ''} ${groupVerbs(gained)} in ${namespace}`,
+    [
+      'Check that each permission is needed: a pod with this ServiceAccount can use it with the token Kubernetes mounts into it.',
+    ],
+  );
+}
+
+/** `create, delete VolumeSnapshots; get Secrets (a, b)` from `verb resource (names)` lines. */
+function groupVerbs(grants: readonly string[]): string {
+  const byResource = new Map<string, string[]>();
+  for (const g of grants) {
+    const [verb, ...rest] = g.split(' ');
+    const key = rest.join(' ');
+    byResource.set(key, [...(byResource.get(key) ?? []), verb]);
+  }
+  return [...byResource.entries()].map(([res, verbs]) => `${verbs.join(', ')} ${res}`).join('; ');
 }
 
 /**
@@ -422,7 +614,11 @@ const containersOf = (template: unknown) => (get(template, ['spec', 'containers'
  * replaces in sync-wave order, then the Axon Server nodes the rollout controller restarts after
  * the sync, in the NodeRollout's order (the StatefulSets are OnDelete: applying them restarts nothing).
  */
-export function podRestarts(before: Objects, after: Objects): Restart[] {
+export function podRestarts(
+  before: Objects,
+  after: Objects,
+  parts: ReadonlyMap<string, string> = new Map(),
+): Restart[] {
   const order = controllerOrder(after);
   const restarts: Restart[] = [];
   for (const [key, a] of after) {
@@ -431,15 +627,18 @@ export function podRestarts(before: Objects, after: Objects): Restart[] {
     const tb = get(b, ['spec', 'template']);
     const ta = get(a, ['spec', 'template']);
     if (isDeepStrictEqual(tb, ta)) continue;
-    const why = restartReason(tb, ta);
+    const why = restartReason(tb, ta, before, after);
     const place = order.indexOf(a.metadata.name);
     const onDelete = get(a, ['spec', 'updateStrategy', 'type']) === 'OnDelete';
+    const part = parts.get(key) ?? '';
     if (a.kind === 'StatefulSet' && onDelete && place >= 0)
-      restarts.push({ by: 'controller', wave: place + 1, kind: a.kind, name: a.metadata.name, why });
-    else restarts.push({ by: 'sync', wave: waveOf(a), kind: a.kind, name: a.metadata.name, why });
+      restarts.push({ by: 'controller', wave: place + 1, part, kind: a.kind, name: a.metadata.name, why });
+    else restarts.push({ by: 'sync', wave: waveOf(a), part, kind: a.kind, name: a.metadata.name, why });
   }
   const rank = (r: Restart) => (r.by === 'sync' ? 0 : 1);
-  return restarts.sort((x, y) => rank(x) - rank(y) || x.wave - y.wave || (x.name < y.name ? -1 : 1));
+  return restarts.sort(
+    (x, y) => rank(x) - rank(y) || compareText(x.part, y.part) || x.wave - y.wave || compareText(x.name, y.name),
+  );
 }
 
 /** The StatefulSets the rollout controller restarts, in its order (from the rendered NodeRollout). */
@@ -450,7 +649,7 @@ function controllerOrder(objects: Objects): string[] {
 }
 
 /** Why a pod template changed, in the words of the fields that changed. */
-function restartReason(tb: unknown, ta: unknown): string {
+function restartReason(tb: unknown, ta: unknown, before: Objects, after: Objects): string {
   const why: string[] = [];
   const images = (t: unknown) =>
     containersOf(t)
@@ -462,7 +661,22 @@ function restartReason(tb: unknown, ta: unknown): string {
     ((get(t, ['spec', 'volumes']) ?? []) as { configMap?: { name: string } }[])
       .flatMap((v) => (v.configMap ? [v.configMap.name] : []))
       .join(', ');
-  if (configMaps(tb) !== configMaps(ta)) why.push(`configuration ${configMaps(tb)} → ${configMaps(ta)}`);
+  if (configMaps(tb) !== configMaps(ta)) {
+    // A new revision: the lines of the configuration that changed, not two hash names.
+    const names = (t: unknown) => configMaps(t).split(', ').filter(Boolean);
+    const lines = names(ta).flatMap((now) => {
+      const prefix = revisionPrefixOf(now);
+      const was = names(tb).find((n) => n !== now && revisionPrefixOf(n) === prefix);
+      const b = was ? before.get(`ConfigMap/${was}`) : undefined;
+      const a = after.get(`ConfigMap/${now}`);
+      return b && a ? changedValues(get(b, ['data']), get(a, ['data'])) : [];
+    });
+    why.push(
+      lines.length > 0
+        ? `configuration ${lines.slice(0, 3).join(', ')}${lines.length > 3 ? `, … ${lines.length - 3} more` : ''}`
+        : `configuration ${configMaps(tb)} → ${configMaps(ta)}`,
+    );
+  }
   const env = (t: unknown) =>
     new Map(containersOf(t).flatMap((c) => (c.env ?? []).map((e) => [`${e.name}`, e] as const)));
   const eb = env(tb);

@@ -108,18 +108,29 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
       );
     }
     if (review.changes.length > 0) {
-      out.push('### Changes', '', '| change | object | fields |', '|---|---|---|');
+      out.push('### Changes', '', '| change | object | what changed |', '|---|---|---|');
       for (const c of review.changes) {
-        const fields = c.fields.length > 4 ? [...c.fields.slice(0, 4), `… ${c.fields.length - 4} more`] : c.fields;
-        out.push(`| ${c.change} | \`${c.kind}/${c.name}\` | ${fields.map((f) => `\`${f}\``).join(', ')} |`);
+        const shown = c.values.length > MAX_VALUES ? c.values.slice(0, MAX_VALUES) : c.values;
+        const more = c.values.length - shown.length;
+        const what = [
+          ...(c.replaces ? [`a new revision, replaces \`${c.replaces}\``] : []),
+          ...shown.map((v) => `\`${cell(v)}\``),
+          ...(more > 0 ? [`… ${more} more (\`--diff\` shows all)`] : []),
+        ];
+        out.push(`| ${c.change} | \`${c.kind}/${c.name}\` | ${what.join('<br>')} |`);
       }
       out.push('');
     }
     const bySync = review.restarts.filter((r) => r.by === 'sync');
     const byController = review.restarts.filter((r) => r.by === 'controller');
-    if (bySync.length > 0) {
-      out.push('### Pods that restart, in sync-wave order', '');
-      bySync.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
+    // Each Argo CD Application syncs in its own order: one list per Application.
+    for (const part of [...new Set(bySync.map((r) => r.part))]) {
+      const restarts = bySync.filter((r) => r.part === part);
+      out.push(
+        `### Pods that restart when the ${part ? `${part} Application` : 'environment'} syncs, in sync-wave order`,
+        '',
+      );
+      restarts.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
       out.push('');
     }
     if (byController.length > 0) {
@@ -133,7 +144,10 @@ export function renderReport(result: ReviewResult, ctx: ReportContext): string {
       out.push('');
     }
     if (review.topology) {
-      out.push('### Topology (changed)', '', review.topology.replace(/^# .*\n\n/, ''), '');
+      out.push('### Topology (the sections that changed)', '', review.topology.replace(/^## /gm, '#### '), '');
+    }
+    if (review.diffs && review.diffs.length > 0) {
+      out.push('### Diff of dist/', '', '```diff', ...review.diffs.map((d) => d.trimEnd()), '```', '');
     }
   }
   return `${out
@@ -164,3 +178,55 @@ function section(
 }
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Values shown per changed object before "… N more". */
+const MAX_VALUES = 12;
+
+/** A value inside a Markdown table cell and code span. */
+const cell = (v: string) => v.replace(/\|/g, '\\|').replace(/`/g, "'");
+
+/** The version of the review's JSON (docs/reference/review.schema.json). */
+export const REVIEW_JSON_VERSION = 1;
+
+/**
+ * The review as data (`review --format json`), for bots, dashboards and other forges: every
+ * finding with its rule, severity, object and whether it was acknowledged (by whom), the object
+ * changes with their values, the restarts, per environment. Validated against
+ * docs/reference/review.schema.json by the tests.
+ */
+export function reviewJson(result: ReviewResult, ctx: ReportContext): Record<string, unknown> {
+  const allowed = new Set(result.allowed.map(allowKey));
+  return {
+    version: REVIEW_JSON_VERSION,
+    base: ctx.base.replace(/`/g, ''),
+    head: ctx.head,
+    blocking: result.blocking.length,
+    acknowledged: result.allowed.length,
+    warnings: result.reviews.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0),
+    notes: [...ctx.notes],
+    environments: result.reviews.map((r) => ({
+      env: r.env,
+      releases: [...r.releases],
+      findings: r.findings.map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        object: f.object,
+        message: f.message,
+        details: [...f.details],
+        allow: allowKey(f),
+        acknowledged: allowed.has(allowKey(f)),
+        acknowledgedBy: [...(result.acknowledgedBy.get(allowKey(f)) ?? [])],
+      })),
+      changes: r.changes.map((c) => ({
+        kind: c.kind,
+        name: c.name,
+        change: c.change,
+        ...(c.replaces ? { replaces: c.replaces } : {}),
+        fields: [...c.fields],
+        values: [...c.values],
+      })),
+      restarts: r.restarts.map((x) => ({ ...x })),
+      topologyChanged: r.topology !== undefined,
+    })),
+  };
+}

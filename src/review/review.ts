@@ -3,6 +3,7 @@
  * Semantic rules compare the models (src/review/models.ts); Kubernetes-level rules compare the
  * rendered objects (src/review/objects.ts). Pure.
  */
+import { createTwoFilesPatch } from 'diff';
 import { formatDiagnostic } from '../config/diagnostics';
 import { CLUSTER_DIR, KubeObject } from '../synth/render';
 import { Add, EnvReview, Finding, ObjectChange } from './findings';
@@ -21,9 +22,17 @@ import {
 import { axonImageChanges, objectChanges, objectRules, podRestarts } from './objects';
 import { environmentOfFile, EnvSnapshot, Snapshot } from './snapshot';
 
-export function reviewSnapshots(base: Snapshot, head: Snapshot): EnvReview[] {
+export interface ReviewOptions {
+  /** A unified diff per changed object (`review --diff`). */
+  readonly diff?: boolean;
+}
+
+export function reviewSnapshots(base: Snapshot, head: Snapshot, options: ReviewOptions = {}): EnvReview[] {
   const names = [...new Set([...base.envs.keys(), ...head.envs.keys()])].sort();
-  const reviews = names.map((env) => reviewEnvironment(env, base.envs.get(env), head.envs.get(env), head));
+  const reviews = names.map((env) => {
+    const review = reviewEnvironment(env, base.envs.get(env), head.envs.get(env), head);
+    return options.diff ? { ...review, diffs: objectDiffs(base.envs.get(env), head.envs.get(env)) } : review;
+  });
   if (head.configErrors.length > 0) {
     const lines = head.configErrors.map((d) => `- \`${formatDiagnostic(d)}\``);
     reviews.unshift({
@@ -90,7 +99,7 @@ function reviewEnvironment(
   }
   const nodeGroups = new Map((base?.model?.axonServer.nodes ?? []).map((n) => [n.name, n.roles.map((r) => r.group)]));
   objectRules(changes, before, after, namespace, add, { nodeGroups, cluster: base?.model });
-  const restarts = podRestarts(before, after);
+  const restarts = podRestarts(before, after, head?.parts);
   axonImageChanges(before, after, restarts, add);
   let releases: string[] = [];
   if (base && !head) environmentRemoved(env, base, add);
@@ -109,7 +118,7 @@ function reviewEnvironment(
       patchChanges(base?.model, head.model, add);
     }
   }
-  const topology = head?.topology !== undefined && head.topology !== base?.topology ? head.topology : undefined;
+  const topology = changedSections(base?.topology, head?.topology);
   return { env, releases, changes, restarts, findings, topology };
 }
 
@@ -128,4 +137,46 @@ function clusterChanges(changes: readonly ObjectChange[], add: Add): void {
       `Before the environments sync (a new version of the controller may read the new fields), a cluster admin applies it: \`kubectl apply -k dist/${CLUSTER_DIR}\` and \`kubectl -n argocd patch configmap argocd-cm --type merge --patch-file dist/${CLUSTER_DIR}/argocd-cm-health.patch.yaml\`. A CustomResourceDefinition is never pruned: removing one deletes every object of its kind.`,
     ],
   );
+}
+
+/**
+ * The `## ` sections of TOPOLOGY.md that are new or changed, as they are now: an image bump shows
+ * the nodes table, not the diagram and the Secrets table again.
+ */
+function changedSections(base: string | undefined, head: string | undefined): string | undefined {
+  if (head === undefined || head === base) return undefined;
+  // The part before the first `## ` (the diagram and the tables under the title) is one section too.
+  const sections = (text: string | undefined) =>
+    new Map(
+      (text ?? '')
+        .split(/\n(?=## )/)
+        .map((s) => (s.startsWith('# ') ? s.slice(s.indexOf('\n') + 1) : s).trim())
+        .filter((s) => s !== '')
+        .map(
+          (s) => [s.startsWith('## ') ? s.slice(0, s.indexOf('\n') < 0 ? s.length : s.indexOf('\n')) : '', s] as const,
+        ),
+    );
+  const was = sections(base);
+  const changed = [...sections(head)].filter(([title, text]) => was.get(title) !== text).map(([, text]) => text);
+  return changed.length > 0 ? changed.join('\n\n') : undefined;
+}
+
+/** A unified diff per object of dist/ that is added, removed or changed. */
+function objectDiffs(base: EnvSnapshot | undefined, head: EnvSnapshot | undefined): string[] {
+  const was = base?.texts ?? new Map<string, string>();
+  const now = head?.texts ?? new Map<string, string>();
+  return [...new Set([...was.keys(), ...now.keys()])]
+    .sort()
+    .filter((key) => was.get(key) !== now.get(key))
+    .map((key) =>
+      createTwoFilesPatch(
+        was.has(key) ? `a/${key}` : '/dev/null',
+        now.has(key) ? `b/${key}` : '/dev/null',
+        was.get(key) ?? '',
+        now.get(key) ?? '',
+        undefined,
+        undefined,
+        { context: 3 },
+      ),
+    );
 }

@@ -17,6 +17,10 @@ export interface EnvSnapshot {
   readonly name: string;
   /** Objects by `<kind>/<name>` (cluster-scoped and namespaced alike). */
   readonly objects: ReadonlyMap<string, KubeObject>;
+  /** The Argo CD Application part each object belongs to (`axon-server`, `apps`), by key. */
+  readonly parts: ReadonlyMap<string, string>;
+  /** Each object as its file in dist/ holds it (for --diff), by key. */
+  readonly texts: ReadonlyMap<string, string>;
   readonly model?: EnvironmentModel;
   readonly topology?: string;
 }
@@ -44,9 +48,15 @@ export function snapshotOf(
   models: readonly EnvironmentModel[],
   extra: Partial<Pick<Snapshot, 'configErrors' | 'staleFiles'>> = {},
 ): Snapshot {
-  const envs = new Map<string, { objects: Map<string, KubeObject>; topology?: string }>();
+  interface Entry {
+    objects: Map<string, KubeObject>;
+    parts: Map<string, string>;
+    texts: Map<string, string>;
+    topology?: string;
+  }
+  const envs = new Map<string, Entry>();
   const entryOf = (env: string) => {
-    const entry = envs.get(env) ?? { objects: new Map<string, KubeObject>() };
+    const entry: Entry = envs.get(env) ?? { objects: new Map(), parts: new Map(), texts: new Map() };
     envs.set(env, entry);
     return entry;
   };
@@ -58,9 +68,13 @@ export function snapshotOf(
     if (name === 'TOPOLOGY.md') entry.topology = content;
     if (!name.endsWith('.yaml') || name === 'kustomization.yaml') continue;
     // The environment's Argo CD Application is reviewed with its objects (it says where they go).
+    const part = name.includes('/') ? name.slice(0, name.indexOf('/')) : file.startsWith('argocd/') ? 'argocd' : '';
     for (const doc of parseAllDocuments(content)) {
       const obj = doc.toJS() as KubeObject | null;
-      if (obj?.kind && obj.metadata?.name) entry.objects.set(objectKey(obj), obj);
+      if (!obj?.kind || !obj.metadata?.name) continue;
+      entry.objects.set(objectKey(obj), obj);
+      entry.parts.set(objectKey(obj), part);
+      entry.texts.set(objectKey(obj), doc.toString());
     }
   }
   for (const m of models) entryOf(m.name);
@@ -69,7 +83,10 @@ export function snapshotOf(
     envs: new Map(
       [...envs.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([name, e]) => [name, { name, objects: e.objects, topology: e.topology, model: byName.get(name) }]),
+        .map(([name, e]) => [
+          name,
+          { name, objects: e.objects, parts: e.parts, texts: e.texts, topology: e.topology, model: byName.get(name) },
+        ]),
     ),
     configErrors: extra.configErrors ?? [],
     staleFiles: extra.staleFiles ?? [],

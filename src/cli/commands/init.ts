@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { nameProblem, scaffold } from '../../init/scaffold';
 import { toolVersion } from '../../package-info';
-import { Command, stringOption, UsageError } from '../args';
+import { Command, listOption, stringOption, UsageError } from '../args';
 
 const PLACEHOLDER_REPO = 'https://git.example.com/my-team/deploy.git';
 
@@ -47,9 +47,17 @@ export const initCommand: Command = {
       default: `the git remote "origin", else ${PLACEHOLDER_REPO}`,
       description: 'Git repository Argo CD syncs dist/ from.',
     },
+    {
+      name: 'owners',
+      type: 'string',
+      multiple: true,
+      value: '<@org/team|@user>',
+      description:
+        'Who may acknowledge a review blocker: the code owners of config/ (.github/CODEOWNERS). Repeatable. Without it CODEOWNERS names nobody, and no blocker can be acknowledged until you add someone.',
+    },
   ],
   notes: [
-    'Writes package.json (or adds the missing scripts and the axon-deploy devDependency to an existing one), cdk8s.yaml, config/_base.yaml, a commented config/<env>.yaml, config/schema.json and base.schema.json, .github/workflows/axon-deploy.yml (CI) and axon-deploy-review.yml (pull-request review), .gitignore and README.md.',
+    'Writes package.json (or adds the missing scripts and the axon-deploy devDependency to an existing one), config/_base.yaml, a commented config/<env>.yaml, config/schema.json and base.schema.json, .github/workflows/axon-deploy.yml (CI), axon-deploy-review.yml and axon-deploy-review-trigger.yml (the pull-request review gate), .github/CODEOWNERS, .gitignore and README.md.',
     'Never overwrites: when any of these files exists, init writes nothing and names them.',
   ],
   exitCodes: [
@@ -65,7 +73,11 @@ export const initCommand: Command = {
     if (problem) throw new UsageError(problem);
     const repoUrl = stringOption(args, 'repo-url', originOf(dir) ?? PLACEHOLDER_REPO);
     const version = toolVersion();
-    const result = scaffold({ dir, environment, namespace, repoUrl, version });
+    const owners = listOption(args, 'owners');
+    for (const o of owners)
+      if (!/^@[\w.-]+(\/[\w.-]+)?$/.test(o))
+        throw new UsageError(`--owners ${o}: expected a GitHub @user or @org/team`);
+    const result = scaffold({ dir, environment, namespace, repoUrl, version, owners });
     const shown = path.relative(io.cwd, dir) || '.';
     if (!result.ok) {
       io.stderr(`axon-deploy init: ${result.problem}\n`);
@@ -89,6 +101,11 @@ export const initCommand: Command = {
         ? ['', `Set argocd.repoURL in config/_base.yaml (now ${PLACEHOLDER_REPO}).`]
         : []),
       `Before the first sync, create the Secrets dist/${environment}/TOPOLOGY.md lists.`,
+      ...(owners.length === 0
+        ? [
+            'Name who may acknowledge review blockers in .github/CODEOWNERS (init --owners), and require their review on main.',
+          ]
+        : []),
     ];
     io.stdout(`${lines.join('\n')}\n`);
     return 0;

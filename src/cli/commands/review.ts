@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isRuleId, REVIEW_RULES, RULE_IDS } from '../../domain/rules';
-import { Acknowledgement, applyAllows, renderReport } from '../../review/report';
+import { Acknowledgement, applyAllows, renderReport, reviewJson } from '../../review/report';
 import { reviewSnapshots } from '../../review/review';
+import type { EnvReview } from '../../review/findings';
 import { checkoutRef, defaultBase, snapshotOfProject } from '../../review/snapshot';
 import {
   acknowledgementsFromReviews,
@@ -16,7 +17,7 @@ import {
   ReviewAcknowledgements,
 } from '../../review/codeowners';
 import { PACKAGE_NAME, toolVersion } from '../../package-info';
-import { Command, listOption, ParsedArgs, stringOption, UsageError } from '../args';
+import { Command, flag, listOption, ParsedArgs, stringOption, UsageError } from '../args';
 
 const ALLOW = /^([a-z-]+):([a-z0-9*-]+)\/(.+)$/;
 
@@ -71,9 +72,36 @@ function reviewAcknowledgements(args: ParsedArgs, cwd: string): ReviewAcknowledg
     rules,
     teams,
     stringOption(args, 'config', 'config'),
+    typeof args.values.commit === 'string' ? args.values.commit : undefined,
   );
   parseAllows(result.acknowledgements.map((a) => a.allow));
   return result;
+}
+
+/**
+ * The verdict of the pull request's own axon-deploy on its dist/ (the gate's head-version job),
+ * as a blocker when it is stale or the version cannot be trusted to run.
+ */
+function headToolReview(result: string | undefined, pinned: string | undefined): EnvReview | undefined {
+  if (!result || result === 'same' || result === 'current') return undefined;
+  return {
+    env: '*',
+    releases: [],
+    changes: [],
+    restarts: [],
+    findings: [
+      {
+        env: '*',
+        severity: 'blocker',
+        rule: 'stale-dist',
+        object: 'dist',
+        message: `the pull request's axon-deploy ${pinned ?? '(unpinned)'} does not prove its dist/: ${result}`,
+        details: [
+          'A pull request that changes the axon-deploy version is checked by that version too: pin an exact registry version, run its `axon-deploy synth` and commit dist/.',
+        ],
+      },
+    ],
+  };
 }
 
 /** The exact axon-deploy version the project's package.json pins, if it pins one. */
@@ -143,10 +171,41 @@ export const reviewCommand: Command = {
       description: 'With --reviews: members of the teams CODEOWNERS names, as JSON { "@org/team": ["login", …] }.',
     },
     {
+      name: 'commit',
+      type: 'string',
+      value: '<sha>',
+      description: 'With --reviews: only approvals of this commit count (the commit under review).',
+    },
+    {
+      name: 'head-tool',
+      type: 'string',
+      value: '<result>',
+      description:
+        "What the pull request's own pinned axon-deploy said of its dist/, when it pins another version than this one (the gate workflow's head-version job): same, current, or stale: <why> / unpinned: <why> (a blocker).",
+    },
+    {
       name: 'report',
       type: 'string',
       value: '<file>',
       description: 'Also write the report to this file (e.g. for a pull-request comment).',
+    },
+    {
+      name: 'format',
+      type: 'string',
+      value: 'markdown|json',
+      default: 'markdown',
+      description:
+        'markdown for people; json for bots and other forges: every finding with its rule, severity, object and acknowledgement (schema: docs/reference/review.schema.json in the axon-deploy repository).',
+    },
+    {
+      name: 'diff',
+      type: 'boolean',
+      description: 'Add a unified diff of every changed object of dist/.',
+    },
+    {
+      name: 'strict',
+      type: 'boolean',
+      description: 'Warnings fail too (exit 1), for pipelines that accept none.',
     },
   ],
   notes: [
@@ -155,10 +214,13 @@ export const reviewCommand: Command = {
   ],
   exitCodes: [
     [0, 'no blockers (or all acknowledged)'],
-    [1, 'blockers'],
+    [1, 'blockers (with --strict: warnings too)'],
     [2, 'usage error (unknown option or rule, no git repository, unknown base)'],
   ],
   run(args, io) {
+    const format = stringOption(args, 'format', 'markdown');
+    if (format !== 'markdown' && format !== 'json')
+      throw new UsageError(`--format ${format}: expected markdown or json`);
     const allows: (string | Acknowledgement)[] = parseAllows(listOption(args, 'allow'));
     const fromReviews = reviewAcknowledgements(args, io.cwd);
     allows.push(...fromReviews.acknowledgements);
@@ -185,6 +247,7 @@ export const reviewCommand: Command = {
       // a pull request that upgrades axon-deploy is reviewed with the base's version, and its own
       // CI (synth --check) proves dist/ with the new one.
       const pinned = pinnedToolVersion(io.cwd);
+      const headTool = typeof args.values['head-tool'] === 'string' ? args.values['head-tool'] : undefined;
       const sameTool = pinned === undefined || pinned === toolVersion();
       const after = snapshotOfProject(io.cwd, layout, sameTool);
       const notes = [
@@ -197,15 +260,23 @@ export const reviewCommand: Command = {
         ...(sameTool
           ? []
           : [
-              `the working tree pins axon-deploy ${pinned}; this review runs ${toolVersion()} (the base's), so whether dist/ is what config/ produces is left to CI's \`axon-deploy synth --check\``,
+              headTool === 'current'
+                ? `the working tree pins axon-deploy ${pinned}; this review runs ${toolVersion()} (the base's), and ${pinned} confirmed that dist/ is what config/ produces`
+                : `the working tree pins axon-deploy ${pinned}; this review runs ${toolVersion()} (the base's), so whether dist/ is what config/ produces is left to ${pinned} (the gate's head-version job, or CI's \`axon-deploy synth --check\`)`,
             ]),
       ];
-      const result = applyAllows(reviewSnapshots(before, after), allows);
-      const report = renderReport(result, { base: baseLabel, head: 'the working tree', notes });
+      const reviews = reviewSnapshots(before, after, { diff: flag(args, 'diff') });
+      const headToolFinding = headToolReview(headTool, pinned);
+      if (headToolFinding) reviews.unshift(headToolFinding);
+      const result = applyAllows(reviews, allows);
+      const context = { base: baseLabel, head: 'the working tree', notes };
+      const report =
+        format === 'json' ? `${JSON.stringify(reviewJson(result, context), null, 2)}\n` : renderReport(result, context);
       io.stdout(report);
       const reportFile = typeof args.values.report === 'string' ? args.values.report : undefined;
       if (reportFile) fs.writeFileSync(path.resolve(io.cwd, reportFile), report);
-      return result.blocking.length > 0 ? 1 : 0;
+      const warnings = reviews.some((r) => r.findings.some((f) => f.severity === 'warning'));
+      return result.blocking.length > 0 || (flag(args, 'strict') && warnings) ? 1 : 0;
     } finally {
       fs.rmSync(baseDir, { recursive: true, force: true });
     }

@@ -109,6 +109,7 @@ function summary(model: EnvironmentModel, objects: number, outDir: string): stri
   const lines = [
     `${outDir}/${model.name}: ${objects} objects${model.argocd ? `; Argo CD Applications: ${outDir}/argocd/${model.name}.yaml` : ''}`,
   ];
+  for (const d of model.axonServer.defaults) lines.push(`  default: ${d}`);
   if (model.secrets.length > 0)
     lines.push(
       `  needs Secrets in ${model.namespace}: ${model.secrets.map((s) => s.name).join(', ')} (see ${outDir}/${model.name}/TOPOLOGY.md)`,

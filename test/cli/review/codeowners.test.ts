@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acknowledgementsFromReviews, ownersOf, parseCodeOwners } from '../../../src/review/codeowners';
-import { reviewWorkflow } from '../../../src/init/templates';
+import { parse } from 'yaml';
+import { reviewTriggerWorkflow, reviewWorkflow } from '../../../src/init/templates';
 import { cli, fixtureProject, ROOT, writeFiles } from '../../support/helpers';
 
 const CODEOWNERS = `# owners
@@ -57,6 +58,26 @@ describe('acknowledgements from reviews', () => {
       { allow: 'phase-transition:prod/app/order-service-blue', by: 'carol' },
     ]);
     expect(result.ignored).toEqual([]);
+  });
+
+  it('counts an approval only for the commit it approved: a later push needs a new one', () => {
+    const result = acknowledgementsFromReviews(
+      [
+        { ...review('alice', 'APPROVED', allow), commit_id: 'a'.repeat(40) },
+        {
+          ...review('carol', 'APPROVED', '/allow phase-transition:prod/app/order-service-blue'),
+          commit_id: 'b'.repeat(40),
+        },
+      ],
+      rules,
+      { '@org/prod-leads': ['carol'] },
+      'config',
+      'b'.repeat(40),
+    );
+    expect(result.acknowledgements).toEqual([{ allow: 'phase-transition:prod/app/order-service-blue', by: 'carol' }]);
+    expect(result.ignored).toEqual([
+      `@alice's \`/allow volume-resize:prod/statefulset/axonserver-1\` does not count: it approved commit ${'a'.repeat(12)}, not ${'b'.repeat(12)}, the one under review`,
+    ]);
   });
 
   it("ignores the author's own text, comments, non-owners, and reviews that do not approve", () => {
@@ -122,8 +143,38 @@ describe('axon-deploy review with reviews and CODEOWNERS', () => {
   });
 });
 
-it('this repository reviews pull requests with the workflow init writes, running its own base version', () => {
+it('this repository reviews pull requests with the workflows init writes, running its own base version', () => {
   expect(fs.readFileSync(path.join(ROOT, '.github/workflows/review.yml'), 'utf8')).toBe(
     reviewWorkflow('node ../base/scripts/axon-deploy.cjs'),
   );
+  expect(fs.readFileSync(path.join(ROOT, '.github/workflows/review-trigger.yml'), 'utf8')).toBe(
+    reviewTriggerWorkflow(),
+  );
+});
+
+describe('the review gate cannot be edited away', () => {
+  const gate = parse(reviewWorkflow()) as any;
+  const trigger = parse(reviewTriggerWorkflow()) as any;
+
+  it('runs only from the base branch: pull_request_target and workflow_run, never pull_request_review', () => {
+    expect(Object.keys(gate.on).sort()).toEqual(['pull_request_target', 'workflow_run']);
+    expect(gate.on.workflow_run.workflows).toEqual([trigger.name]);
+    expect(Object.keys(trigger.on)).toEqual(['pull_request_review']);
+    // The trigger runs the pull request's copy of itself: it may do nothing.
+    expect(trigger.permissions).toEqual({});
+    expect(trigger.jobs.trigger.steps.map((s: any) => Object.keys(s))).toEqual([['run']]);
+  });
+
+  it('reads the pull request as data, binds approvals to its head commit, and checks a new tool version without a token', () => {
+    expect(gate.permissions).toEqual({});
+    const steps = gate.jobs.review.steps as any[];
+    const run = steps.find((s) => s.id === 'review').run as string;
+    expect(run).toContain('--commit "${{ needs.pull-request.outputs.head }}"');
+    expect(run).toContain('--head-tool "$HEAD_VERSION"');
+    for (const s of steps.filter((x) => x.uses?.startsWith('actions/checkout')))
+      expect(s.with['persist-credentials']).toBe(false);
+    expect(gate.jobs['head-version'].permissions).toEqual({});
+    expect(gate.jobs.review.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
+    expect(steps.at(-1).with.script).toContain("context: 'axon-deploy/review'");
+  });
 });

@@ -268,11 +268,11 @@ describe('init', () => {
     const repo = path.join(dir, 'deploy');
     expect([...readTree(repo).keys()].sort()).toEqual([
       '.github/CODEOWNERS',
+      '.github/workflows/axon-deploy-review-trigger.yml',
       '.github/workflows/axon-deploy-review.yml',
       '.github/workflows/axon-deploy.yml',
       '.gitignore',
       'README.md',
-      'cdk8s.yaml',
       'config/_base.yaml',
       'config/base.schema.json',
       'config/schema.json',
