@@ -26,13 +26,17 @@ export class AppRelease extends Construct {
     const { app } = props;
     for (const d of app.deployments) new k8s.KubeDeployment(this, d.color ?? 'Resource', deployment(d));
     if (app.liveService) new Service(this, 'LiveService', { service: app.liveService });
-    if (app.previewService) new Service(this, 'PreviewService', { service: app.previewService });
+    if (app.strategy === 'blueGreen' && app.previewService)
+      new Service(this, 'PreviewService', { service: app.previewService });
     if (app.pdb) new PodDisruptionBudget(this, 'DisruptionBudget', { pdb: app.pdb });
-    if (app.releaseConfig) new ConfigFiles(this, 'Release', { config: app.releaseConfig });
-    if (app.release) new AppReleaseObject(this, 'AppRelease', { release: app.release });
+    if (app.strategy === 'blueGreen') {
+      new ConfigFiles(this, 'Release', { config: app.releaseConfig });
+      new AppReleaseObject(this, 'AppRelease', { release: app.release });
+    }
     for (const job of app.databaseJobs) new k8s.KubeJob(this, `Database-${job.meta.name}`, jobProps(job));
     if (app.seedJob) new k8s.KubeJob(this, 'SideEffectsSeed', jobProps(app.seedJob));
-    for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
+    if (app.strategy === 'blueGreen')
+      for (const job of app.cleanupJobs) new k8s.KubeJob(this, `Cleanup-${job.color}`, jobProps(job));
     if (app.podMonitor) new PodMonitor(this, 'PodMonitor', { monitor: app.podMonitor });
     for (const autoscaler of app.autoscalers)
       new Autoscaler(this, `Autoscaler-${autoscaler.meta.name}`, { autoscaler });

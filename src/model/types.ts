@@ -485,9 +485,9 @@ export interface ColorModel {
   readonly processorSuffix: string;
 }
 
-export interface AppModel {
+/** What every app model has, whatever its strategy. */
+interface AppModelBase {
   readonly name: string;
-  readonly strategy: 'blueGreen' | 'rolling';
   readonly context: string;
   /** The Secret with the app's Axon Server token, when it has one. */
   readonly token?: SecretRef;
@@ -505,26 +505,11 @@ export interface AppModel {
   readonly seedJob?: JobModel;
   /** The colour that continues across a strategy change (adopted processors and database). */
   readonly adopt?: Color;
-  /** blueGreen: the controller checks the processors before a switch (promotion.processors). */
-  readonly processorCheck?: boolean;
-  /** rolling: the processor suffix and database the Deployment uses (a colour's after a move back from blueGreen). */
-  readonly storage?: { readonly processorSuffix: string; readonly database?: string };
-  readonly colors: readonly ColorModel[];
-  /** The colour the live Service selects (blue/green with a SERVING colour). */
-  readonly liveColor?: Color;
-  /** The colour the preview Service selects. */
-  readonly previewColor?: Color;
   readonly deployments: readonly DeploymentModel[];
   readonly liveService?: ServiceModel;
-  readonly previewService?: ServiceModel;
   readonly pdb?: PodDisruptionBudgetModel;
-  /** blueGreen: the release files each colour reads (its phase, whether it is live). */
-  readonly releaseConfig?: ConfigFilesModel;
-  /** blueGreen: what the rollout controller walks (which colour serves, when it may switch). */
-  readonly release?: AppReleaseModel;
-  /** Jobs that create the running colours' databases when missing. */
+  /** Jobs that create the databases when missing. */
   readonly databaseJobs: readonly JobModel[];
-  readonly cleanupJobs: readonly CleanupJobModel[];
   /** Scrapes the app's metrics (monitoring.apps). */
   readonly podMonitor?: PodMonitorModel;
   /** One per running colour (or the rolling Deployment) with autoscaling. */
@@ -538,6 +523,33 @@ export interface AppModel {
   /** Roles registered for the app's token in its context. */
   readonly axonServerRoles: readonly string[];
 }
+
+/** One Deployment updated in place. */
+export interface RollingAppModel extends AppModelBase {
+  readonly strategy: 'rolling';
+  /** The processor suffix and database the Deployment uses (a colour's after a move back from blueGreen). */
+  readonly storage: { readonly processorSuffix: string; readonly database?: string };
+}
+
+/** Two colours, the rollout controller switching between them. */
+export interface BlueGreenAppModel extends AppModelBase {
+  readonly strategy: 'blueGreen';
+  /** The controller checks the processors before a switch (promotion.processors). */
+  readonly processorCheck: boolean;
+  readonly colors: readonly ColorModel[];
+  /** The colour the live Service selects (as declared; the controller switches it). */
+  readonly liveColor?: Color;
+  /** The colour the preview Service selects. */
+  readonly previewColor?: Color;
+  readonly previewService?: ServiceModel;
+  /** The release files each colour reads (its phase, whether it is live). */
+  readonly releaseConfig: ConfigFilesModel;
+  /** What the rollout controller walks (which colour serves, when it may switch). */
+  readonly release: AppReleaseModel;
+  readonly cleanupJobs: readonly CleanupJobModel[];
+}
+
+export type AppModel = RollingAppModel | BlueGreenAppModel;
 
 /** The apps of an environment and what their Jobs share. */
 export interface AppsModel {

@@ -8,7 +8,7 @@ import { ALLOWED_TRANSITIONS, COLORS, isRunning, PHASE_ORDER_TEXT } from '../dom
 import { CLI_ROLE_FLAGS, CliArg, secretAtPrompt } from '../domain/axon-cli';
 import { isVoting, ROLES } from '../domain/roles';
 import { NODE_SELECTOR } from '../domain/names';
-import type { AppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
+import type { AppModel, BlueGreenAppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
 import type { Add } from './findings';
 import { cliFor, cliPreparation } from './runbook';
 import type { EnvSnapshot } from './snapshot';
@@ -203,8 +203,8 @@ export function newSecrets(base: EnvironmentModel | undefined, head: Environment
  * declared INITIALISING serves, the one declared SERVING is OBSOLETE. The next change is read
  * against that, not against what Git still says.
  */
-function walked(app: AppModel): AppModel {
-  if (!app.release?.spec.autoPromote) return app;
+function walked(app: BlueGreenAppModel): BlueGreenAppModel {
+  if (!app.release.spec.autoPromote) return app;
   const incoming = app.colors.find((c) => c.phase === 'INITIALISING');
   const outgoing = app.colors.find((c) => c.phase === 'SERVING');
   if (!incoming || !outgoing) return app;
@@ -254,8 +254,9 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
       continue;
     }
     // Asked when it matters: when a release starts a second colour on the same events.
-    const starts = h.colors.some(
-      (c) => c.phase === 'INITIALISING' && b.colors.find((x) => x.color === c.color)?.phase !== 'INITIALISING',
+    const colorsOf = (m: AppModel) => (m.strategy === 'blueGreen' ? m.colors : []);
+    const starts = colorsOf(h).some(
+      (c) => c.phase === 'INITIALISING' && colorsOf(b).find((x) => x.color === c.color)?.phase !== 'INITIALISING',
     );
     if (h.strategy === 'blueGreen' && h.hasReadModel && !h.sideEffects && starts) {
       undeclaredSideEffects(h, 'release', add);
@@ -265,7 +266,7 @@ export function releaseChanges(base: EnvironmentModel, head: EnvironmentModel, a
       strategyChange(b, h, add);
       continue;
     }
-    if (h.strategy === 'rolling') continue;
+    if (h.strategy === 'rolling' || b.strategy === 'rolling') continue;
     const was = walked(b);
     colorTransitions(was, h, add);
     for (const c of h.colors) {
@@ -396,9 +397,9 @@ function strategyChange(b: AppModel, h: AppModel, add: Add): void {
   );
 }
 
-function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
+function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add): void {
   const app = h.name;
-  const colorOf = (m: AppModel, c: string) => m.colors.find((x) => x.color === c)!;
+  const colorOf = (m: BlueGreenAppModel, c: string) => m.colors.find((x) => x.color === c)!;
   if (b.liveColor && !h.liveColor) {
     add(
       'blocker',
@@ -472,7 +473,7 @@ function colorTransitions(b: AppModel, h: AppModel, add: Add): void {
 }
 
 /** A colour becoming SERVING: the controller must check its processors, and its pods must not change on the way. */
-function promotion(b: AppModel, h: AppModel, color: string, add: Add): void {
+function promotion(b: BlueGreenAppModel, h: BlueGreenAppModel, color: string, add: Add): void {
   const object = `app/${h.name}-${color}`;
   if (h.processorCheck === false) {
     add(

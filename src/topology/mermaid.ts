@@ -102,10 +102,13 @@ function appLines(app: AppModel, model: EnvironmentModel): string[] {
     }
   }
   out.push('  end');
-  const services = [
-    [app.liveService, app.liveColor],
-    [app.previewService, app.previewColor],
-  ] as const;
+  const services =
+    app.strategy === 'blueGreen'
+      ? ([
+          [app.liveService, app.liveColor],
+          [app.previewService, app.previewColor],
+        ] as const)
+      : ([[app.liveService, undefined]] as const);
   for (const [svc, color] of services) {
     if (!svc) continue;
     const to = color ? id('color', `${app.name}-${color}`) : target.get(app.name);

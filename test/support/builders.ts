@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { shippedAssets } from '../../src/assets';
 import { environmentSchema } from '../../src/config/schema';
 import { buildEnvironment } from '../../src/model/environment';
-import type { EnvironmentModel, ModelIssue } from '../../src/model/types';
+import type { AppModel, BlueGreenAppModel, EnvironmentModel, ModelIssue } from '../../src/model/types';
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 type AxonServerInput = EnvironmentInput['axonServer'];
@@ -105,4 +105,10 @@ export function validModel(input: EnvironmentInput): EnvironmentModel {
   const { model, errors } = modelOf(input);
   if (!model) throw new Error(`expected a valid model, got errors:\n${errors.join('\n')}`);
   return model;
+}
+
+/** A blue/green app of a model (fails the test when it is not one). */
+export function blueGreenOf(app: AppModel | undefined): BlueGreenAppModel {
+  if (app?.strategy !== 'blueGreen') throw new Error(`expected a blue/green app, got ${app?.strategy ?? 'none'}`);
+  return app;
 }

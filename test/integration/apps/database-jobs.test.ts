@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerModel, EnvironmentModel, JobModel } from '../../../src/model/types';
-import { blueGreen, enterprise, environment, validModel } from '../../support/builders';
+import { blueGreen, blueGreenOf, enterprise, environment, validModel } from '../../support/builders';
 import { tempDir } from '../../support/helpers';
 import { Postgres, postgresBinaries, startPostgres } from '../../support/postgres';
 
@@ -168,7 +168,7 @@ withPostgres('on PostgreSQL', () => {
       { encoding: 'utf8' },
     );
     spawnSync('sleep', ['0.5']);
-    const job = model.apps[0].cleanupJobs[0];
+    const job = blueGreenOf(model.apps[0]).cleanupJobs[0];
     expect(job.pod.initContainers!.map((c) => c.name)).toEqual(['drop-database']);
     expect(job.pod.containers.map((c) => c.name)).toEqual(['delete-tokens']);
     runJob(job, model);

@@ -8,7 +8,7 @@ import { AppRelease } from '../../../src/constructs/app-release';
 import { AxonServerNode } from '../../../src/constructs/axon-server-node';
 import { EnvironmentChart } from '../../../src/charts/environment';
 import type { KubeObject } from '../../../src/synth/render';
-import { blueGreen, enterprise, environment, validModel } from '../../support/builders';
+import { blueGreen, blueGreenOf, enterprise, environment, validModel } from '../../support/builders';
 import { find } from '../../support/helpers';
 
 const model = validModel(
@@ -102,9 +102,11 @@ describe('AppRelease', () => {
       'PodDisruptionBudget/orders',
       'Service/orders',
     ]);
-    expect(find(objects, 'AppRelease', 'orders').spec).toEqual(JSON.parse(JSON.stringify(model.apps[0].release!.spec)));
+    expect(find(objects, 'AppRelease', 'orders').spec).toEqual(
+      JSON.parse(JSON.stringify(blueGreenOf(model.apps[0]).release.spec)),
+    );
     expect(find(objects, 'ConfigMap', 'orders-release').data).toEqual(
-      Object.fromEntries(model.apps[0].releaseConfig!.files),
+      Object.fromEntries(blueGreenOf(model.apps[0]).releaseConfig.files),
     );
     expect(find(objects, 'Job', 'orders-blue-cleanup-1-0-0').metadata.annotations).toMatchObject({
       'argocd.argoproj.io/hook': 'PostSync',

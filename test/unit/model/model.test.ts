@@ -6,6 +6,7 @@ import { LABEL_INSTANCE, LABEL_NAME } from '../../../src/domain/keys';
 import { WAVE } from '../../../src/domain/waves';
 import {
   blueGreen,
+  blueGreenOf,
   enterprise,
   environment,
   modelOf,
@@ -192,8 +193,9 @@ describe('app releases', () => {
   const cluster = enterprise(three);
 
   it('points the live Service at the SERVING colour and the preview at the INITIALISING one', () => {
-    const app = validModel(environment(cluster, [blueGreen('orders', ['SERVING', '1.0.0'], ['INITIALISING', '1.1.0'])]))
-      .apps[0];
+    const app = blueGreenOf(
+      validModel(environment(cluster, [blueGreen('orders', ['SERVING', '1.0.0'], ['INITIALISING', '1.1.0'])])).apps[0],
+    );
     expect([app.liveColor, app.previewColor]).toEqual(['blue', 'green']);
     expect(app.deployments.map((d) => [d.meta.name, d.phase, d.meta.wave])).toEqual([
       ['orders-blue', 'SERVING', WAVE.serving],
@@ -203,9 +205,9 @@ describe('app releases', () => {
   });
 
   it('previews a STANDING_BY colour when none is INITIALISING, and has no live Service without a SERVING colour', () => {
-    const standby = validModel(
-      environment(cluster, [blueGreen('orders', ['STANDING_BY', '1.0.0'], ['SERVING', '1.1.0'])]),
-    ).apps[0];
+    const standby = blueGreenOf(
+      validModel(environment(cluster, [blueGreen('orders', ['STANDING_BY', '1.0.0'], ['SERVING', '1.1.0'])])).apps[0],
+    );
     expect([standby.liveColor, standby.previewColor]).toEqual(['green', 'blue']);
     const { model, warnings } = modelOf(
       environment(cluster, [blueGreen('orders', ['INITIALISING', '1.0.0'], ['OBSOLETE', '1.0.0'])]),
@@ -215,8 +217,9 @@ describe('app releases', () => {
   });
 
   it('runs a cleanup Job as a PostSync hook for a CLEANING_UP colour, named by colour and version', () => {
-    const app = validModel(environment(cluster, [blueGreen('orders', ['CLEANING_UP', '1.0.0'], ['SERVING', '1.1.0'])]))
-      .apps[0];
+    const app = blueGreenOf(
+      validModel(environment(cluster, [blueGreen('orders', ['CLEANING_UP', '1.0.0'], ['SERVING', '1.1.0'])])).apps[0],
+    );
     expect(app.cleanupJobs.map((j) => [j.meta.name, j.meta.hook])).toEqual([
       ['orders-blue-cleanup-1-0-0', { phase: 'PostSync', deletePolicy: 'BeforeHookCreation' }],
     ]);
@@ -227,7 +230,7 @@ describe('app releases', () => {
     const app = validModel(environment(cluster, [rolling('mailer', '2.0.0')])).apps[0];
     expect(app.deployments.map((d) => d.meta.name)).toEqual(['mailer']);
     expect(app.liveService!.meta.name).toBe('mailer');
-    expect(app.colors).toEqual([]);
+    expect(app.strategy).toBe('rolling');
   });
 });
 
