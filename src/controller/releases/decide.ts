@@ -73,6 +73,14 @@ export interface ReleaseDecision {
   readonly event?: { readonly type: 'Normal' | 'Warning'; readonly reason: string; readonly message: string };
 }
 
+/** The phases the colours should reach, and whether the release walks them itself (autoPromote). */
+interface Targets {
+  readonly phases: Phases;
+  readonly auto: boolean;
+  /** Why an otherwise idle release waits (a colour catching up, another standing by). */
+  readonly waiting?: Verdict;
+}
+
 /** Where the release stands and why, before it becomes a status. */
 interface Verdict {
   phase: AppReleaseStatus['phase'];
@@ -82,8 +90,65 @@ interface Verdict {
   event?: string;
 }
 
+type Phases = Record<ReleaseColor, ReleasePhase>;
+type SwitchState = AppReleaseStatus['switch'];
+type Failure = AppReleaseStatus['failed'];
+
+/** What one observation says before anything is decided. */
+interface Situation {
+  readonly obs: ReleaseObservation;
+  /** What the release files say each colour is. */
+  readonly effective: Phases;
+  /** The colour the live Service selects. */
+  readonly live: ReleaseColor;
+  readonly colorStatus: Record<ReleaseColor, ColorStatus>;
+  readonly targets: Targets;
+  /** The colour a switch goes to: declared (or walked to) SERVING while another is live. */
+  readonly next?: ReleaseColor;
+}
+
+/** The decision as the steps draft it. */
+interface Draft {
+  phases: Phases;
+  route: ReleaseColor;
+  switchState: SwitchState;
+  failed: Failure;
+  verdict: Verdict;
+  /** The ready pods the switching colour needs (its floor while it switches). */
+  raised?: number;
+}
+
 export function decideRelease(obs: ReleaseObservation): ReleaseDecision {
-  const { spec } = obs;
+  const s = situationOf(obs);
+  const draft: Draft = {
+    phases: { ...s.effective },
+    route: s.live,
+    switchState: obs.previous?.switch,
+    failed: activeFailure(obs),
+    verdict: { phase: 'Idle', message: 'every colour is in its declared phase', key: 'idle' },
+  };
+  // Rule 1: the colours that do not serve take their target phase at once.
+  for (const c of RELEASE_COLORS) {
+    if (c !== s.live && c !== s.next && s.targets.phases[c] !== 'SERVING') draft.phases[c] = s.targets.phases[c];
+  }
+  if (s.next) switchStep(s, draft, s.next);
+  else settleStep(s, draft);
+  const cleanups = cleanupStep(s, draft);
+  if (draft.verdict.phase === 'Idle' && s.targets.waiting) draft.verdict = s.targets.waiting;
+
+  const status = finish(obs, draft.verdict, {
+    serving: draft.route,
+    colors: {
+      blue: { ...s.colorStatus.blue, effectivePhase: draft.phases.blue },
+      green: { ...s.colorStatus.green, effectivePhase: draft.phases.green },
+    },
+    switch: draft.switchState,
+    failed: draft.failed,
+  });
+  return { actions: objectActions(s, draft, cleanups), status, event: eventFor(obs, draft.verdict) };
+}
+
+function situationOf(obs: ReleaseObservation): Situation {
   const effective = effectivePhases(obs);
   const live = liveColor(obs, effective);
   const colorStatus = Object.fromEntries(RELEASE_COLORS.map((c) => [c, statusOf(obs, c, effective[c])])) as Record<
@@ -91,224 +156,213 @@ export function decideRelease(obs: ReleaseObservation): ReleaseDecision {
     ColorStatus
   >;
   const targets = targetPhases(obs, effective, live, colorStatus);
-  const phases = { ...effective };
-  let route: ReleaseColor = live;
-  let switchState = obs.previous?.switch;
-  let failed = activeFailure(obs);
-  let verdict: Verdict = { phase: 'Idle', message: 'every colour is in its declared phase', key: 'idle' };
-  const raised = new Map<ReleaseColor, number>();
-
-  // Rule 1: the colours that do not serve take their target phase at once.
   const next = RELEASE_COLORS.find((c) => c !== live && targets.phases[c] === 'SERVING');
-  for (const c of RELEASE_COLORS) {
-    if (c === live || c === next) continue;
-    if (targets.phases[c] !== 'SERVING') phases[c] = targets.phases[c];
-  }
+  return { obs, effective, live, colorStatus, targets, next };
+}
 
-  if (next) {
-    // Rules 2–4: the switch to `next`.
-    const from = live;
-    const guard = guardsFor(obs, next, from, colorStatus);
-    raised.set(next, guard.need);
-    const key = `switch:${next}:${obs.generation}`;
-    const since = waitingSinceFor(obs, key);
-    const timedOut = obs.now - since > spec.promotion.timeoutSeconds * 1000;
-    const subscribing = effective[next] === 'SERVING';
-    if (failed && failed.to === next) {
-      if (subscribing) phases[next] = switchState?.revertTo ?? 'STANDING_BY';
-      verdict = {
-        phase: 'Failed',
-        key: `failed:${next}:${obs.generation}`,
-        warning: true,
-        message: `the switch to ${next} failed: ${failed.reason}. ${from} keeps serving. Change the release, or annotate the AppRelease ${RETRY_ANNOTATION}=<any new value> to try again`,
-      };
-    } else if (!subscribing) {
-      if (guard.problem) {
-        const canFail = !targets.auto;
-        if (canFail && timedOut) {
-          failed = { generation: obs.generation, to: next, reason: guard.problem, retry: obs.retry };
-          verdict = {
-            phase: 'Failed',
-            key: `failed:${next}:${obs.generation}`,
-            warning: true,
-            event: `the switch to ${next} failed after ${spec.promotion.timeoutSeconds} s: ${guard.problem}; ${from} keeps serving`,
-            message: `the switch to ${next} failed: ${guard.problem}. ${from} keeps serving`,
-          };
-        } else {
-          verdict = {
-            phase: 'Waiting',
-            key,
-            message: `waiting to switch to ${next}: ${guard.problem}`,
-          };
-        }
-      } else {
-        phases[next] = 'SERVING';
-        switchState = {
-          from,
-          to: next,
-          startedAt: new Date(obs.now).toISOString(),
-          step: 'subscribing',
-          revertTo: effective[next],
-        };
-        verdict = {
-          phase: 'Switching',
-          key,
-          event: `${next} is caught up with ${colorStatus[next].readyReplicas} ready pods: it is told it serves and subscribes its handlers alongside ${from}`,
-          message: `${next} subscribes its command and query handlers; ${from} still serves`,
-        };
-      }
-    } else {
-      // The new colour has been told it serves: move traffic once its subscriptions cover the old one's.
-      const handover = coverage(obs, next, from);
-      if (handover.covered) {
-        route = next;
-        phases[from] = targets.phases[from] === 'SERVING' ? 'STANDING_BY' : targets.phases[from];
-        switchState = {
-          from,
-          to: next,
-          startedAt: switchState?.startedAt ?? new Date(obs.now).toISOString(),
-          step: 'moved',
-          revertTo: switchState?.revertTo,
-        };
-        verdict = {
-          phase: 'Switching',
-          key: `moved:${next}`,
-          event: `${next} holds every subscription ${from} held: the live Service and the disruption budget select ${next}; ${from} is ${phases[from]}`,
-          message: `traffic moved to ${next}; waiting for ${from} to unsubscribe`,
-        };
-      } else if (timedOut) {
-        failed = { generation: obs.generation, to: next, reason: handover.problem, retry: obs.retry };
-        phases[next] = switchState?.revertTo ?? 'STANDING_BY';
-        verdict = {
-          phase: 'Failed',
-          key: `failed:${next}:${obs.generation}`,
-          warning: true,
-          event: `the switch to ${next} failed after ${spec.promotion.timeoutSeconds} s: ${handover.problem}; ${next} is told it no longer serves, ${from} keeps serving`,
-          message: `the switch to ${next} failed: ${handover.problem}. ${from} keeps serving`,
-        };
-      } else {
-        verdict = { phase: 'Switching', key, message: `waiting for ${next} to subscribe: ${handover.problem}` };
-      }
-    }
+// ---------------------------------------------------------------------------------------------
+// The steps
+
+/** Rules 2–4: the switch to `next` — guards, then the hand-over, or the failure that holds. */
+function switchStep(s: Situation, draft: Draft, next: ReleaseColor): void {
+  const { obs, live: from } = s;
+  const guard = guardsFor(obs, next, from, s.colorStatus);
+  draft.raised = guard.need;
+  const key = `switch:${next}:${obs.generation}`;
+  const timedOut = obs.now - waitingSinceFor(obs, key) > obs.spec.promotion.timeoutSeconds * 1000;
+  const subscribing = s.effective[next] === 'SERVING';
+  if (draft.failed && draft.failed.to === next) {
+    if (subscribing) draft.phases[next] = draft.switchState?.revertTo ?? 'STANDING_BY';
+    draft.verdict = {
+      phase: 'Failed',
+      key: `failed:${next}:${obs.generation}`,
+      warning: true,
+      message: `the switch to ${next} failed: ${draft.failed.reason}. ${from} keeps serving. Change the release, or annotate the AppRelease ${RETRY_ANNOTATION}=<any new value> to try again`,
+    };
+  } else if (!subscribing && guard.problem) {
+    // With autoPromote a guard only delays the promotion; declared in Git, it fails in time.
+    if (!s.targets.auto && timedOut) fail(s, draft, next, guard.problem, `${from} keeps serving`);
+    else draft.verdict = { phase: 'Waiting', key, message: `waiting to switch to ${next}: ${guard.problem}` };
+  } else if (!subscribing) {
+    draft.phases[next] = 'SERVING';
+    draft.switchState = {
+      from,
+      to: next,
+      startedAt: new Date(obs.now).toISOString(),
+      step: 'subscribing',
+      revertTo: s.effective[next],
+    };
+    draft.verdict = {
+      phase: 'Switching',
+      key,
+      event: `${next} is caught up with ${s.colorStatus[next].readyReplicas} ready pods: it is told it serves and subscribes its handlers alongside ${from}`,
+      message: `${next} subscribes its command and query handlers; ${from} still serves`,
+    };
   } else {
-    failed = undefined;
-    if (targets.phases[live] !== 'SERVING' && !RELEASE_COLORS.some((c) => targets.phases[c] === 'SERVING')) {
-      verdict = {
-        phase: 'Waiting',
-        key: 'no-serving',
-        warning: true,
-        message: `no colour is declared SERVING: ${live} keeps serving`,
-      };
-    }
-    // After a move: the old colour must let go of its subscriptions.
-    const old = other(live);
-    const still = obs.axon.ok ? subscriptionsOf(obs.axon.value.components[old]) : 0;
-    if (switchState && switchState.to === live && switchState.step === 'moved') {
-      if (!obs.axon.ok) {
-        verdict = {
-          phase: 'Switching',
-          key: `unsubscribe:${old}`,
-          message: `${old}'s subscriptions cannot be checked: ${obs.axon.problem}`,
-        };
-      } else if (still > 0) {
-        const late = obs.now - Date.parse(switchState.startedAt) > spec.promotion.timeoutSeconds * 1000;
-        verdict = {
-          phase: 'Switching',
-          key: `unsubscribe:${old}`,
-          warning: late,
-          message: `${live} serves; ${old} still holds ${still} command and query subscriptions (both colours answer until it lets go)${late ? ': does the app unsubscribe when its phase file says it no longer serves?' : ''}`,
-        };
-      } else {
-        switchState = { ...switchState, step: 'done', completedAt: new Date(obs.now).toISOString() };
-        verdict = {
-          phase: 'Idle',
-          key: 'idle',
-          event: `the switch to ${live} is complete: only ${live} holds command and query subscriptions`,
-          message: `${live} serves`,
-        };
-      }
-    }
+    handOverStep(s, draft, next, key, timedOut);
   }
+}
 
-  // Cleanup after a walk (autoPromote): scaled to zero, then the cleanup Job, then OBSOLETE.
+/** The new colour has been told it serves: move traffic once its subscriptions cover the old one's. */
+function handOverStep(s: Situation, draft: Draft, next: ReleaseColor, key: string, timedOut: boolean): void {
+  const { obs, live: from } = s;
+  const handover = coverage(obs, next, from);
+  if (handover.covered) {
+    draft.route = next;
+    draft.phases[from] = s.targets.phases[from] === 'SERVING' ? 'STANDING_BY' : s.targets.phases[from];
+    draft.switchState = {
+      from,
+      to: next,
+      startedAt: draft.switchState?.startedAt ?? new Date(obs.now).toISOString(),
+      step: 'moved',
+      revertTo: draft.switchState?.revertTo,
+    };
+    draft.verdict = {
+      phase: 'Switching',
+      key: `moved:${next}`,
+      event: `${next} holds every subscription ${from} held: the live Service and the disruption budget select ${next}; ${from} is ${draft.phases[from]}`,
+      message: `traffic moved to ${next}; waiting for ${from} to unsubscribe`,
+    };
+  } else if (timedOut) {
+    draft.phases[next] = draft.switchState?.revertTo ?? 'STANDING_BY';
+    fail(s, draft, next, handover.problem, `${next} is told it no longer serves, ${from} keeps serving`);
+  } else {
+    draft.verdict = { phase: 'Switching', key, message: `waiting for ${next} to subscribe: ${handover.problem}` };
+  }
+}
+
+/** A switch that timed out fails for this generation: it stays failed until the spec changes or a retry. */
+function fail(s: Situation, draft: Draft, next: ReleaseColor, reason: string, outcome: string): void {
+  const { obs } = s;
+  draft.failed = { generation: obs.generation, to: next, reason, retry: obs.retry };
+  draft.verdict = {
+    phase: 'Failed',
+    key: `failed:${next}:${obs.generation}`,
+    warning: true,
+    event: `the switch to ${next} failed after ${obs.spec.promotion.timeoutSeconds} s: ${reason}; ${outcome}`,
+    message: `the switch to ${next} failed: ${reason}. ${s.live} keeps serving`,
+  };
+}
+
+/** No switch is declared: after a move, the old colour must let go of its subscriptions. */
+function settleStep(s: Situation, draft: Draft): void {
+  const { obs, live } = s;
+  draft.failed = undefined;
+  if (s.targets.phases[live] !== 'SERVING' && !RELEASE_COLORS.some((c) => s.targets.phases[c] === 'SERVING')) {
+    draft.verdict = {
+      phase: 'Waiting',
+      key: 'no-serving',
+      warning: true,
+      message: `no colour is declared SERVING: ${live} keeps serving`,
+    };
+  }
+  const state = draft.switchState;
+  if (!state || state.to !== live || state.step !== 'moved') return;
+  const old = other(live);
+  const key = `unsubscribe:${old}`;
+  if (!obs.axon.ok) {
+    draft.verdict = {
+      phase: 'Switching',
+      key,
+      message: `${old}'s subscriptions cannot be checked: ${obs.axon.problem}`,
+    };
+    return;
+  }
+  const still = subscriptionsOf(obs.axon.value.components[old]);
+  if (still > 0) {
+    const late = obs.now - Date.parse(state.startedAt) > obs.spec.promotion.timeoutSeconds * 1000;
+    draft.verdict = {
+      phase: 'Switching',
+      key,
+      warning: late,
+      message: `${live} serves; ${old} still holds ${still} command and query subscriptions (both colours answer until it lets go)${late ? ': does the app unsubscribe when its phase file says it no longer serves?' : ''}`,
+    };
+    return;
+  }
+  draft.switchState = { ...state, step: 'done', completedAt: new Date(obs.now).toISOString() };
+  draft.verdict = {
+    phase: 'Idle',
+    key: 'idle',
+    event: `the switch to ${live} is complete: only ${live} holds command and query subscriptions`,
+    message: `${live} serves`,
+  };
+}
+
+/** After a walk (autoPromote): scaled to zero, then the cleanup Job, then OBSOLETE. */
+function cleanupStep(s: Situation, draft: Draft): ReleaseAction[] {
+  const { obs } = s;
+  const { spec } = obs;
   const actions: ReleaseAction[] = [];
   for (const c of RELEASE_COLORS) {
-    if (!targets.auto || phases[c] !== 'CLEANING_UP' || c === route) continue;
+    if (!s.targets.auto || draft.phases[c] !== 'CLEANING_UP' || c === draft.route) continue;
     const job = obs.cleanupJobs.get(c);
     const deployment = obs.deployments.get(c);
+    const jobName = spec.colors[c].cleanupJob?.name ?? '';
     if (job?.succeeded) {
-      phases[c] = 'OBSOLETE';
-      verdict = {
+      draft.phases[c] = 'OBSOLETE';
+      draft.verdict = {
         phase: 'Idle',
         key: `obsolete:${c}`,
         event: `${c} is cleaned up: OBSOLETE`,
-        message: `${route} serves; ${c} is OBSOLETE`,
+        message: `${draft.route} serves; ${c} is OBSOLETE`,
       };
     } else if (job?.failed) {
-      verdict = {
+      draft.verdict = {
         phase: 'Failed',
         key: `cleanup-failed:${c}`,
         warning: true,
-        message: `the cleanup Job ${spec.colors[c].cleanupJob?.name ?? ''} of ${c} failed: read its logs, fix the cause and delete the Job to run it again`,
+        message: `the cleanup Job ${jobName} of ${c} failed: read its logs, fix the cause and delete the Job to run it again`,
       };
     } else if (deployment && deployment.readyReplicas > 0) {
-      verdict = { phase: 'CleaningUp', key: `scale-down:${c}`, message: `${c} scales to zero before its cleanup` };
+      draft.verdict = {
+        phase: 'CleaningUp',
+        key: `scale-down:${c}`,
+        message: `${c} scales to zero before its cleanup`,
+      };
     } else {
       if (!job && spec.colors[c].cleanupJob) actions.push({ kind: 'cleanup', color: c });
-      verdict = {
+      draft.verdict = {
         phase: 'CleaningUp',
         key: `cleanup:${c}`,
         event: job
           ? undefined
           : `${c} stood by for ${spec.autoPromote?.standBySeconds ?? 0} s: its cleanup Job drops its read model and tokens`,
-        message: `${c} is being cleaned up (Job ${spec.colors[c].cleanupJob?.name ?? ''})`,
+        message: `${c} is being cleaned up (Job ${jobName})`,
       };
     }
   }
-  if (verdict.phase === 'Idle' && targets.waiting) verdict = targets.waiting;
+  return actions;
+}
 
-  // The objects: release files, live and preview Services, budget, scale.
+/**
+ * The objects that differ from the draft, in order: traffic moves first (live Service and budget),
+ * then the release files (the old colour learns it no longer serves), cleanups, preview, scale.
+ */
+function objectActions(s: Situation, draft: Draft, cleanups: readonly ReleaseAction[]): ReleaseAction[] {
+  const { obs } = s;
+  const { phases, route } = draft;
+  const actions: ReleaseAction[] = [];
+  if (obs.liveSelector !== route || obs.budgetSelector !== route) actions.push({ kind: 'route', color: route });
   const data = filesFor(phases, route);
-  if (!obs.files || Object.entries(data).some(([k, v]) => obs.files?.[k] !== v))
-    actions.unshift({ kind: 'files', data });
-  if (obs.liveSelector !== route || obs.budgetSelector !== route) {
-    // Before the files: traffic moves first, then the old colour learns it no longer serves.
-    actions.unshift({ kind: 'route', color: route });
-  }
+  if (!obs.files || Object.entries(data).some(([k, v]) => obs.files?.[k] !== v)) actions.push({ kind: 'files', data });
+  actions.push(...cleanups);
   const preview = RELEASE_COLORS.find((c) => c !== route && RUNNING.includes(phases[c]));
   if (preview && obs.previewSelector !== undefined && obs.previewSelector !== preview)
     actions.push({ kind: 'preview', color: preview });
   for (const c of RELEASE_COLORS) {
-    const switching = c === next && !failed;
-    const scaleAction = scaleFor(obs, c, switching ? 'SERVING' : phases[c], switching ? raised.get(c) : undefined);
+    const switching = c === s.next && !draft.failed;
+    const scaleAction = scaleFor(obs, c, switching ? 'SERVING' : phases[c], switching ? draft.raised : undefined);
     if (scaleAction) actions.push(scaleAction);
   }
+  return actions;
+}
 
-  const status = finish(obs, verdict, {
-    serving: route,
-    colors: {
-      blue: { ...colorStatus.blue, effectivePhase: phases.blue },
-      green: { ...colorStatus.green, effectivePhase: phases.green },
-    },
-    switch: switchState,
-    failed,
-  });
+/** An Event when the verdict names one, or when the release enters a new non-idle state. */
+function eventFor(obs: ReleaseObservation, verdict: Verdict): ReleaseDecision['event'] {
   const changed = obs.previous?.waitingFor !== verdict.key || obs.previous.phase !== verdict.phase;
-  const event =
-    verdict.event !== undefined
-      ? {
-          type: verdict.warning ? ('Warning' as const) : ('Normal' as const),
-          reason: verdict.phase,
-          message: verdict.event,
-        }
-      : changed && verdict.phase !== 'Idle'
-        ? {
-            type: verdict.warning ? ('Warning' as const) : ('Normal' as const),
-            reason: verdict.phase,
-            message: verdict.message,
-          }
-        : undefined;
-  return { actions, status, event };
+  const message = verdict.event ?? (changed && verdict.phase !== 'Idle' ? verdict.message : undefined);
+  if (message === undefined) return undefined;
+  return { type: verdict.warning ? 'Warning' : 'Normal', reason: verdict.phase, message };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,10 +408,10 @@ function waitingSinceFor(obs: ReleaseObservation, key: string): number {
  */
 function targetPhases(
   obs: ReleaseObservation,
-  effective: Record<ReleaseColor, ReleasePhase>,
+  effective: Phases,
   live: ReleaseColor,
   status: Record<ReleaseColor, ColorStatus>,
-): { phases: Record<ReleaseColor, ReleasePhase>; auto: boolean; waiting?: Verdict } {
+): Targets {
   const declared = { blue: obs.spec.colors.blue.phase, green: obs.spec.colors.green.phase };
   const auto = obs.spec.autoPromote;
   const incoming = RELEASE_COLORS.find((c) => declared[c] === 'INITIALISING');
