@@ -1,6 +1,7 @@
 /**
- * The files axon-deploy ships beside its code and renders into ConfigMaps: the SQL its database
- * Jobs run with psql, the scripts its Jobs run with Node.js. They are real files under src/scripts/ (read, linted and tested as what they
+ * The files axon-deploy ships beside its code: the SQL its database Jobs run with psql, the
+ * scripts its Jobs run with Node.js (both rendered into ConfigMaps), Argo CD's health check, the
+ * GitHub workflows `init` writes. They are real files under src/scripts/ (read, linted and tested as what they
  * are), loaded once per process by the load stage of the pipeline and handed to the model as
  * input, so the model itself reads nothing.
  */
@@ -21,6 +22,10 @@ export type SqlFileName = (typeof SQL_FILE_NAMES)[number];
 export const JOB_SCRIPT_NAMES = ['restore-configdb.js', 'backup.js'] as const;
 export type JobScriptName = (typeof JOB_SCRIPT_NAMES)[number];
 
+/** The GitHub workflows `axon-deploy init` writes (src/scripts/workflows/), by file name. */
+export const WORKFLOW_NAMES = ['axon-deploy.yml', 'axon-deploy-review.yml', 'axon-deploy-review-trigger.yml'] as const;
+export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
+
 /** The file the controller's code is bundled into, in lib/ and in its ConfigMap. */
 export const CONTROLLER_BUNDLE = 'controller.js';
 
@@ -31,6 +36,8 @@ export interface Assets {
   readonly controller: string;
   /** Argo CD's health check of the controller's resources (src/scripts/argocd/health.lua). */
   readonly argocdHealthCheck: string;
+  /** The deployment repository's workflows; `@NAME@` marks a value `init` fills in. */
+  readonly workflows: Readonly<Record<WorkflowName, string>>;
 }
 
 /** The directory of the axon-deploy package (the source tree or the installed package). */
@@ -61,6 +68,7 @@ export function loadAssets(root: string): Assets {
     jobs,
     controller: fs.readFileSync(bundle, 'utf8'),
     argocdHealthCheck: read('argocd', 'health.lua'),
+    workflows: Object.fromEntries(WORKFLOW_NAMES.map((f) => [f, read('workflows', f)])) as Record<WorkflowName, string>,
   };
 }
 

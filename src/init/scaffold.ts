@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { shippedAssets } from '../assets';
 import { dnsLabelProblem } from '../config/formats';
 import { schemaFiles } from '../cli/commands/schema';
 import { PACKAGE_NAME } from '../package-info';
@@ -57,13 +58,14 @@ export function nameProblem(what: string, value: string, max: number): string | 
 
 export function scaffold(options: InitOptions): InitResult {
   const v: TemplateValues = options;
+  const { workflows } = shippedAssets();
   const files: [string, string][] = [
     ['.gitignore', gitignore()],
     ['README.md', readme(v)],
-    ['.github/workflows/axon-deploy.yml', ciWorkflow()],
-    ['.github/workflows/axon-deploy-review.yml', reviewWorkflow()],
+    ['.github/workflows/axon-deploy.yml', ciWorkflow(workflows)],
+    ['.github/workflows/axon-deploy-review.yml', reviewWorkflow(workflows)],
     ['.github/CODEOWNERS', codeOwners(options.owners)],
-    ['.github/workflows/axon-deploy-review-trigger.yml', reviewTriggerWorkflow()],
+    ['.github/workflows/axon-deploy-review-trigger.yml', reviewTriggerWorkflow(workflows)],
     ['config/_base.yaml', baseConfig(v)],
     [`config/${options.environment}.yaml`, environmentConfig(v)],
     ...schemaFiles('config').map(([f, c]): [string, string] => [f.split(path.sep).join('/'), c]),

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acknowledgementsFromReviews, ownersOf, parseCodeOwners } from '../../../src/review/codeowners';
 import { parse } from 'yaml';
-import { reviewTriggerWorkflow, reviewWorkflow } from '../../../src/init/templates';
+import { shippedAssets } from '../../../src/assets';
+import { fill, reviewTriggerWorkflow, reviewWorkflow } from '../../../src/init/templates';
 import { cli, fixtureProject, ROOT, writeFiles } from '../../support/helpers';
 
 const CODEOWNERS = `# owners
@@ -143,18 +144,28 @@ describe('axon-deploy review with reviews and CODEOWNERS', () => {
   });
 });
 
+const { workflows } = shippedAssets();
+
+it('fills every @NAME@ of a template, and refuses a template naming a value it lacks', () => {
+  expect(fill('run: @TOOL@ review # ${{ github.sha }} @org/team', { TOOL: 'npx axon-deploy' })).toBe(
+    'run: npx axon-deploy review # ${{ github.sha }} @org/team',
+  );
+  expect(() => fill('@TOOL@ @OTHER@', { TOOL: 'x' })).toThrow('the template names @OTHER@, which has no value');
+  for (const text of Object.values(workflows)) expect(() => parse(text)).not.toThrow();
+});
+
 it('this repository reviews pull requests with the workflows init writes, running its own base version', () => {
   expect(fs.readFileSync(path.join(ROOT, '.github/workflows/review.yml'), 'utf8')).toBe(
-    reviewWorkflow('node ../base/scripts/axon-deploy.cjs'),
+    reviewWorkflow(workflows, 'node ../base/scripts/axon-deploy.cjs'),
   );
   expect(fs.readFileSync(path.join(ROOT, '.github/workflows/review-trigger.yml'), 'utf8')).toBe(
-    reviewTriggerWorkflow(),
+    reviewTriggerWorkflow(workflows),
   );
 });
 
 describe('the review gate cannot be edited away', () => {
-  const gate = parse(reviewWorkflow()) as any;
-  const trigger = parse(reviewTriggerWorkflow()) as any;
+  const gate = parse(reviewWorkflow(workflows)) as any;
+  const trigger = parse(reviewTriggerWorkflow(workflows)) as any;
 
   it('runs only from the base branch: pull_request_target and workflow_run, never pull_request_review', () => {
     expect(Object.keys(gate.on).sort()).toEqual(['pull_request_target', 'workflow_run']);
