@@ -1,6 +1,6 @@
 /**
  * The configuration schema as JSON Schema (for editors) and as a Markdown reference (for the
- * README), both derived from the zod schema so neither can drift from what is validated.
+ * docs/reference/configuration.md), both derived from the zod schema so neither can drift from what is validated.
  */
 import { z } from 'zod';
 import { environmentSchema } from './schema';

@@ -3,7 +3,7 @@
  *
  * Strict objects everywhere: an unknown or misspelt key is an error, never silently dropped.
  * Every field has a description (shown by editors through `config/schema.json` and listed in the
- * README's config reference) and, where one exists, its default. Checks that involve several
+ * configuration reference, docs/reference/configuration.md) and, where one exists, its default. Checks that involve several
  * fields (roles name existing nodes, quorum, phases) live in the model, not here.
  */
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { ARGOCD_PREFIX } from '../domain/keys';
 import { COLORS, PHASES } from '../domain/phases';
 import { APPLICATION_ROLES, ROLES } from '../domain/roles';
+import { docRef } from '../domain/docs';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -233,7 +234,7 @@ const ingressAnnotations = (what: string) => recordOf(z.string(), (k) => (k.star
   : labelKeyProblem(k))).default({}).describe(what);
 
 const tlsSchema = z.strictObject({
-  enabled: z.boolean().default(false).describe('TLS on client gRPC (8124), between nodes (8224) and, with `http`, on HTTP (8024: UI, REST API, actuator). Switching it on or off needs every node and client to switch together (see the README).'),
+  enabled: z.boolean().default(false).describe(`TLS on client gRPC (8124), between nodes (8224) and, with \`http\`, on HTTP (8024: UI, REST API, actuator). Switching it on or off needs every node and client to switch together (${docRef('tlsSwitch')}).`),
   certManager: z.strictObject({
     issuer: issuerRefSchema('The cert-manager issuer that signs the node certificates.'),
     duration: duration('2160h').default('2160h').describe('Lifetime of a certificate.'),
@@ -264,7 +265,7 @@ const backupSchema = z.strictObject({
   keep: z.int().min(1).max(1000).default(7).describe('Backup runs kept; older snapshots are deleted after a successful run.'),
   volumes: z.array(z.enum(BACKUP_VOLUMES)).min(1).default([...BACKUP_VOLUMES]).describe('Volumes snapshotted on each node (a node without one is skipped for it).'),
   timeoutSeconds: seconds(60).default(3600).describe('How long a run may take (waiting for snapshots to become ready) before it fails.'),
-}).describe('Scheduled backups. Restore: see the README and `axon-deploy restore`.');
+}).describe(`Scheduled backups. Restore: \`axon-deploy restore\` and ${docRef('restore')}.`);
 
 const roleAt = checked(z.string(), (v) => (/^[A-Z_]+@[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'expected ROLE@context, like ADMIN@_admin or USE_CONTEXT@orders'));
 
@@ -349,7 +350,7 @@ export const axonServerSchema = z.strictObject({
     .default({}).describe('Extra axonserver.properties entries, common to all nodes. Properties axon-deploy manages (names, ports, paths, tokens, cluster template) are refused: set them through their own fields.'),
   storageClasses: z.array(storageClassSchema).default([]).describe('StorageClasses to create (reclaimPolicy Retain, allowVolumeExpansion, WaitForFirstConsumer).'),
   nodes: z.array(nodeSchema).min(1).describe('The Axon Server nodes: one singleton StatefulSet each.'),
-  bootstrapNode: name(52, 'it is a node name').optional().describe('The node that forms a clean cluster (the cluster template\'s `first`); the others join it. Move it to another PRIMARY of _admin before the bootstrap node rejoins empty (README, "Recovering one node"): a first node that starts on an empty volume forms a new cluster. @default - the first PRIMARY node of _admin'),
+  bootstrapNode: name(52, 'it is a node name').optional().describe(`The node that forms a clean cluster (the cluster template's \`first\`); the others join it. Move it to another PRIMARY of _admin before the bootstrap node rejoins empty (${docRef('recoverNode')}): a first node that starts on an empty volume forms a new cluster. @default - the first PRIMARY node of _admin`),
   replicationGroups: z.array(replicationGroupSchema).default([]).describe('Replication groups with their contexts and the role of each node (enterprise). Written to the cluster template.'),
   networkPolicy: z.strictObject({
     enabled: z.boolean().default(true).describe('Create NetworkPolicies for the nodes.'),
@@ -394,7 +395,7 @@ const probeOverride = z.strictObject({
 
 const colorSchema = z.strictObject({
   version: version(),
-  phase: z.enum(PHASES).describe('Where this colour is in its life cycle (see the README).'),
+  phase: z.enum(PHASES).describe(`Where this colour is in its life cycle (${docRef('phases')}).`),
   replicas: z.int().min(1).optional().describe('Replicas while SERVING or INITIALISING (without autoscaling). @default - the app\'s replicas'),
   digest: digest().optional(),
   probes: z.strictObject({
@@ -549,7 +550,7 @@ export const appSchema = z.strictObject({
       schema: z.enum(['jpa', 'jdbc']).default('jpa').describe('Table and column names the app\'s stores use: jpa (Spring Boot\'s JPA entities: token_entry, saga_entry, association_value_entry, dead_letter_entry) or jdbc (Axon\'s JDBC defaults: TokenEntry, SagaEntry, AssociationValueEntry, DeadLetterEntry).'),
     }).optional().describe('The one store every colour shares for the side-effect processing groups: their tokens, their sagas and their dead letters (required when there are any).'),
     seed: z.enum(['copyLive', 'startAtHead']).optional().describe('How the shared store starts when side effects are declared for an app that is already live (or one adopted into blueGreen): copyLive (a Job copies the live processors\' tokens, sagas and dead letters into it before the change rolls out) or startAtHead (the groups begin at the newest event: events before the change get no side effect). Without it such a change is a review blocker: an empty store would replay all history into the side effects.'),
-  }).optional().describe('Side effects across colours: these processing groups keep one (unsuffixed) processor name in every colour, with their tokens, sagas and dead letters in one shared store; the app starts them only in the live colour. Delivery is at least once: handlers must be idempotent (see the README).'),
+  }).optional().describe(`Side effects across colours: these processing groups keep one (unsuffixed) processor name in every colour, with their tokens, sagas and dead letters in one shared store; the app starts them only in the live colour. Delivery is at least once: handlers must be idempotent (${docRef('sideEffects')}).`),
   env: recordOf(
     z.union([
       z.string(),

@@ -52,7 +52,7 @@ export function deploymentWave(phase: Phase): number {
   return phase === 'SERVING' ? WAVE.serving : WAVE.notServing;
 }
 
-/** One row of the release order, as documented in the README. */
+/** One row of the release order, as documented in docs/concepts/architecture.md. */
 export interface ReleaseStep {
   readonly wave: number;
   readonly objects: string;

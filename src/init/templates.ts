@@ -37,7 +37,7 @@ argocd:
 export const environmentConfig = (v: TemplateValues): string => `# yaml-language-server: $schema=./schema.json
 # The ${v.environment} environment. One file per environment: config/<name>.yaml is synthesized to
 # dist/<name>/ by \`npx axon-deploy synth\`. Every field is described in schema.json (your editor
-# shows it while you type) and in the configuration reference of axon-deploy's README.
+# shows it while you type) and in axon-deploy's configuration reference (node_modules/axon-deploy/docs/reference/configuration.md).
 extends: _base.yaml
 environment: ${v.environment}
 namespace: ${v.namespace}

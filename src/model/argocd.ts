@@ -5,7 +5,7 @@
  *
  * The Application objects carry sync waves (AppProject, then the cluster, then the apps) so that
  * an app-of-apps over dist/argocd/ keeps the order on a first install — with Argo CD's health
- * check for Applications restored (see the README).
+ * check for Applications restored (docs/runbooks/adopting.md).
  */
 import type { ArgoCdConfig } from '../config/schema';
 import { LABEL_PART_OF, POD_SECURITY_AUDIT, POD_SECURITY_ENFORCE, POD_SECURITY_WARN } from '../domain/keys';

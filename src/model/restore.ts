@@ -23,6 +23,7 @@ import { AXON_PATHS } from './axon-config';
 import { contentNamed } from './config-files';
 import { NON_ROOT_ID } from './pods';
 import type { ClaimModel, ConfigFilesModel, EnvironmentModel, JobModel } from './types';
+import { docRef } from '../domain/docs';
 
 /** A backup run id as the backup Job names it: the UTC start time, 20261201t020000z. */
 export const RUN_ID = /^\d{8}t\d{6}z$/;
@@ -111,7 +112,7 @@ function refuseSingleVoters(model: EnvironmentModel, selected: readonly string[]
         `${name} votes in replication group ${group}, whose other voters (${missing.join(', ')}) are not restored with it: ` +
           'a voter restored alone from an older snapshot forgets log entries it acknowledged, which Raft forbids. ' +
           'Restore from a snapshot only the whole cluster (all voters of its groups); recover one lost node by ' +
-          'taking it out of its groups and letting it rejoin empty (README, "Recovering one node").',
+          `taking it out of its groups and letting it rejoin empty (${docRef('recoverNode')}).`,
       );
     }
   }

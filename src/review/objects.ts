@@ -543,7 +543,7 @@ function volumeClaimChanges(b: KubeObject, a: KubeObject, object: string, namesp
     }
     const oldSize = o.spec.resources?.requests?.storage;
     const newSize = n.spec.resources?.requests?.storage;
-    const pvc = `${name}-${sts}-0`;
+    const pvc = claimName(name, sts);
     if (oldSize && newSize && oldSize !== newSize) {
       if (parseQuantity(newSize) < parseQuantity(oldSize)) {
         add('blocker', 'volume-shrink', object, `shrinks volume ${name} of ${sts} from ${oldSize} to ${newSize}`, [

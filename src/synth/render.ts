@@ -90,7 +90,7 @@ export const CLUSTER_CRDS_FILE = `${CLUSTER_DIR}/crds.yaml`;
 
 /**
  * What a cluster needs once, before any environment: the CRDs of the controller's API, and the
- * health check that lets Argo CD show a roll (applied by the platform team; README, "Adopting").
+ * health check that lets Argo CD show a roll (applied by the platform team; docs/runbooks/adopting.md).
  */
 function clusterFiles(healthCheck: string): [string, string][] {
   const header =

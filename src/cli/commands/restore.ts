@@ -12,11 +12,11 @@ import { RestoreChart } from '../../charts/restore';
 import { shippedAssets } from '../../assets';
 import { RestorePlan, restorePlan, RestoreRefused, RUN_ID } from '../../model/restore';
 import { Command, stringOption, UsageError } from '../args';
+import { docRef } from '../../domain/docs';
 
 export const restoreCommand: Command = {
   name: 'restore',
-  summary:
-    "print the volume claims that restore Axon Server nodes from a backup run (see the README's restore procedure)",
+  summary: `print the volume claims that restore Axon Server nodes from a backup run (the procedure: ${docRef('restore')})`,
   positionals: '<environment>',
   maxPositionals: 1,
   options: [
@@ -50,7 +50,9 @@ export const restoreCommand: Command = {
       description: 'Write the manifests to this file.',
     },
   ],
-  notes: ["Apply them only while the nodes' StatefulSets and old claims are gone: the README says how, step by step."],
+  notes: [
+    `Apply them only while the nodes' StatefulSets and old claims are gone: ${docRef('restore')} says how, step by step.`,
+  ],
   exitCodes: [
     [0, 'printed'],
     [1, 'the configuration has errors'],
@@ -103,7 +105,7 @@ export const restoreCommand: Command = {
 function restoreHeader(env: string, run: string, plan: RestorePlan): string {
   const lines = [
     `Restore of ${env} from backup run ${run}: ${plan.nodes.join(', ')}.`,
-    'Apply only while these nodes\' StatefulSets and claims are gone (README, "Restoring from a backup").',
+    `Apply only while these nodes' StatefulSets and claims are gone (${docRef('restore')}).`,
     ...(plan.configDbJobs.length > 0
       ? [
           `Wait for the Jobs ${plan.configDbJobs.map((j) => j.meta.name).join(', ')} to complete (the consistent config`,

@@ -84,13 +84,15 @@ function check(
   stdout: (t: string) => void,
   stderr: (t: string) => void,
 ): number {
-  const stale = differingFiles(tree, readTree(target));
+  const committed = readTree(target);
+  const stale = differingFiles(tree, committed);
   if (stale.length === 0) {
     stdout(`${outDir}/ is what ${configDir}/ produces (${tree.size} files)\n`);
     return 0;
   }
   stderr(`${outDir}/ is not what ${configDir}/ produces; run axon-deploy synth and commit the result:\n`);
-  for (const file of stale) stderr(`  ${tree.has(file) ? 'differs' : 'extra  '}  ${outDir}/${file}\n`);
+  const state = (file: string) => (!tree.has(file) ? 'extra  ' : committed.has(file) ? 'differs' : 'missing');
+  for (const file of stale) stderr(`  ${state(file)}  ${outDir}/${file}\n`);
   return 1;
 }
 

@@ -24,6 +24,7 @@ import { conditions } from '../conditions';
 import type { NodeRolloutStatus, NodeSpec, NodeStatus, RolloutCondition } from '../api';
 import { behindText, caughtUp, ClusterView, clusterView } from './cluster';
 import type { NodeObservation, PodView } from './observed';
+import { docRef } from '../../domain/docs';
 
 export type NodeAction =
   | { readonly kind: 'ungate'; readonly node: string; readonly pod: string; readonly reason: string }
@@ -158,7 +159,7 @@ function ungate(obs: NodeObservation, view: ClusterView): Verdict | undefined {
       phase: 'Waiting',
       key: `empty-bootstrap:${bootstrap.name}`,
       warning: true,
-      message: `${bootstrap.name} is the bootstrap node and its data volume is newer than the cluster without coming from a restore: started, it would form a second cluster. Move axonServer.bootstrapNode to another PRIMARY of ${ADMIN_GROUP} (README, "Recovering one node") or restore its volume`,
+      message: `${bootstrap.name} is the bootstrap node and its data volume is newer than the cluster without coming from a restore: started, it would form a second cluster. Move axonServer.bootstrapNode to another PRIMARY of ${ADMIN_GROUP} (${docRef('recoverNode')}) or restore its volume`,
     };
   }
   const next = startable[0];

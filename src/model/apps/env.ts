@@ -160,7 +160,7 @@ export class EnvBuilder {
     const se = app.sideEffects;
     if (se && se.processingGroups.length > 0) {
       // One processor name per group in every colour (no suffix), and one store they share for
-      // their tokens, their sagas and their dead letters (the recipe in the README).
+      // their tokens, their sagas and their dead letters (the recipe in docs/concepts/blue-green.md).
       env.push({
         name: 'DEPLOYMENT_SIDE_EFFECT_PROCESSING_GROUPS',
         value: [...new Set(se.processingGroups)].sort().join(','),

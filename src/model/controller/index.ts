@@ -12,7 +12,7 @@ import { CONTROLLER_BUNDLE } from '../../assets';
 import type { ControllerConfig, JobsConfig, MonitoringConfig } from '../../config/schema';
 import { API, NODE_ROLLOUT_KIND, NODE_ROLLOUT_NAME, NodeRolloutSpec, SecretKeyRef } from '../../controller/api';
 import { LABEL_API_CLIENT } from '../../domain/keys';
-import { claimName, serviceDomain } from '../../domain/names';
+import { claimName, nodePodName, serviceDomain } from '../../domain/names';
 import { AXON_PORTS, CONTROLLER_PORT } from '../../domain/ports';
 import { ADMIN_GROUP } from '../../domain/roles';
 import { WAVE } from '../../domain/waves';
@@ -122,7 +122,7 @@ function nodeRolloutSpec(input: ControllerInput): NodeRolloutSpec {
     nodes: ordered.map((n) => ({
       name: n.name,
       statefulSet: n.statefulSet.name,
-      pod: `${n.statefulSet.name}-0`,
+      pod: nodePodName(n.statefulSet.name),
       dataClaim: claimName('data', n.name),
       admin: ax.edition === 'standard' || n.roles.some((r) => r.group === ADMIN_GROUP),
       voter: n.voter,

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * axon-deploy backup run (README, "Backups and restore"): a CronJob backs up the cluster in the
+ * axon-deploy backup run (docs/runbooks/backups-and-restore.md): a CronJob backs up the cluster in the
  * order AxonIQ documents (the control DB first, then the replication logs and event store close
  * after it), as consistent copies that need no file copying:
  *
