@@ -6,6 +6,9 @@
 import type { ConfigPath } from '../config/diagnostics';
 import type { AppConfig } from '../config/schema';
 import type { Color, Phase } from '../domain/phases';
+import { previewService } from '../domain/names';
+import { APP_SERVICE_PORT } from '../domain/ports';
+import { compareText } from '../util/text';
 import { CERTIFICATE_USAGES_RSA } from './tls';
 import type { Issues } from './issues';
 import type { LabelScheme } from './labels';
@@ -41,15 +44,34 @@ export interface PodExtras {
 
 /** The typed escape hatches of an app's pods, checked: names, sources, references. */
 export function podExtras(app: AppConfig, path: ConfigPath, issues: Issues, secrets: SecretRegistry): PodExtras {
+  const { volumes, mounts, names } = appVolumes(app, path, issues, secrets);
+  const envFrom = app.envFrom.map((e) => {
+    if ('secret' in e) secrets.add({ name: e.secret, key: '*' }, `${app.name} (envFrom)`);
+    return 'secret' in e
+      ? { kind: 'secret' as const, name: e.secret, prefix: e.prefix }
+      : { kind: 'configMap' as const, name: e.configMap, prefix: e.prefix };
+  });
+  const containers: ExtraContainers = { app, path, issues, secrets, volumes: names, taken: new Set([app.name]) };
+  return {
+    volumes,
+    mounts,
+    envFrom,
+    initContainers: extraContainers(containers, 'initContainers'),
+    sidecars: extraContainers(containers, 'sidecars'),
+  };
+}
+
+/** The app's own volumes and their mounts in the app container; each has one source and a free name. */
+function appVolumes(app: AppConfig, path: ConfigPath, issues: Issues, secrets: SecretRegistry) {
   const volumes: PodVolume[] = [];
   const mounts: VolumeMount[] = [];
-  const seen = new Set<string>();
+  const names = new Set<string>();
   app.volumes.forEach((v, i) => {
     const at = [...path, 'volumes', i];
     if (RESERVED_VOLUMES.includes(v.name))
       issues.error([...at, 'name'], `"${v.name}" is a volume axon-deploy gives every app pod; choose another name`);
-    else if (seen.has(v.name)) issues.error([...at, 'name'], `volume "${v.name}" is declared twice`);
-    seen.add(v.name);
+    else if (names.has(v.name)) issues.error([...at, 'name'], `volume "${v.name}" is declared twice`);
+    names.add(v.name);
     const sources = (['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim'] as const).filter(
       (k) => v[k] !== undefined,
     );
@@ -77,60 +99,76 @@ export function podExtras(app: AppConfig, path: ConfigPath, issues: Issues, secr
     );
     mounts.push({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly });
   });
-  const envFrom = app.envFrom.map((e) => {
-    if ('secret' in e) secrets.add({ name: e.secret, key: '*' }, `${app.name} (envFrom)`);
-    return 'secret' in e
-      ? { kind: 'secret' as const, name: e.secret, prefix: e.prefix }
-      : { kind: 'configMap' as const, name: e.configMap, prefix: e.prefix };
-  });
-  const containerNames = new Set([app.name]);
-  const extra = (which: 'initContainers' | 'sidecars') =>
-    app[which].map((c, i): ContainerModel => {
-      const at = [...path, which, i];
-      if (containerNames.has(c.name))
+  return { volumes, mounts, names };
+}
+
+interface ExtraContainers {
+  readonly app: AppConfig;
+  readonly path: ConfigPath;
+  readonly issues: Issues;
+  readonly secrets: SecretRegistry;
+  /** The app's volumes, which the containers may mount. */
+  readonly volumes: ReadonlySet<string>;
+  /** Container names already in the pod (the app's own is named after the app). */
+  readonly taken: Set<string>;
+}
+
+/** The init containers or sidecars of the app, checked: unique names, no secret literals, known volumes. */
+function extraContainers(input: ExtraContainers, which: 'initContainers' | 'sidecars'): ContainerModel[] {
+  const { app, path, issues, taken } = input;
+  return app[which].map((c, i): ContainerModel => {
+    const at = [...path, which, i];
+    if (taken.has(c.name))
+      issues.error(
+        [...at, 'name'],
+        `container "${c.name}" already exists in the pod (the app's container is named after the app)`,
+      );
+    taken.add(c.name);
+    const containerMounts = c.mounts.map((m, j) => {
+      if (m.volume !== 'tmp' && !input.volumes.has(m.volume)) {
         issues.error(
-          [...at, 'name'],
-          `container "${c.name}" already exists in the pod (the app's container is named after the app)`,
+          [...at, 'mounts', j, 'volume'],
+          `no volume "${m.volume}"; volumes: ${['tmp', ...input.volumes].join(', ')}`,
         );
-      containerNames.add(c.name);
-      const env = Object.entries(c.env)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([name, value]): EnvVar => {
-          if (typeof value === 'string') {
-            const why = secretLiteralProblem(name, value);
-            if (why)
-              issues.error(
-                [...at, 'env', name],
-                `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }`,
-              );
-            return { name, value };
-          }
-          secrets.add({ name: value.secretName, key: value.key }, `${app.name} (${c.name})`);
-          return { name, secret: { name: value.secretName, key: value.key } };
-        });
-      const containerMounts = c.mounts.map((m, j) => {
-        if (m.volume !== 'tmp' && !seen.has(m.volume)) {
-          issues.error(
-            [...at, 'mounts', j, 'volume'],
-            `no volume "${m.volume}"; volumes: ${['tmp', ...seen].join(', ')}`,
-          );
-        }
-        return { name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly };
-      });
-      return {
-        name: c.name,
-        image: c.image,
-        imagePullPolicy: 'IfNotPresent',
-        command: c.command,
-        args: c.args,
-        ports: c.ports,
-        env,
-        resources: resolveResources(c.resources, [...at, 'resources'], issues),
-        // /tmp is writable in every container of the pod (the root filesystem is read-only).
-        mounts: [{ name: 'tmp', mountPath: '/tmp' }, ...containerMounts.filter((m) => m.name !== 'tmp')],
-      };
+      }
+      return { name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly };
     });
-  return { volumes, mounts, envFrom, initContainers: extra('initContainers'), sidecars: extra('sidecars') };
+    return {
+      name: c.name,
+      image: c.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: c.command,
+      args: c.args,
+      ports: c.ports,
+      env: containerEnv(input, c, at),
+      resources: resolveResources(c.resources, [...at, 'resources'], issues),
+      // /tmp is writable in every container of the pod (the root filesystem is read-only).
+      mounts: [{ name: 'tmp', mountPath: '/tmp' }, ...containerMounts.filter((m) => m.name !== 'tmp')],
+    };
+  });
+}
+
+/** An extra container's variables, sorted: literals that are no secrets, or references to Secrets. */
+function containerEnv(
+  { app, issues, secrets }: ExtraContainers,
+  c: AppConfig['sidecars'][number],
+  at: ConfigPath,
+): EnvVar[] {
+  return Object.entries(c.env)
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([name, value]): EnvVar => {
+      if (typeof value === 'string') {
+        const why = secretLiteralProblem(name, value);
+        if (why)
+          issues.error(
+            [...at, 'env', name],
+            `${name} looks like a secret (${why}) and would be written in plain text to dist/: take it from a Secret with { secretName: <name>, key: <key> }`,
+          );
+        return { name, value };
+      }
+      secrets.add({ name: value.secretName, key: value.key }, `${app.name} (${c.name})`);
+      return { name, secret: { name: value.secretName, key: value.key } };
+    });
 }
 
 /** Where a colour's pods run: the app's placement, spread over zones and hosts among themselves. */
@@ -174,15 +212,50 @@ export interface ExposureInput {
   readonly preview?: string;
 }
 
+interface Exposure {
+  readonly ingresses: IngressModel[];
+  readonly routes: HttpRouteModel[];
+  readonly certificate?: CertificateModel;
+}
+
+/** One host that is routed to one Service: the live one, or the preview. */
+interface RouteTarget {
+  readonly name: string;
+  readonly host: string;
+  readonly service: string;
+  readonly wave: number;
+}
+
+type ExposeConfig = NonNullable<AppConfig['expose']>;
+
 /** The Ingresses or HTTPRoutes of the live Service and, with previewHost, the preview Service. */
-export function exposureOf(input: ExposureInput): {
-  ingresses: IngressModel[];
-  routes: HttpRouteModel[];
-  certificate?: CertificateModel;
-} {
-  const { app, path, labels, names, issues } = input;
+export function exposureOf(input: ExposureInput): Exposure {
+  const { app, path } = input;
   const e = app.expose;
-  if (!e) return { ingresses: [], routes: [] };
+  if (!e || !checkExposure(input, e)) return { ingresses: [], routes: [] };
+  const targets: RouteTarget[] = [
+    { name: app.name, host: e.host, service: app.name, wave: input.waves.live },
+    ...(e.previewHost && input.preview
+      ? [{ name: previewService(app.name), host: e.previewHost, service: input.preview, wave: input.waves.preview }]
+      : []),
+  ];
+  const at = [...path, 'expose'];
+  if (e.ingress) return ingressesOf(input, e, e.ingress, targets);
+  const routes = targets.map((t) => {
+    input.names.claim('HTTPRoute', t.name, at);
+    return {
+      meta: exposureMeta(input, t.name, t.wave),
+      parentRefs: e.httpRoute!.parentRefs,
+      hostnames: [t.host],
+      path: e.path,
+      service: { name: t.service, port: APP_SERVICE_PORT },
+    };
+  });
+  return { ingresses: [], routes };
+}
+
+/** False when the exposure cannot be rendered; errors and warnings for what would publish too much. */
+function checkExposure({ app, path, issues }: ExposureInput, e: ExposeConfig): boolean {
   const at = [...path, 'expose'];
   if ((app.managementPort ?? app.port) === app.port) {
     issues.error(
@@ -192,73 +265,64 @@ export function exposureOf(input: ExposureInput): {
   }
   if (!e.ingress === !e.httpRoute) {
     issues.error(at, `expected exactly one of ingress and httpRoute, got ${e.ingress ? 'both' : 'neither'}`);
-    return { ingresses: [], routes: [] };
+    return false;
   }
   if (e.previewHost && app.release.strategy === 'rolling') {
     issues.warn([...at, 'previewHost'], 'a rolling app has no preview Service: previewHost is not used');
   }
   if (e.previewHost === e.host)
     issues.error([...at, 'previewHost'], 'expected another host than host: the preview must not take the live traffic');
-  const targets = [
-    { name: app.name, host: e.host, service: app.name, wave: input.waves.live },
-    ...(e.previewHost && input.preview
-      ? [{ name: `${app.name}-preview`, host: e.previewHost, service: input.preview, wave: input.waves.preview }]
-      : []),
-  ];
-  const meta = (name: string, wave: number) => ({
-    name,
-    labels: labels.full(labels.stable(app.name, name, input.component)),
-    wave,
-  });
-  const service = (name: string) => ({ name, port: 80 });
-  if (e.ingress) {
-    const ing = e.ingress;
-    const secretName = ing.tls ? (ing.tls.secretName ?? `${app.name}-tls`) : undefined;
-    let certificate: CertificateModel | undefined;
-    if (ing.tls?.issuer && secretName) {
-      names.claim('Certificate', secretName, [...at, 'ingress', 'tls']);
-      const hosts = [e.host, ...(e.previewHost ? [e.previewHost] : [])];
-      certificate = {
-        // Last: an issuance that takes a while (ACME) must not hold up the app's own waves.
-        meta: meta(secretName, input.waves.preview),
-        secretName,
-        secretLabels: labels.full(labels.stable(app.name, secretName, input.component)),
-        dnsNames: hosts,
-        issuer: ing.tls.issuer,
-        duration: '2160h',
-        renewBefore: '720h',
-        algorithm: 'RSA',
-        usages: CERTIFICATE_USAGES_RSA,
-      };
-    } else if (secretName) {
-      input.secrets.add({ name: secretName, key: 'tls.crt' }, `${app.name} (Ingress TLS)`);
-      input.secrets.add({ name: secretName, key: 'tls.key' }, `${app.name} (Ingress TLS)`);
-    }
-    const ingresses = targets.map((t) => {
-      names.claim('Ingress', t.name, at);
-      return {
-        meta: meta(t.name, t.wave),
-        host: t.host,
-        path: e.path,
-        className: ing.className,
-        tlsSecretName: secretName,
-        annotations: ing.annotations,
-        service: service(t.service),
-      };
-    });
-    return { ingresses, routes: [], certificate };
+  return true;
+}
+
+const exposureMeta = ({ app, labels, component }: ExposureInput, name: string, wave: number) => ({
+  name,
+  labels: labels.full(labels.stable(app.name, name, component)),
+  wave,
+});
+
+/** The Ingresses of the targets, with their TLS Secret: from cert-manager (a Certificate) or the team's. */
+function ingressesOf(
+  input: ExposureInput,
+  e: ExposeConfig,
+  ing: NonNullable<ExposeConfig['ingress']>,
+  targets: readonly RouteTarget[],
+): Exposure {
+  const { app, path, labels, names } = input;
+  const at = [...path, 'expose'];
+  const secretName = ing.tls ? (ing.tls.secretName ?? `${app.name}-tls`) : undefined;
+  let certificate: CertificateModel | undefined;
+  if (ing.tls?.issuer && secretName) {
+    names.claim('Certificate', secretName, [...at, 'ingress', 'tls']);
+    certificate = {
+      // Last: an issuance that takes a while (ACME) must not hold up the app's own waves.
+      meta: exposureMeta(input, secretName, input.waves.preview),
+      secretName,
+      secretLabels: labels.full(labels.stable(app.name, secretName, input.component)),
+      dnsNames: [e.host, ...(e.previewHost ? [e.previewHost] : [])],
+      issuer: ing.tls.issuer,
+      duration: '2160h',
+      renewBefore: '720h',
+      algorithm: 'RSA',
+      usages: CERTIFICATE_USAGES_RSA,
+    };
+  } else if (secretName) {
+    input.secrets.add({ name: secretName, key: 'tls.crt' }, `${app.name} (Ingress TLS)`);
+    input.secrets.add({ name: secretName, key: 'tls.key' }, `${app.name} (Ingress TLS)`);
   }
-  const routes = targets.map((t) => {
-    names.claim('HTTPRoute', t.name, at);
+  const ingresses = targets.map((t) => {
+    names.claim('Ingress', t.name, at);
     return {
-      meta: meta(t.name, t.wave),
-      parentRefs: e.httpRoute!.parentRefs,
-      hostnames: [t.host],
+      meta: exposureMeta(input, t.name, t.wave),
+      host: t.host,
       path: e.path,
-      service: service(t.service),
+      className: ing.className,
+      tlsSecretName: secretName,
+      annotations: ing.annotations,
+      service: { name: t.service, port: APP_SERVICE_PORT },
     };
   });
-  return { ingresses: [], routes };
+  return { ingresses, routes: [], certificate };
 }
 
 /** Floors of the autoscaler of a colour by phase; the rolling app is SERVING. */

@@ -24,83 +24,51 @@ export interface BuildResult {
 
 export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, assets: Assets): BuildResult {
   const issues = new Issues();
-  for (const key of Object.keys(config.labels)) {
-    const prefix = RESERVED_LABEL_PREFIXES.find((p) => key.startsWith(p));
-    if (prefix) issues.error(['labels', key], `labels under ${prefix} are set by axon-deploy; choose another key`);
-  }
-  const labels = new LabelScheme(config.partOf ?? config.namespace, config.labels);
-  const names = new NameRegistry(issues);
+  checkLabels(config, issues);
+  const shared = {
+    namespace: config.namespace,
+    labels: new LabelScheme(config.partOf ?? config.namespace, config.labels),
+    issues,
+    names: new NameRegistry(issues),
+    jobs: config.jobs,
+    monitoring: config.monitoring,
+  };
   const secrets = new SecretRegistry();
   const axonServer = buildAxonServer({
+    ...shared,
     config: config.axonServer,
-    namespace: config.namespace,
     sourceFile,
-    labels,
-    issues,
-    names,
     secrets,
-    jobs: config.jobs,
     apps: config.apps,
-    monitoring: config.monitoring,
     backupScript: assets.jobs['backup.js'],
   });
   const { apps, ...appSupport } = buildApps({
+    ...shared,
     apps: config.apps,
     axonServer,
-    namespace: config.namespace,
-    labels,
-    issues,
-    names,
     secrets,
-    jobs: config.jobs,
-    monitoring: config.monitoring,
     sql: assets.sql,
     controllerToken: controllerToken(config, issues, secrets),
   });
   const controller = buildController({
-    namespace: config.namespace,
+    ...shared,
     config: config.controller,
-    jobs: config.jobs,
-    monitoring: config.monitoring,
     rollout: config.axonServer.rollout,
     axonServer,
     releases: apps.flatMap((a) => (a.strategy === 'blueGreen' ? [a.release] : [])),
     bundle: assets.controller,
     argocdHealthCheck: assets.argocdHealthCheck,
-    labels,
-    names,
-    issues,
   });
   const argocd = config.argocd
     ? buildArgoCd(
         config.argocd,
         config.environment,
         config.namespace,
-        labels,
+        shared.labels,
         issues,
         apps.flatMap(controllerOwnedFields),
       )
     : undefined;
-  const patches = config.patches.map((p, index): PatchModel => {
-    if (!names.has(p.target.kind, p.target.name)) {
-      const same = names.namesOf(p.target.kind);
-      issues.error(
-        ['patches', index, 'target'],
-        `no ${p.target.kind} named "${p.target.name}" is rendered for ${config.environment}; ${same.length > 0 ? `${p.target.kind}s: ${same.join(', ')}` : `no object of kind ${p.target.kind} is`}`,
-      );
-    }
-    p.patch.forEach((op, j) => {
-      if ('value' in op) {
-        for (const why of secretsIn(op.value)) {
-          issues.error(
-            ['patches', index, 'patch', j, 'value'],
-            `${why}: it would be written in plain text to dist/; reference a Secret instead (e.g. valueFrom.secretKeyRef in an env entry)`,
-          );
-        }
-      }
-    });
-    return { target: p.target, ops: p.patch, why: p.why, index };
-  });
   const model: EnvironmentModel = {
     name: config.environment,
     namespace: config.namespace,
@@ -109,11 +77,46 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     appSupport,
     argocd,
     secrets: secrets.list(),
-    patches,
+    patches: config.patches.map((p, index) => patchOf(p, index, config.environment, shared.names, issues)),
     jobs: config.jobs,
     controller,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
+}
+
+/** Labels of the team's own: not under the prefixes axon-deploy sets. */
+function checkLabels(config: EnvironmentConfig, issues: Issues): void {
+  for (const key of Object.keys(config.labels)) {
+    const prefix = RESERVED_LABEL_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix) issues.error(['labels', key], `labels under ${prefix} are set by axon-deploy; choose another key`);
+  }
+}
+
+/** A patch of the config, checked: its target is rendered, and no value it writes is a secret. */
+function patchOf(
+  p: EnvironmentConfig['patches'][number],
+  index: number,
+  environment: string,
+  names: NameRegistry,
+  issues: Issues,
+): PatchModel {
+  if (!names.has(p.target.kind, p.target.name)) {
+    const same = names.namesOf(p.target.kind);
+    issues.error(
+      ['patches', index, 'target'],
+      `no ${p.target.kind} named "${p.target.name}" is rendered for ${environment}; ${same.length > 0 ? `${p.target.kind}s: ${same.join(', ')}` : `no object of kind ${p.target.kind} is`}`,
+    );
+  }
+  p.patch.forEach((op, j) => {
+    if (!('value' in op)) return;
+    for (const why of secretsIn(op.value)) {
+      issues.error(
+        ['patches', index, 'patch', j, 'value'],
+        `${why}: it would be written in plain text to dist/; reference a Secret instead (e.g. valueFrom.secretKeyRef in an env entry)`,
+      );
+    }
+  });
+  return { target: p.target, ops: p.patch, why: p.why, index };
 }
 
 /**

@@ -14,6 +14,7 @@
  * ../shared/AXON-SERVER-FACTS.md): a renewal needs no restart.
  */
 import type { AxonServerConfig } from '../config/schema';
+import { serviceFqdn } from '../domain/names';
 import { AXON_PATHS } from './axon-config';
 import type { Issues } from './issues';
 import type { SecretRegistry } from './secrets';
@@ -68,98 +69,19 @@ export interface ClusterTls {
 const at = (...path: (string | number)[]) => ['axonServer', 'tls', ...path];
 
 export function clusterTls(input: TlsInput): ClusterTls | undefined {
-  const { config, namespace, issues, secrets } = input;
-  const tls = config.tls;
+  const tls = input.config.tls;
   if (!tls.enabled) {
     if (tls.certManager || tls.keystorePasswordSecret || tls.caBundle)
-      issues.warn(at('enabled'), 'TLS settings are not used while tls.enabled is false');
+      input.issues.warn(at('enabled'), 'TLS settings are not used while tls.enabled is false');
     return undefined;
   }
-  const http = tls.http;
-  const password = tls.keystorePasswordSecret
-    ? { name: tls.keystorePasswordSecret.name, key: tls.keystorePasswordSecret.key }
-    : undefined;
-  if (http && !password) {
-    issues.error(
-      at('keystorePasswordSecret'),
-      'required when tls.http is on: HTTPS on 8024 reads a PKCS12 keystore, which needs a password (cert-manager encrypts keystore.p12 with it; reference a Secret with { name, key })',
-    );
-  }
-  if (!http && password) issues.warn(at('keystorePasswordSecret'), 'not used while tls.http is false');
-  if (password) secrets.add(password, 'the Axon Server HTTPS keystore');
+  const password = keystorePassword(input);
   const ca: CaBundleRef = tls.caBundle ?? { kind: 'Secret', name: tlsSecretOf(input.firstNode), key: CA_FILE };
-  if (tls.caBundle?.kind === 'Secret')
-    secrets.add({ name: tls.caBundle.name, key: tls.caBundle.key }, "the CA Axon Server's clients trust");
-  if (!tls.certManager) {
-    for (const node of config.nodes) {
-      for (const file of [
-        TLS_FILES.cert,
-        TLS_FILES.key,
-        ...(tls.caBundle ? [] : [TLS_FILES.ca]),
-        ...(http ? [TLS_FILES.keystore] : []),
-      ]) {
-        secrets.add({ name: tlsSecretOf(node.name), key: file }, `${node.name} (TLS)`);
-      }
-    }
-  }
-
-  const tlsDir = AXON_PATHS.tls;
-  const caDir = AXON_PATHS.ca;
-  // The nodes trust the CA bundle when one is given, else the CA in their own Secret.
-  const trust = tls.caBundle ? `${caDir}/${CA_FILE}` : `${tlsDir}/${TLS_FILES.ca}`;
-  const properties: [string, string][] = [
-    ['axoniq.axonserver.ssl.enabled', 'true'],
-    ['axoniq.axonserver.ssl.cert-chain-file', `${tlsDir}/${TLS_FILES.cert}`],
-    ['axoniq.axonserver.ssl.private-key-file', `${tlsDir}/${TLS_FILES.key}`],
-    ['axoniq.axonserver.ssl.internal-trust-manager-file', trust],
-    ...(http
-      ? ([
-          ['server.ssl.enabled', 'true'],
-          // A file: URL, not a class-path resource.
-          ['server.ssl.key-store', `file:${tlsDir}/${TLS_FILES.keystore}`],
-          ['server.ssl.key-store-type', 'PKCS12'],
-          // The actuator's own port (domain/ports.ts) does not inherit server.ssl: the same keystore.
-          ['management.server.ssl.enabled', 'true'],
-          ['management.server.ssl.key-store', `file:${tlsDir}/${TLS_FILES.keystore}`],
-          ['management.server.ssl.key-store-type', 'PKCS12'],
-        ] as [string, string][])
-      : []),
-  ];
-  // The node's own names (peers and redirected clients use the FQDN) and the Services' names.
-  const dnsNamesOf = (node: string) =>
-    [node, ...input.serviceNames].flatMap((n) => [
-      n,
-      `${n}.${namespace}`,
-      `${n}.${namespace}.svc`,
-      `${n}.${namespace}.svc.cluster.local`,
-    ]);
-
+  registerSecrets(input, password);
   return {
-    client: { ca, http },
-    properties,
-    nodePod(node) {
-      return {
-        volumes: [
-          // The whole Secret as a directory: Kubernetes replaces the files on renewal, and
-          // Axon Server re-reads the certificate files when they change.
-          { kind: 'secret', name: 'tls', secretName: tlsSecretOf(node), defaultMode: 0o440 },
-          ...(tls.caBundle ? [caVolume('ca', tls.caBundle)] : []),
-        ],
-        mounts: [
-          { name: 'tls', mountPath: tlsDir, readOnly: true },
-          ...(tls.caBundle ? [{ name: 'ca', mountPath: caDir, readOnly: true }] : []),
-        ],
-        // Spring Boot reads server.ssl.key-store-password (and the management port's) from these
-        // variables (relaxed binding).
-        env:
-          http && password
-            ? [
-                { name: 'SERVER_SSL_KEY_STORE_PASSWORD', secret: password },
-                { name: 'MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD', secret: password },
-              ]
-            : [],
-      };
-    },
+    client: { ca, http: tls.http },
+    properties: tlsProperties(tls.http, tls.caBundle !== undefined),
+    nodePod: (node) => nodePod(node, tls.caBundle, tls.http ? password : undefined),
     certificate(node, meta, secretLabels) {
       const cm = tls.certManager;
       if (!cm) return undefined;
@@ -167,7 +89,7 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
         meta: meta(tlsSecretOf(node)),
         secretName: tlsSecretOf(node),
         secretLabels,
-        dnsNames: dnsNamesOf(node),
+        dnsNames: dnsNamesOf(node, input),
         issuer: { kind: cm.issuer.kind, name: cm.issuer.name, group: cm.issuer.group },
         duration: cm.duration,
         renewBefore: cm.renewBefore,
@@ -179,10 +101,105 @@ export function clusterTls(input: TlsInput): ClusterTls | undefined {
           'digital signature',
           ...(cm.algorithm === 'RSA' ? ['key encipherment'] : []),
         ],
-        keystorePassword: http ? password : undefined,
+        keystorePassword: tls.http ? password : undefined,
       };
     },
   };
+}
+
+type TlsConfig = AxonServerConfig['tls'];
+type SecretKey = { readonly name: string; readonly key: string };
+
+/** The HTTPS keystore's password: required with tls.http, pointless without. */
+function keystorePassword({ config, issues }: TlsInput): SecretKey | undefined {
+  const tls = config.tls;
+  const password = tls.keystorePasswordSecret
+    ? { name: tls.keystorePasswordSecret.name, key: tls.keystorePasswordSecret.key }
+    : undefined;
+  if (tls.http && !password) {
+    issues.error(
+      at('keystorePasswordSecret'),
+      'required when tls.http is on: HTTPS on 8024 reads a PKCS12 keystore, which needs a password (cert-manager encrypts keystore.p12 with it; reference a Secret with { name, key })',
+    );
+  }
+  if (!tls.http && password) issues.warn(at('keystorePasswordSecret'), 'not used while tls.http is false');
+  return password;
+}
+
+/** The Secrets TLS reads: the keystore password, a CA bundle, and the nodes' own unless cert-manager writes them. */
+function registerSecrets({ config, secrets }: TlsInput, password: SecretKey | undefined): void {
+  const tls: TlsConfig = config.tls;
+  if (password) secrets.add(password, 'the Axon Server HTTPS keystore');
+  if (tls.caBundle?.kind === 'Secret')
+    secrets.add({ name: tls.caBundle.name, key: tls.caBundle.key }, "the CA Axon Server's clients trust");
+  if (tls.certManager) return;
+  const files = [
+    TLS_FILES.cert,
+    TLS_FILES.key,
+    ...(tls.caBundle ? [] : [TLS_FILES.ca]),
+    ...(tls.http ? [TLS_FILES.keystore] : []),
+  ];
+  for (const node of config.nodes)
+    for (const file of files) secrets.add({ name: tlsSecretOf(node.name), key: file }, `${node.name} (TLS)`);
+}
+
+/** The properties that switch gRPC (and with `http`, HTTP and the actuator's port) to TLS. */
+function tlsProperties(http: boolean, caBundle: boolean): [string, string][] {
+  const tlsDir = AXON_PATHS.tls;
+  // The nodes trust the CA bundle when one is given, else the CA in their own Secret.
+  const trust = caBundle ? `${AXON_PATHS.ca}/${CA_FILE}` : `${tlsDir}/${TLS_FILES.ca}`;
+  const keystore = `file:${tlsDir}/${TLS_FILES.keystore}`; // a file: URL, not a class-path resource
+  return [
+    ['axoniq.axonserver.ssl.enabled', 'true'],
+    ['axoniq.axonserver.ssl.cert-chain-file', `${tlsDir}/${TLS_FILES.cert}`],
+    ['axoniq.axonserver.ssl.private-key-file', `${tlsDir}/${TLS_FILES.key}`],
+    ['axoniq.axonserver.ssl.internal-trust-manager-file', trust],
+    ...(http
+      ? ([
+          ['server.ssl.enabled', 'true'],
+          ['server.ssl.key-store', keystore],
+          ['server.ssl.key-store-type', 'PKCS12'],
+          // The actuator's own port (domain/ports.ts) does not inherit server.ssl: the same keystore.
+          ['management.server.ssl.enabled', 'true'],
+          ['management.server.ssl.key-store', keystore],
+          ['management.server.ssl.key-store-type', 'PKCS12'],
+        ] as [string, string][])
+      : []),
+  ];
+}
+
+/** What a node's pod mounts: its TLS Secret, the CA bundle, and the keystore password as variables. */
+function nodePod(node: string, caBundle: CaBundleRef | undefined, httpsPassword: SecretKey | undefined) {
+  return {
+    volumes: [
+      // The whole Secret as a directory: Kubernetes replaces the files on renewal, and
+      // Axon Server re-reads the certificate files when they change.
+      { kind: 'secret', name: 'tls', secretName: tlsSecretOf(node), defaultMode: 0o440 } as const,
+      ...(caBundle ? [caVolume('ca', caBundle)] : []),
+    ],
+    mounts: [
+      { name: 'tls', mountPath: AXON_PATHS.tls, readOnly: true },
+      ...(caBundle ? [{ name: 'ca', mountPath: AXON_PATHS.ca, readOnly: true }] : []),
+    ],
+    // Spring Boot reads server.ssl.key-store-password (and the management port's) from these
+    // variables (relaxed binding).
+    env: httpsPassword
+      ? [
+          { name: 'SERVER_SSL_KEY_STORE_PASSWORD', secret: httpsPassword },
+          { name: 'MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD', secret: httpsPassword },
+        ]
+      : [],
+  };
+}
+
+/** A node's names in its certificate: its own (peers and redirected clients use the FQDN) and the Services'. */
+function dnsNamesOf(node: string, { namespace, serviceNames }: TlsInput): string[] {
+  return [node, ...serviceNames].flatMap((n) => [
+    n,
+    `${n}.${namespace}`,
+    `${n}.${namespace}.svc`,
+    serviceFqdn(n, namespace),
+  ]);
 }
 
 /** A volume with the CA bundle as the file ca.crt (only that key of a Secret is mounted). */

@@ -62,98 +62,117 @@ export interface ReportContext {
 }
 
 export function renderReport(result: ReviewResult, ctx: ReportContext): string {
-  const warnings = result.reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'warning'));
-  const changed = result.reviews.reduce((n, r) => n + r.changes.length, 0);
   const out: string[] = ['# axon-deploy review', '', `Base: ${ctx.base} · compared with: ${ctx.head}`, ''];
-  const summary = [
-    result.blocking.length > 0 ? `**⛔ ${count(result.blocking.length, 'blocker')}**` : '**✅ no blockers**',
-    ...(result.allowed.length > 0 ? [`${count(result.allowed.length, 'acknowledged blocker')}`] : []),
-    `⚠️ ${count(warnings.length, 'warning')}`,
-    `${count(changed, 'object')} added, removed or changed`,
-  ];
-  out.push(summary.join(' · '), '');
+  out.push(summaryLine(result), '');
   for (const note of ctx.notes) out.push(`> Note: ${note}`, '');
   for (const unused of result.unusedAllows) out.push(`> Note: \`--allow ${unused}\` matched no blocker.`, '');
   for (const refused of result.refusedAllows)
     out.push(`> Note: \`--allow ${refused}\` cannot be acknowledged: fix the change.`, '');
-
-  for (const review of result.reviews) {
-    const allowedKeys = new Set(result.allowed.map(allowKey));
-    const blockers = review.findings.filter((f) => f.severity === 'blocker' && !allowedKeys.has(allowKey(f)));
-    const acknowledged = review.findings.filter((f) => f.severity === 'blocker' && allowedKeys.has(allowKey(f)));
-    const envWarnings = review.findings.filter((f) => f.severity === 'warning');
-    if (
-      review.changes.length === 0 &&
-      review.findings.length === 0 &&
-      !review.topology &&
-      review.releases.length === 0
-    ) {
-      out.push(`## ${review.env}: no changes`, '');
-      continue;
-    }
-    out.push(review.env === '*' ? '## The config' : `## ${review.env}`, '');
-    section(out, '### ⛔ Blockers', blockers, true);
-    section(out, '### ✅ Acknowledged blockers', acknowledged, false, result.acknowledgedBy);
-    section(out, '### ⚠️ Warnings', envWarnings, false);
-    if (review.releases.length > 0) {
-      out.push(
-        '### Releases',
-        '',
-        ...review.releases.map((r) => `- ${r}`),
-        '',
-        'Argo CD applies them in this order:',
-        ...RELEASE_ORDER.map((step, i) => `${i + 1}. wave ${step.wave}: ${step.objects}`),
-        `${RELEASE_ORDER.length + 1}. after the sync (PostSync): cleanup Jobs`,
-        '',
-      );
-    }
-    if (review.changes.length > 0) {
-      out.push('### Changes', '', '| change | object | what changed |', '|---|---|---|');
-      for (const c of review.changes) {
-        const shown = c.values.length > MAX_VALUES ? c.values.slice(0, MAX_VALUES) : c.values;
-        const more = c.values.length - shown.length;
-        const what = [
-          ...(c.replaces ? [`a new revision, replaces \`${c.replaces}\``] : []),
-          ...shown.map((v) => `\`${cell(v)}\``),
-          ...(more > 0 ? [`… ${more} more (\`--diff\` shows all)`] : []),
-        ];
-        out.push(`| ${c.change} | \`${c.kind}/${c.name}\` | ${what.join('<br>')} |`);
-      }
-      out.push('');
-    }
-    const bySync = review.restarts.filter((r) => r.by === 'sync');
-    const byController = review.restarts.filter((r) => r.by === 'controller');
-    // Each Argo CD Application syncs in its own order: one list per Application.
-    for (const part of [...new Set(bySync.map((r) => r.part))]) {
-      const restarts = bySync.filter((r) => r.part === part);
-      out.push(
-        `### Pods that restart when the ${part ? `${part} Application` : 'environment'} syncs, in sync-wave order`,
-        '',
-      );
-      restarts.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
-      out.push('');
-    }
-    if (byController.length > 0) {
-      out.push(
-        '### Axon Server nodes the rollout controller restarts after the sync, one at a time',
-        '',
-        'In this order, a group leader after the others; each only when the cluster can afford it.',
-        '',
-      );
-      byController.forEach((r, i) => out.push(`${i + 1}. \`${r.name}\` (${r.why})`));
-      out.push('');
-    }
-    if (review.topology) {
-      out.push('### Topology (the sections that changed)', '', review.topology.replace(/^## /gm, '#### '), '');
-    }
-    if (review.diffs && review.diffs.length > 0) {
-      out.push('### Diff of dist/', '', '```diff', ...review.diffs.map((d) => d.trimEnd()), '```', '');
-    }
-  }
+  for (const review of result.reviews) out.push(...environmentSection(review, result));
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`;
+}
+
+/** Blockers, acknowledged blockers, warnings and objects changed, in one line. */
+function summaryLine(result: ReviewResult): string {
+  const warnings = result.reviews.flatMap((r) => r.findings.filter((f) => f.severity === 'warning'));
+  const changed = result.reviews.reduce((n, r) => n + r.changes.length, 0);
+  return [
+    result.blocking.length > 0 ? `**⛔ ${count(result.blocking.length, 'blocker')}**` : '**✅ no blockers**',
+    ...(result.allowed.length > 0 ? [`${count(result.allowed.length, 'acknowledged blocker')}`] : []),
+    `⚠️ ${count(warnings.length, 'warning')}`,
+    `${count(changed, 'object')} added, removed or changed`,
+  ].join(' · ');
+}
+
+/** One environment's section: findings, releases, changes, restarts, topology and diff. */
+function environmentSection(review: EnvReview, result: ReviewResult): string[] {
+  if (review.changes.length === 0 && review.findings.length === 0 && !review.topology && review.releases.length === 0)
+    return [`## ${review.env}: no changes`, ''];
+  const out = [review.env === '*' ? '## The config' : `## ${review.env}`, ''];
+  const allowedKeys = new Set(result.allowed.map(allowKey));
+  const blockers = review.findings.filter((f) => f.severity === 'blocker');
+  section(
+    out,
+    '### ⛔ Blockers',
+    blockers.filter((f) => !allowedKeys.has(allowKey(f))),
+    true,
+  );
+  const acknowledged = blockers.filter((f) => allowedKeys.has(allowKey(f)));
+  section(out, '### ✅ Acknowledged blockers', acknowledged, false, result.acknowledgedBy);
+  section(
+    out,
+    '### ⚠️ Warnings',
+    review.findings.filter((f) => f.severity === 'warning'),
+    false,
+  );
+  out.push(...releasesPart(review), ...changesPart(review), ...restartsPart(review));
+  if (review.topology)
+    out.push('### Topology (the sections that changed)', '', review.topology.replace(/^## /gm, '#### '), '');
+  if (review.diffs && review.diffs.length > 0)
+    out.push('### Diff of dist/', '', '```diff', ...review.diffs.map((d) => d.trimEnd()), '```', '');
+  return out;
+}
+
+function releasesPart(review: EnvReview): string[] {
+  if (review.releases.length === 0) return [];
+  return [
+    '### Releases',
+    '',
+    ...review.releases.map((r) => `- ${r}`),
+    '',
+    'Argo CD applies them in this order:',
+    ...RELEASE_ORDER.map((step, i) => `${i + 1}. wave ${step.wave}: ${step.objects}`),
+    `${RELEASE_ORDER.length + 1}. after the sync (PostSync): cleanup Jobs`,
+    '',
+  ];
+}
+
+/** The objects added, removed or changed, with their changed values (at most MAX_VALUES each). */
+function changesPart(review: EnvReview): string[] {
+  if (review.changes.length === 0) return [];
+  const out = ['### Changes', '', '| change | object | what changed |', '|---|---|---|'];
+  for (const c of review.changes) {
+    const shown = c.values.length > MAX_VALUES ? c.values.slice(0, MAX_VALUES) : c.values;
+    const more = c.values.length - shown.length;
+    const what = [
+      ...(c.replaces ? [`a new revision, replaces \`${c.replaces}\``] : []),
+      ...shown.map((v) => `\`${cell(v)}\``),
+      ...(more > 0 ? [`… ${more} more (\`--diff\` shows all)`] : []),
+    ];
+    out.push(`| ${c.change} | \`${c.kind}/${c.name}\` | ${what.join('<br>')} |`);
+  }
+  out.push('');
+  return out;
+}
+
+/** The pods each Argo CD Application restarts in its own sync-wave order, then the controller's nodes. */
+function restartsPart(review: EnvReview): string[] {
+  const out: string[] = [];
+  const bySync = review.restarts.filter((r) => r.by === 'sync');
+  const byController = review.restarts.filter((r) => r.by === 'controller');
+  for (const part of [...new Set(bySync.map((r) => r.part))]) {
+    const restarts = bySync.filter((r) => r.part === part);
+    out.push(
+      `### Pods that restart when the ${part ? `${part} Application` : 'environment'} syncs, in sync-wave order`,
+      '',
+    );
+    restarts.forEach((r, i) => out.push(`${i + 1}. wave ${r.wave}: ${r.kind} \`${r.name}\` (${r.why})`));
+    out.push('');
+  }
+  if (byController.length > 0) {
+    out.push(
+      '### Axon Server nodes the rollout controller restarts after the sync, one at a time',
+      '',
+      'In this order, a group leader after the others; each only when the cluster can afford it.',
+      '',
+    );
+    byController.forEach((r, i) => out.push(`${i + 1}. \`${r.name}\` (${r.why})`));
+    out.push('');
+  }
+  return out;
 }
 
 function section(

@@ -139,18 +139,7 @@ export class ApiServer {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), WORK_PREFIX));
     fs.writeFileSync(path.join(work, 'owner.pid'), String(process.pid));
     const [etcdClient, etcdPeer, apiPort] = await freePorts(3);
-    const token = randomBytes(16).toString('hex');
-    const keys = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    });
-    fs.writeFileSync(path.join(work, 'sa.pub'), keys.publicKey);
-    fs.writeFileSync(path.join(work, 'sa.key'), keys.privateKey, { mode: 0o600 });
-    fs.writeFileSync(path.join(work, 'tokens.csv'), `${token},axon-deploy,axon-deploy,system:masters\n`, {
-      mode: 0o600,
-    });
-
+    const token = writeCredentials(work);
     const children: ChildProcess[] = [];
     const server = new ApiServer(
       new Kubectl(path.join(options.assets, 'kubectl'), path.join(work, 'kubeconfig')),
@@ -160,58 +149,36 @@ export class ApiServer {
     );
     registerCleanup(server);
     try {
+      const etcd = `http://127.0.0.1:${etcdClient}`;
       children.push(
-        launch(
-          path.join(options.assets, 'etcd'),
-          [
-            `--data-dir=${path.join(work, 'etcd')}`,
-            `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-            `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-            `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-            `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-            `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
-            '--unsafe-no-fsync',
-          ],
-          path.join(work, 'etcd.log'),
-        ),
-      );
-      children.push(
+        launch(path.join(options.assets, 'etcd'), etcdArgs(work, etcd, etcdPeer), path.join(work, 'etcd.log')),
         launch(
           path.join(options.assets, 'kube-apiserver'),
-          [
-            `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-            `--secure-port=${apiPort}`,
-            '--bind-address=127.0.0.1',
-            '--advertise-address=127.0.0.1',
-            `--cert-dir=${path.join(work, 'certs')}`,
-            `--token-auth-file=${path.join(work, 'tokens.csv')}`,
-            `--authorization-mode=${options.authorization ?? 'AlwaysAllow'}`,
-            '--service-account-issuer=https://kubernetes.default.svc',
-            `--service-account-key-file=${path.join(work, 'sa.pub')}`,
-            `--service-account-signing-key-file=${path.join(work, 'sa.key')}`,
-            '--service-cluster-ip-range=10.0.0.0/24',
-            // No controller creates the `default` ServiceAccount, so admission would refuse every pod.
-            '--disable-admission-plugins=ServiceAccount',
-          ],
+          apiServerArgs(work, etcd, apiPort, options.authorization ?? 'AlwaysAllow'),
           path.join(work, 'apiserver.log'),
         ),
       );
       fs.writeFileSync(path.join(work, 'pids'), children.map((c) => c.pid).join('\n'));
       fs.writeFileSync(server.kubectl.kubeconfig, kubeconfig(server.url, token), { mode: 0o600 });
       await waitReady(server.url, token, children, work, options.timeoutMs ?? 90_000);
-      const crds = [...(options.crds ?? [])];
-      if (crds.length > 0) server.installCrds(crds);
-      if (options.crdObjects && options.crdObjects.length > 0) {
-        // axon-deploy's own, as a cluster admin installs them (`kubectl apply -k dist/cluster`):
-        // a client-side apply, so a dry-run of dist/cluster finds them unchanged.
-        const file = path.join(work, 'crds.json');
-        fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: options.crdObjects }));
-        server.installCrds([file], 'client-side');
-      }
+      server.installAllCrds(options);
       return server;
     } catch (err) {
       server.stop();
       throw err;
+    }
+  }
+
+  /** The CRDs of the options: from files (server-side), then axon-deploy's own objects (client-side). */
+  private installAllCrds(options: StartOptions): void {
+    const crds = [...(options.crds ?? [])];
+    if (crds.length > 0) this.installCrds(crds);
+    if (options.crdObjects && options.crdObjects.length > 0) {
+      // axon-deploy's own, as a cluster admin installs them (`kubectl apply -k dist/cluster`):
+      // a client-side apply, so a dry-run of dist/cluster finds them unchanged.
+      const file = path.join(this.workDir, 'crds.json');
+      fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: options.crdObjects }));
+      this.installCrds([file], 'client-side');
     }
   }
 
@@ -410,4 +377,50 @@ function commandLineOf(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/** The service-account key pair and the admin token of a new server; returns the token. */
+function writeCredentials(work: string): string {
+  const token = randomBytes(16).toString('hex');
+  const keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  fs.writeFileSync(path.join(work, 'sa.pub'), keys.publicKey);
+  fs.writeFileSync(path.join(work, 'sa.key'), keys.privateKey, { mode: 0o600 });
+  fs.writeFileSync(path.join(work, 'tokens.csv'), `${token},axon-deploy,axon-deploy,system:masters\n`, {
+    mode: 0o600,
+  });
+  return token;
+}
+
+function etcdArgs(work: string, clientUrl: string, peerPort: number): string[] {
+  return [
+    `--data-dir=${path.join(work, 'etcd')}`,
+    `--listen-client-urls=${clientUrl}`,
+    `--advertise-client-urls=${clientUrl}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
+    '--unsafe-no-fsync',
+  ];
+}
+
+function apiServerArgs(work: string, etcdUrl: string, port: number, authorization: string): string[] {
+  return [
+    `--etcd-servers=${etcdUrl}`,
+    `--secure-port=${port}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--cert-dir=${path.join(work, 'certs')}`,
+    `--token-auth-file=${path.join(work, 'tokens.csv')}`,
+    `--authorization-mode=${authorization}`,
+    '--service-account-issuer=https://kubernetes.default.svc',
+    `--service-account-key-file=${path.join(work, 'sa.pub')}`,
+    `--service-account-signing-key-file=${path.join(work, 'sa.key')}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    // No controller creates the `default` ServiceAccount, so admission would refuse every pod.
+    '--disable-admission-plugins=ServiceAccount',
+  ];
 }

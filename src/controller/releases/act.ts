@@ -5,7 +5,7 @@
  * fields the controller owns (Argo CD ignores them), so a self-heal never undoes a switch.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { LABEL_COLOR } from '../../domain/keys';
+import { LABEL_COLOR, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../../domain/keys';
 import { RESOURCES } from '../../kube/client';
 import { API, APP_RELEASE_KIND, AppRelease, AppReleaseStatus } from '../api';
 import type { ControllerContext } from '../context';
@@ -28,87 +28,104 @@ export async function actOnRelease(
   }
 }
 
+type Action<K extends ReleaseAction['kind']> = Extract<ReleaseAction, { kind: K }>;
+
+const selector = (color: string) => ({ [LABEL_COLOR]: color });
+
 async function act(ctx: ControllerContext, release: AppRelease, action: ReleaseAction): Promise<void> {
   const { kube, namespace } = ctx;
-  const { spec } = release;
-  const selector = (color: string) => ({ [LABEL_COLOR]: color });
+  const { objects } = release.spec;
   switch (action.kind) {
     case 'route':
-      ctx.metrics.inc('axon_deploy_release_switches_total', 'Live Services the controller switched.', {
-        app: spec.app,
-        color: action.color,
-      });
+      return route(ctx, release, action);
+    case 'files':
+      await kube.patch(RESOURCES.configMaps, namespace, objects.releaseConfigMap, { data: action.data }, 'merge');
+      return;
+    case 'preview':
+      if (!objects.previewService) return;
       await kube.patch(
         RESOURCES.services,
         namespace,
-        spec.objects.liveService,
+        objects.previewService,
         { spec: { selector: selector(action.color) } },
         'merge',
       );
-      await kube.patch(
-        RESOURCES.podDisruptionBudgets,
-        namespace,
-        spec.objects.podDisruptionBudget,
-        { spec: { selector: { matchLabels: selector(action.color) } } },
-        'merge',
-      );
-      return;
-    case 'files':
-      await kube.patch(RESOURCES.configMaps, namespace, spec.objects.releaseConfigMap, { data: action.data }, 'merge');
-      return;
-    case 'preview':
-      if (spec.objects.previewService)
-        await kube.patch(
-          RESOURCES.services,
-          namespace,
-          spec.objects.previewService,
-          { spec: { selector: selector(action.color) } },
-          'merge',
-        );
       return;
     case 'scale':
-      if (action.autoscaler && action.replicas > 0) {
-        await kube.patch(
-          RESOURCES.horizontalPodAutoscalers,
-          namespace,
-          action.autoscaler,
-          { spec: { minReplicas: action.replicas, maxReplicas: action.maxReplicas ?? action.replicas } },
-          'merge',
-        );
-        // At zero replicas an autoscaler stands still: start the colour at its floor.
-        const d = await kube.get<{ spec?: { replicas?: number } }>(RESOURCES.deployments, namespace, action.deployment);
-        if (d?.spec?.replicas !== 0) return;
-      }
-      await kube.patch(
-        RESOURCES.deployments,
-        namespace,
-        action.deployment,
-        { spec: { replicas: action.replicas } },
-        'merge',
-      );
-      return;
-    case 'cleanup': {
-      const job = spec.colors[action.color].cleanupJob;
-      if (!job) return;
-      await kube.create(RESOURCES.jobs, namespace, {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        metadata: {
-          name: job.name,
-          labels: {
-            'app.kubernetes.io/managed-by': 'axon-deploy',
-            'app.kubernetes.io/name': spec.app,
-            [LABEL_COLOR]: action.color,
-          },
-          ownerReferences: release.metadata.uid
-            ? [{ apiVersion: API, kind: APP_RELEASE_KIND, name: release.metadata.name, uid: release.metadata.uid }]
-            : undefined,
-        },
-        spec: job.spec,
-      });
-      return;
-    }
+      return scale(ctx, action);
+    case 'cleanup':
+      return startCleanup(ctx, release, action);
   }
+}
+
+/** The live Service, then the disruption budget: traffic moves first. */
+async function route(ctx: ControllerContext, release: AppRelease, action: Action<'route'>): Promise<void> {
+  const { kube, namespace } = ctx;
+  const { spec } = release;
+  ctx.metrics.inc('axon_deploy_release_switches_total', 'Live Services the controller switched.', {
+    app: spec.app,
+    color: action.color,
+  });
+  await kube.patch(
+    RESOURCES.services,
+    namespace,
+    spec.objects.liveService,
+    { spec: { selector: selector(action.color) } },
+    'merge',
+  );
+  await kube.patch(
+    RESOURCES.podDisruptionBudgets,
+    namespace,
+    spec.objects.podDisruptionBudget,
+    { spec: { selector: { matchLabels: selector(action.color) } } },
+    'merge',
+  );
+}
+
+/** A colour's autoscaler bounds (and, at zero replicas, its floor), or its Deployment's replicas. */
+async function scale({ kube, namespace }: ControllerContext, action: Action<'scale'>): Promise<void> {
+  if (action.autoscaler && action.replicas > 0) {
+    await kube.patch(
+      RESOURCES.horizontalPodAutoscalers,
+      namespace,
+      action.autoscaler,
+      { spec: { minReplicas: action.replicas, maxReplicas: action.maxReplicas ?? action.replicas } },
+      'merge',
+    );
+    // At zero replicas an autoscaler stands still: start the colour at its floor.
+    const d = await kube.get<{ spec?: { replicas?: number } }>(RESOURCES.deployments, namespace, action.deployment);
+    if (d?.spec?.replicas !== 0) return;
+  }
+  await kube.patch(
+    RESOURCES.deployments,
+    namespace,
+    action.deployment,
+    { spec: { replicas: action.replicas } },
+    'merge',
+  );
+}
+
+/** The cleanup Job of a colour walked out, owned by the AppRelease. */
+async function startCleanup(
+  { kube, namespace }: ControllerContext,
+  release: AppRelease,
+  action: Action<'cleanup'>,
+): Promise<void> {
+  const { spec, metadata } = release;
+  const job = spec.colors[action.color].cleanupJob;
+  if (!job) return;
+  await kube.create(RESOURCES.jobs, namespace, {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: job.name,
+      labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_NAME]: spec.app, [LABEL_COLOR]: action.color },
+      ownerReferences: metadata.uid
+        ? [{ apiVersion: API, kind: APP_RELEASE_KIND, name: metadata.name, uid: metadata.uid }]
+        : undefined,
+    },
+    spec: job.spec,
+  });
 }
 
 /** Replaces the status as a whole (a JSON patch), so that fields the decision dropped are gone. */

@@ -8,6 +8,7 @@ import type { ConfigPath } from '../../config/diagnostics';
 import type { Assets } from '../../assets';
 import type { AppConfig, JobsConfig, MonitoringConfig } from '../../config/schema';
 import { LABEL_NAME } from '../../domain/keys';
+import { APP_PORT_NAMES, APP_SERVICE_PORT } from '../../domain/ports';
 import { Phase } from '../../domain/phases';
 import { deploymentWave, DATABASE_HOOK, WAVE } from '../../domain/waves';
 import { autoscalerOf, checkReplicas, podExtras } from '../app-extras';
@@ -21,7 +22,7 @@ import { resolveResources } from '../resources';
 import type { SecretRegistry } from '../secrets';
 import type { AxonServerModel, ConfigFilesModel, JobModel, Labels, SecretRef, ServiceModel } from '../types';
 import { EnvBuilder, serversFor } from './env';
-import { appProbes, podBuilder } from './pods';
+import { appProbes, managementPortName, podBuilder } from './pods';
 import { checkReadModel, checkSideEffects, registerSecrets } from './checks';
 import { createStep } from './storage';
 
@@ -47,8 +48,6 @@ export const DATABASE_COMPONENT = 'database';
 export const RELEASE_COMPONENT = 'release';
 /** The name label of what the database Jobs share (their SQL scripts). */
 export const DATABASE_JOBS_NAME = 'axon-deploy-database';
-/** Service port of every app; the container port is the app's own. */
-export const APP_SERVICE_PORT = 80;
 /** Where a colour's pods find the release files (`<colour>.phase`, `<colour>.live`, `live`). */
 export const RELEASE_DIR = '/etc/axon-deploy/release';
 
@@ -69,88 +68,23 @@ export type AppBuild = ReturnType<typeof appBuild>;
 export function appBuild(app: AppConfig, path: ConfigPath, input: AppsInput, support: Support) {
   const { issues, labels, names, secrets } = input;
   const servers = serversFor(app, path, input);
-  if (input.axonServer.accessControl && !app.tokenSecret) {
-    issues.error(
-      [...path, 'tokenSecret'],
-      "required: access control is enabled on Axon Server, so the app needs a token (a Secret with the app's token)",
-    );
-  }
+  checkApp(app, path, input);
   const token = app.tokenSecret ? { name: app.tokenSecret, key: app.tokenSecretKey } : undefined;
   registerSecrets(app, secrets);
   checkReadModel(app, path, issues);
   const sideEffects = checkSideEffects(app, path, issues);
   const mgmtPort = app.managementPort ?? app.port;
-  const probes = appProbes(app, mgmtPort);
-  const extras = podExtras(app, path, issues, secrets);
-  checkReplicas(app, path, issues);
-  const resources = resolveResources(app.resources, [...path, 'resources'], issues);
-  if (app.terminationGracePeriodSeconds < app.preStopSleepSeconds + 10) {
-    issues.error(
-      [...path, 'terminationGracePeriodSeconds'],
-      `expected at least preStopSleepSeconds + 10 (${app.preStopSleepSeconds + 10}), got ${app.terminationGracePeriodSeconds}: after the pre-stop pause the app needs time to finish in-flight requests and stop its processors`,
-    );
-  }
   const env = new EnvBuilder(app, path, servers, mgmtPort, input);
-  const ports = [
-    { name: 'http', containerPort: app.port },
-    ...(mgmtPort !== app.port ? [{ name: 'management', containerPort: mgmtPort }] : []),
-  ];
-  const blueGreen = app.release.strategy === 'blueGreen';
   // The release files of a blue/green app (its pods mount them); a rolling app has none.
   const releaseConfig = releaseConfigMap(app.name);
-  const ca = clientCaMount(input.axonServer.tls);
-  const pod = podBuilder(app, {
-    ports,
-    extras,
-    resources,
-    probes,
-    releaseConfig: blueGreen ? releaseConfig : undefined,
-    ca,
-  });
-  const autoscaler = (deployment: string, phase: Phase, standbyReplicas: number) => {
-    const hpa = autoscalerOf(app, deployment, phase, standbyReplicas, {
-      name: deployment,
-      labels: labels.full(labels.stable(app.name, deployment, COMPONENT)),
-      wave: deploymentWave(phase),
-    });
-    if (hpa) names.claim('HorizontalPodAutoscaler', deployment, [...path, 'autoscaling']);
-    return hpa;
-  };
-  const databaseJob = (name: string, jobLabels: Labels, database: string, owner?: string): JobModel | undefined => {
-    if (!app.readModel?.manage || !support.sqlScripts) return undefined;
-    names.claim('Job', name, [...path, 'readModel']);
-    return psqlJob({
-      name,
-      labels: jobLabels,
-      wave: WAVE.databases,
-      hook: DATABASE_HOOK,
-      scripts: support.sqlScripts,
-      jobs: input.jobs,
-      steps: [createStep(app, database, owner)],
-      backoffLimit: 3,
-      activeDeadlineSeconds: 600,
-    });
-  };
-  const monitorStable = labels.stable(app.name, app.name, 'metrics');
-  const monitor =
-    input.monitoring.enabled && input.monitoring.apps
-      ? podMonitor(input.monitoring, {
-          name: app.name,
-          labels: labels.full(monitorStable),
-          wave: WAVE.config,
-          selector: { [LABEL_NAME]: app.name },
-          port: mgmtPort === app.port ? 'http' : 'management',
-          path: app.metricsPath,
-        })
-      : undefined;
-  if (monitor) names.claim('PodMonitor', app.name, [...path, 'name']);
+  const pod = appPod(app, path, input, mgmtPort, releaseConfig);
   const common = {
     name: app.name,
     context: app.context,
     token,
     sideEffects,
     hasReadModel: app.readModel !== undefined,
-    podMonitor: monitor,
+    podMonitor: appMonitor(app, path, input, mgmtPort),
     axonServerRoles: [...new Set(app.axonServerRoles)].sort(),
   };
   const exposureInput = { app, path, labels, names, issues, secrets, component: COMPONENT };
@@ -165,18 +99,97 @@ export function appBuild(app: AppConfig, path: ConfigPath, input: AppsInput, sup
     secrets,
     env,
     pod,
-    autoscaler,
-    databaseJob,
+    autoscaler: autoscalerFactory(app, path, input),
+    databaseJob: databaseJobFactory(app, path, input, support),
     common,
     exposureInput,
     releaseConfig,
   };
 }
 
+/** Checks of one app that need more than the schema: a token under access control, a long enough grace. */
+function checkApp(app: AppConfig, path: ConfigPath, { axonServer, issues }: AppsInput): void {
+  if (axonServer.accessControl && !app.tokenSecret) {
+    issues.error(
+      [...path, 'tokenSecret'],
+      "required: access control is enabled on Axon Server, so the app needs a token (a Secret with the app's token)",
+    );
+  }
+  checkReplicas(app, path, issues);
+  if (app.terminationGracePeriodSeconds < app.preStopSleepSeconds + 10) {
+    issues.error(
+      [...path, 'terminationGracePeriodSeconds'],
+      `expected at least preStopSleepSeconds + 10 (${app.preStopSleepSeconds + 10}), got ${app.terminationGracePeriodSeconds}: after the pre-stop pause the app needs time to finish in-flight requests and stop its processors`,
+    );
+  }
+}
+
+/** The pod builder of an app: ports, probes, extras, resources, release files and the Axon Server CA. */
+function appPod(app: AppConfig, path: ConfigPath, input: AppsInput, mgmtPort: number, releaseConfig: string) {
+  const ports = [
+    { name: APP_PORT_NAMES.http, containerPort: app.port },
+    ...(mgmtPort !== app.port ? [{ name: APP_PORT_NAMES.management, containerPort: mgmtPort }] : []),
+  ];
+  return podBuilder(app, {
+    ports,
+    extras: podExtras(app, path, input.issues, input.secrets),
+    resources: resolveResources(app.resources, [...path, 'resources'], input.issues),
+    probes: appProbes(app, mgmtPort),
+    releaseConfig: app.release.strategy === 'blueGreen' ? releaseConfig : undefined,
+    ca: clientCaMount(input.axonServer.tls),
+  });
+}
+
+/** The autoscaler of one Deployment of the app (a colour or the rolling one), when the app scales. */
+function autoscalerFactory(app: AppConfig, path: ConfigPath, { labels, names }: AppsInput) {
+  return (deployment: string, phase: Phase, standbyReplicas: number) => {
+    const hpa = autoscalerOf(app, deployment, phase, standbyReplicas, {
+      name: deployment,
+      labels: labels.full(labels.stable(app.name, deployment, COMPONENT)),
+      wave: deploymentWave(phase),
+    });
+    if (hpa) names.claim('HorizontalPodAutoscaler', deployment, [...path, 'autoscaling']);
+    return hpa;
+  };
+}
+
+/** The Job that creates a read-model database, when axon-deploy manages the app's databases. */
+function databaseJobFactory(app: AppConfig, path: ConfigPath, input: AppsInput, support: Support) {
+  return (name: string, jobLabels: Labels, database: string, owner?: string): JobModel | undefined => {
+    if (!app.readModel?.manage || !support.sqlScripts) return undefined;
+    input.names.claim('Job', name, [...path, 'readModel']);
+    return psqlJob({
+      name,
+      labels: jobLabels,
+      wave: WAVE.databases,
+      hook: DATABASE_HOOK,
+      scripts: support.sqlScripts,
+      jobs: input.jobs,
+      steps: [createStep(app, database, owner)],
+      backoffLimit: 3,
+      activeDeadlineSeconds: 600,
+    });
+  };
+}
+
+/** The app's PodMonitor, when monitoring covers apps. */
+function appMonitor(app: AppConfig, path: ConfigPath, { monitoring, labels, names }: AppsInput, mgmtPort: number) {
+  if (!monitoring.enabled || !monitoring.apps) return undefined;
+  names.claim('PodMonitor', app.name, [...path, 'name']);
+  return podMonitor(monitoring, {
+    name: app.name,
+    labels: labels.full(labels.stable(app.name, app.name, 'metrics')),
+    wave: WAVE.config,
+    selector: { [LABEL_NAME]: app.name },
+    port: managementPortName(app, mgmtPort),
+    path: app.metricsPath,
+  });
+}
+
 export function service(name: string, serviceLabels: Labels, selector: Labels, wave: number): ServiceModel {
   return {
     meta: { name, labels: serviceLabels, wave },
     selector,
-    ports: [{ name: 'http', port: APP_SERVICE_PORT, targetPort: 'http' }],
+    ports: [{ name: APP_PORT_NAMES.http, port: APP_SERVICE_PORT, targetPort: APP_PORT_NAMES.http }],
   };
 }

@@ -22,9 +22,7 @@ import { buildBlueGreen } from './blue-green';
 import { buildRolling } from './rolling';
 
 export type { AppsInput } from './context';
-export { APP_SERVICE_PORT, RELEASE_DIR } from './context';
 export { controllerOwnedFields } from './release';
-export { cleanupJobName, databaseOf } from './storage';
 
 export function buildApps(input: AppsInput): AppsModel {
   const { labels, names } = input;

@@ -2,6 +2,7 @@
  * The pod of an app: one builder for the Deployments and Jobs of every colour, and the probes.
  */
 import { RELEASE_DIR } from './context';
+import { APP_PORT_NAMES } from '../../domain/ports';
 import type { AppConfig } from '../../config/schema';
 import { appScheduling, imageOf, podExtras } from '../app-extras';
 import { clientCaMount } from '../tls';
@@ -92,8 +93,12 @@ export function withOverrides(probes: Probes, overrides: ProbeOverrides | undefi
   };
 }
 
+/** The container port name the actuator (probes, metrics) answers on. */
+export const managementPortName = (app: AppConfig, mgmtPort: number): string =>
+  mgmtPort === app.port ? APP_PORT_NAMES.http : APP_PORT_NAMES.management;
+
 export function appProbes(app: AppConfig, mgmtPort: number): Probes {
-  const port = mgmtPort === app.port ? 'http' : 'management';
+  const port = managementPortName(app, mgmtPort);
   return {
     startup: { port, scheme: 'HTTP', successThreshold: 1, ...app.probes.startup },
     liveness: { port, scheme: 'HTTP', successThreshold: 1, ...app.probes.liveness },

@@ -145,87 +145,20 @@ function nodeRolloutSpec(input: ControllerInput): NodeRolloutSpec {
   };
 }
 
+type Rules = RoleModel['rules'];
+
+/** The controller's API group. */
+const GROUP = API.split('/')[0];
+
+/** A rule on the named objects of one resource, or none when there are none. */
+function byName(apiGroup: string, resource: string, verbs: string[], names: Iterable<string>): Rules {
+  const list = [...new Set(names)].sort();
+  return list.length > 0 ? [{ apiGroups: [apiGroup], resources: [resource], verbs, resourceNames: list }] : [];
+}
+
 /** What the controller does, and nothing else: each object it changes by name. */
-function controllerRules(spec: NodeRolloutSpec, releases: readonly AppReleaseModel[]): RoleModel['rules'] {
-  const secrets = new Set<string>();
-  const add = (ref: SecretKeyRef | undefined) => ref && secrets.add(ref.name);
-  add(spec.axonServer.systemToken);
-  if (spec.axonServer.ca?.kind === 'Secret') secrets.add(spec.axonServer.ca.name);
-  for (const app of spec.registration?.apps ?? []) add(app.token);
-  for (const user of spec.registration?.users ?? []) add(user.password);
-  const readConfigMaps = new Set(spec.axonServer.ca?.kind === 'ConfigMap' ? [spec.axonServer.ca.name] : []);
-  for (const r of releases) {
-    add(r.spec.axonServer.token);
-    if (r.spec.axonServer.ca?.kind === 'Secret') secrets.add(r.spec.axonServer.ca.name);
-    if (r.spec.axonServer.ca?.kind === 'ConfigMap') readConfigMaps.add(r.spec.axonServer.ca.name);
-  }
-  const group = API.split('/')[0];
-  const colors = releases.flatMap((r) => Object.values(r.spec.colors));
-  const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
-  const byName = (apiGroup: string, resource: string, verbs: string[], names: Iterable<string>) => {
-    const list = sorted(names);
-    return list.length > 0 ? [{ apiGroups: [apiGroup], resources: [resource], verbs, resourceNames: list }] : [];
-  };
-  const releaseRules: RoleModel['rules'] =
-    releases.length === 0
-      ? []
-      : [
-          { apiGroups: [group], resources: ['appreleases'], verbs: ['get', 'list'] },
-          { apiGroups: [group], resources: ['appreleases/status'], verbs: ['get', 'patch', 'update'] },
-          // The fields it owns: release files, live and preview Services, budgets, scale.
-          ...byName(
-            '',
-            'configmaps',
-            ['get', 'patch'],
-            releases.map((r) => r.spec.objects.releaseConfigMap),
-          ),
-          ...byName(
-            '',
-            'services',
-            ['get', 'patch'],
-            releases.flatMap((r) => [
-              r.spec.objects.liveService,
-              ...(r.spec.objects.previewService ? [r.spec.objects.previewService] : []),
-            ]),
-          ),
-          ...byName(
-            'policy',
-            'poddisruptionbudgets',
-            ['get', 'patch'],
-            releases.map((r) => r.spec.objects.podDisruptionBudget),
-          ),
-          ...byName(
-            'apps',
-            'deployments',
-            ['get', 'patch'],
-            colors.map((c) => c.deployment),
-          ),
-          ...byName(
-            'autoscaling',
-            'horizontalpodautoscalers',
-            ['get', 'patch'],
-            colors.flatMap((c) => (c.autoscaler ? [c.autoscaler] : [])),
-          ),
-          // A failed database Job holds a colour (a stale database).
-          ...byName(
-            'batch',
-            'jobs',
-            ['get'],
-            colors.flatMap((c) => (c.databaseJob ? [c.databaseJob] : [])),
-          ),
-          // autoPromote: the cleanup Job of a colour it walked out (create cannot be limited to a name).
-          ...(colors.some((c) => c.cleanupJob)
-            ? [
-                { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
-                ...byName(
-                  'batch',
-                  'jobs',
-                  ['get'],
-                  colors.flatMap((c) => (c.cleanupJob ? [c.cleanupJob.meta.name] : [])),
-                ),
-              ]
-            : []),
-        ];
+function controllerRules(spec: NodeRolloutSpec, releases: readonly AppReleaseModel[]): Rules {
+  const { secrets, configMaps } = readCredentials(spec, releases);
   return [
     // Restart a node (delete its pod), let a held pod start (remove its scheduling gate).
     { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'patch'] },
@@ -233,8 +166,8 @@ function controllerRules(spec: NodeRolloutSpec, releases: readonly AppReleaseMod
     { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'] },
     { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list'] },
     { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
-    { apiGroups: [group], resources: ['noderollouts'], verbs: ['get', 'list'] },
-    { apiGroups: [group], resources: ['noderollouts/status'], verbs: ['get', 'patch', 'update'] },
+    { apiGroups: [GROUP], resources: ['noderollouts'], verbs: ['get', 'list'] },
+    { apiGroups: [GROUP], resources: ['noderollouts/status'], verbs: ['get', 'patch', 'update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
     // One controller acts at a time: the Lease (create cannot be limited to a name).
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
@@ -244,11 +177,84 @@ function controllerRules(spec: NodeRolloutSpec, releases: readonly AppReleaseMod
       verbs: ['get', 'update'],
       resourceNames: [CONTROLLER_NAME],
     },
-    ...(secrets.size > 0
-      ? [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...secrets].sort() }]
+    ...byName('', 'secrets', ['get'], secrets),
+    ...releaseRules(releases),
+    ...byName('', 'configmaps', ['get'], configMaps),
+  ];
+}
+
+/** The Secrets (tokens, passwords, a CA) and CA ConfigMaps the controller reads. */
+function readCredentials(spec: NodeRolloutSpec, releases: readonly AppReleaseModel[]) {
+  const secrets = new Set<string>();
+  const configMaps = new Set<string>();
+  const add = (ref: SecretKeyRef | undefined) => ref && secrets.add(ref.name);
+  const addCa = (ca: NodeRolloutSpec['axonServer']['ca']) =>
+    ca && (ca.kind === 'Secret' ? secrets : configMaps).add(ca.name);
+  add(spec.axonServer.systemToken);
+  addCa(spec.axonServer.ca);
+  for (const app of spec.registration?.apps ?? []) add(app.token);
+  for (const user of spec.registration?.users ?? []) add(user.password);
+  for (const r of releases) {
+    add(r.spec.axonServer.token);
+    addCa(r.spec.axonServer.ca);
+  }
+  return { secrets, configMaps };
+}
+
+/** What walking releases needs: the AppReleases, and the fields it owns on each release's objects by name. */
+function releaseRules(releases: readonly AppReleaseModel[]): Rules {
+  if (releases.length === 0) return [];
+  const colors = releases.flatMap((r) => Object.values(r.spec.colors));
+  const objects = releases.map((r) => r.spec.objects);
+  const cleanupJobs = colors.flatMap((c) => (c.cleanupJob ? [c.cleanupJob.meta.name] : []));
+  return [
+    { apiGroups: [GROUP], resources: ['appreleases'], verbs: ['get', 'list'] },
+    { apiGroups: [GROUP], resources: ['appreleases/status'], verbs: ['get', 'patch', 'update'] },
+    // The fields it owns: release files, live and preview Services, budgets, scale.
+    ...byName(
+      '',
+      'configmaps',
+      ['get', 'patch'],
+      objects.map((o) => o.releaseConfigMap),
+    ),
+    ...byName(
+      '',
+      'services',
+      ['get', 'patch'],
+      objects.flatMap((o) => [o.liveService, ...(o.previewService ? [o.previewService] : [])]),
+    ),
+    ...byName(
+      'policy',
+      'poddisruptionbudgets',
+      ['get', 'patch'],
+      objects.map((o) => o.podDisruptionBudget),
+    ),
+    ...byName(
+      'apps',
+      'deployments',
+      ['get', 'patch'],
+      colors.map((c) => c.deployment),
+    ),
+    ...byName(
+      'autoscaling',
+      'horizontalpodautoscalers',
+      ['get', 'patch'],
+      colors.flatMap((c) => (c.autoscaler ? [c.autoscaler] : [])),
+    ),
+    // A failed database Job holds a colour (a stale database).
+    ...byName(
+      'batch',
+      'jobs',
+      ['get'],
+      colors.flatMap((c) => (c.databaseJob ? [c.databaseJob] : [])),
+    ),
+    // autoPromote: the cleanup Job of a colour it walked out (create cannot be limited to a name).
+    ...(cleanupJobs.length > 0
+      ? [
+          { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
+          ...byName('batch', 'jobs', ['get'], cleanupJobs),
+        ]
       : []),
-    ...releaseRules,
-    ...byName('', 'configmaps', ['get'], readConfigMaps),
   ];
 }
 
