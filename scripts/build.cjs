@@ -4,7 +4,7 @@
  *
  *   lib/index.js   src/ and imports/ bundled by esbuild into one CommonJS file (dependencies stay
  *                  external): one file loads several times faster than ~60 modules
- *   lib/bin.js     the executable, a shim around lib/index.js
+ *   lib/bin.js     the executable (src/bin.ts), which runs the command line of lib/index.js
  *   lib/types/     type declarations by tsc (only with --types: slow, needed for packing)
  *   lib/scripts/   src/scripts/ as it is: the SQL and Job scripts rendered into ConfigMaps
  *   lib/controller.js  the rollout controller, one file, rendered into each environment's ConfigMap
@@ -46,16 +46,25 @@ function fingerprint() {
   return hash.digest('hex');
 }
 
-const BIN = `#!/usr/bin/env node
-'use strict';
-// The axon-deploy executable: the command line of lib/index.js.
-require('./index.js').runCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-}).then((code) => { process.exitCode = code; });
-`;
+/**
+ * lib/bin.js from src/bin.ts, compiled alone (not bundled): its `import './index'` then loads the
+ * package's one bundle, lib/index.js, beside it.
+ */
+function buildBin() {
+  const out = path.join(LIB, 'bin.js');
+  const tmp = `${out}.${process.pid}.tmp`;
+  require('esbuild').buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'bin.ts')],
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: tmp,
+    logLevel: 'warning',
+  });
+  fs.chmodSync(tmp, 0o755);
+  fs.renameSync(tmp, out);
+}
 
 /** Bundles lib/index.js and writes lib/bin.js; returns false when the bundle was current. */
 function buildBundle(ifStale) {
@@ -77,9 +86,7 @@ function buildBundle(ifStale) {
   });
   fs.renameSync(tmp, BUNDLE);
   buildController();
-  const binTmp = path.join(LIB, `bin.js.${process.pid}.tmp`);
-  fs.writeFileSync(binTmp, BIN, { mode: 0o755 });
-  fs.renameSync(binTmp, path.join(LIB, 'bin.js'));
+  buildBin();
   fs.writeFileSync(KEY, key);
   return true;
 }

@@ -30,13 +30,6 @@ export interface RaftGroupStatusJson {
   readonly lastLogIndex?: number;
 }
 
-/** `GET /v1/public/me` (PublicRestController.getNodeConfiguration: NodeConfiguration). */
-export interface NodeConfigurationJson {
-  readonly name: string;
-  readonly adminNode?: boolean;
-  readonly contextNames?: readonly string[];
-}
-
 /**
  * `GET /actuator/health` on the management port: the `raft` component (Enterprise
  * RaftHealthIndicator) has flat detail keys, `<group>.leader` on every node and, on a group's

@@ -69,10 +69,3 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
 
 export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === 'error');
 
-/** Thrown by the loader and model for problems that are reported, not crashes. */
-export class ConfigError extends Error {
-  constructor(public readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
-    this.name = 'ConfigError';
-  }
-}

@@ -8,8 +8,6 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
-export const DNS_LABEL_PATTERN = DNS_LABEL.source;
-export const DNS_SUBDOMAIN_PATTERN = DNS_SUBDOMAIN.source;
 
 /**
  * A DNS-1035 label (what Services and most object names need): lowercase letters, digits and
@@ -148,4 +146,4 @@ export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Axon Server context and replication group names. */
 export const AXON_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-export { closest, editDistance } from '../util/text';
+export { closest } from '../util/text';

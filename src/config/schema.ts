@@ -735,5 +735,5 @@ export type NodeConfig = AxonServerConfig['nodes'][number];
 export type AppConfig = EnvironmentConfig['apps'][number];
 export type ArgoCdConfig = NonNullable<EnvironmentConfig['argocd']>;
 export type MonitoringConfig = EnvironmentConfig['monitoring'];
-export type PeerConfig = z.output<typeof peerSchema>;
+
 export type AffinityConfig = z.output<typeof affinitySchema>;

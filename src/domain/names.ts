@@ -55,10 +55,6 @@ const REVISION_DIGITS = 10;
 export const revisionName = (prefix: string, checksum: string): string =>
   `${prefix}-${checksum.slice(0, REVISION_DIGITS)}`;
 
-/** The pattern of a revision's name, for recognising old revisions of the same prefix. */
-export const isRevisionOf = (prefix: string, name: string): boolean =>
-  new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}-[0-9a-f]{${REVISION_DIGITS}}$`).test(name);
-
 /** The prefix of a content-named revision's name, or undefined when the name is not one. */
 export const revisionPrefixOf = (name: string): string | undefined =>
   new RegExp(`^(.+)-[0-9a-f]{${REVISION_DIGITS}}$`).exec(name)?.[1];

@@ -3,7 +3,6 @@
  * for Enterprise, `cluster-template.yml`. Rendered here, as text, so the checksum that rolls the
  * nodes is computed from exactly what the nodes read.
  */
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { ReplicationGroupModel } from './types';
 
@@ -90,11 +89,4 @@ export function renderClusterTemplate(source: string, first: string, groups: rea
     },
   };
   return `# Rendered by axon-deploy from ${source}. Applied once, on the first start of a clean cluster.\n${stringify(template, { lineWidth: 0 })}`;
-}
-
-/** sha256 over file names and contents. */
-export function checksumOf(files: readonly (readonly [string, string])[]): string {
-  const hash = createHash('sha256');
-  for (const [name, content] of files) hash.update(`${name}\0${content}\0`);
-  return hash.digest('hex');
 }

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ALLOWED_TRANSITIONS, COLORS, isRunning, PHASE_ORDER_TEXT } from '../domain/phases';
 import { CLI_ROLE_FLAGS, CliArg, secretAtPrompt } from '../domain/axon-cli';
 import { isVoting, ROLES } from '../domain/roles';
-import { NODE_SELECTOR } from '../domain/names';
+import { colorDeployment, NODE_SELECTOR } from '../domain/names';
 import type { AppModel, BlueGreenAppModel, EnvironmentModel, ReplicationGroupModel } from '../model/types';
 import type { Add } from './findings';
 import { cliFor, cliPreparation } from './runbook';
@@ -414,7 +414,8 @@ function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add):
   for (const color of COLORS) {
     const from = colorOf(b, color);
     const to = colorOf(h, color);
-    const object = `app/${app}-${color}`;
+    const deployment = colorDeployment(app, color);
+    const object = `app/${deployment}`;
     if (to.phase === 'SERVING' && from.phase !== 'SERVING') promotion(b, h, color, add);
     if (from.phase !== to.phase && !ALLOWED_TRANSITIONS[from.phase].includes(to.phase)) {
       if (to.phase === 'SERVING') {
@@ -422,7 +423,7 @@ function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add):
           'blocker',
           'phase-transition',
           object,
-          `${app}-${color}: ${from.phase} → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING`,
+          `${deployment}: ${from.phase} → SERVING; only an INITIALISING or STANDING_BY colour may become SERVING`,
           [
             'A colour must run and catch up (INITIALISING) before it takes live traffic. Make it INITIALISING first, promote it in a later change.',
           ],
@@ -432,7 +433,7 @@ function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add):
           from.phase === 'SERVING' && to.phase === 'CLEANING_UP'
             ? 'the live colour would be deleted and its database dropped; demote it to STANDING_BY first (another colour becomes SERVING), clean it up in a later change'
             : `allowed from ${from.phase}: ${ALLOWED_TRANSITIONS[from.phase].join(', ')}`;
-        add('blocker', 'phase-transition', object, `${app}-${color}: ${from.phase} → ${to.phase} is not allowed`, [
+        add('blocker', 'phase-transition', object, `${deployment}: ${from.phase} → ${to.phase} is not allowed`, [
           `${reason}. The phase order is ${PHASE_ORDER_TEXT}.`,
         ]);
       }
@@ -443,7 +444,7 @@ function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add):
           'blocker',
           'version-change-in-place',
           object,
-          `${app}-${color}: version ${from.version} → ${to.version} while ${from.phase}`,
+          `${deployment}: version ${from.version} → ${to.version} while ${from.phase}`,
           [
             'This replaces the live (or rollback) version in place, without a replay into a fresh read model and without a way back. Release the new version in the other colour.',
           ],
@@ -453,7 +454,7 @@ function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add):
           'warning',
           'version-change-in-place',
           object,
-          `${app}-${color}: version ${from.version} → ${to.version} while INITIALISING`,
+          `${deployment}: version ${from.version} → ${to.version} while INITIALISING`,
           [
             `The new version continues from the tokens in ${to.database ?? 'its database'}. If its read model differs, abort (CLEANING_UP, then OBSOLETE) and initialise again: the cleanup drops the database, so the colour starts from zero.`,
           ],
@@ -465,7 +466,7 @@ function colorTransitions(b: BlueGreenAppModel, h: BlueGreenAppModel, add: Add):
         'warning',
         'cleanup-drops-database',
         object,
-        `${app}-${color} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'}${to.processorSuffix ? ` and the tokens of processors ending in ${to.processorSuffix}` : ''}`,
+        `${deployment} is cleaned up: the cleanup Job drops ${to.database ? `database ${to.database}` : 'its read model'}${to.processorSuffix ? ` and the tokens of processors ending in ${to.processorSuffix}` : ''}`,
         [`After this, ${color} (version ${from.version}) can no longer serve as a rollback target.`],
       );
     }

@@ -6,7 +6,7 @@
 import type { AppConfig } from '../../config/schema';
 import { API, APP_RELEASE_KIND, ColorScale } from '../../controller/api';
 import { LABEL_COLOR, LABEL_NAME, LABEL_PHASE, LABEL_VERSION } from '../../domain/keys';
-import { serviceDomain } from '../../domain/names';
+import { colorDeployment, serviceDomain } from '../../domain/names';
 import { Color, COLORS, isRunning, Phase } from '../../domain/phases';
 import { AXON_PORTS } from '../../domain/ports';
 import { CLEANUP_HOOK, deploymentWave, WAVE } from '../../domain/waves';
@@ -114,7 +114,7 @@ function colorParts(b: AppBuild, release: BlueGreenRelease, c: ColorModel, fallb
   const colorPath = [...path, 'release', 'colors', color];
   checkVersion(version, [...colorPath, 'version'], issues);
   const declared = release.colors[color];
-  const name = `${app.name}-${color}`;
+  const name = colorDeployment(app.name, color);
   // The pod template holds only what never changes with the phase: version and colour.
   const podMore: Labels = { [LABEL_VERSION]: version, [LABEL_COLOR]: color };
   const releaseColor = releaseColorOf(b, release, c);

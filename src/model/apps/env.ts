@@ -11,6 +11,7 @@ import { secretLiteralProblem } from '../secret-literals';
 import type { EnvVar } from '../types';
 import type { AppsInput, Storage } from './context';
 import { RELEASE_DIR } from './context';
+import { colorDeployment } from '../../domain/names';
 
 /** `host:8124` of each node that serves clients of the app's context. */
 export function serversFor(app: AppConfig, path: ConfigPath, input: AppsInput): string {
@@ -112,7 +113,7 @@ export class EnvBuilder {
 
   build(color: Color | undefined, version: string, storage: Storage): EnvVar[] {
     const app = this.app;
-    const workload = color ? `${app.name}-${color}` : app.name;
+    const workload = color ? colorDeployment(app.name, color) : app.name;
     const env: EnvVar[] = [
       { name: 'AXON_AXONSERVER_SERVERS', value: this.servers },
       { name: 'AXON_AXONSERVER_CONTEXT', value: app.context },

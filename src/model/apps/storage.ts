@@ -11,6 +11,7 @@ import { postgresServer, psqlJob, PsqlStep } from '../database-jobs';
 import type { ColorModel, JobModel } from '../types';
 import type { AppsInput, Storage, Support } from './context';
 import { DATABASE_COMPONENT } from './context';
+import { colorDeployment } from '../../domain/names';
 
 /**
  * Processor names and database of a colour (or the rolling Deployment). `adopted`: the colour
@@ -36,7 +37,7 @@ export function cleanupJobName(app: string, color: Color, version: string): stri
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
-  return `${app}-${color}-cleanup-${slug}`;
+  return `${colorDeployment(app, color)}-cleanup-${slug}`;
 }
 
 /**

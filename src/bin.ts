@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** The `axon-deploy` executable. */
-import { runCli } from './main';
+/** The `axon-deploy` executable (lib/bin.js): the command line of the package's bundle, lib/index.js. */
+import { runCli } from './index';
 
 void runCli(process.argv.slice(2), {
   cwd: process.cwd(),
