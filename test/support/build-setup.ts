@@ -3,6 +3,6 @@
  * since synth renders the rollout controller's bundle (lib/controller.js) into each environment.
  */
 export default function buildSetup(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS build script, shared with npm scripts
   (require('../../scripts/build.cjs') as { buildBundle(ifStale: boolean): void }).buildBundle(true);
 }

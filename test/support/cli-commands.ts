@@ -2,7 +2,10 @@
  * Finds the axonserver-cli commands in printed text (reviews, runbooks) and splits them into
  * their command and arguments, as a POSIX shell would (quotes, `$(…)` kept as one word).
  */
-import { CLI_JAR, CliArg } from '../../src/domain/axon-cli';
+import { CLI_JAR } from '../../src/domain/axon-cli';
+
+/** An argument as printed: its flag and, unless it is a switch, its value (text: a CliArg as the shell reads it). */
+export type PrintedArg = readonly [flag: string, value?: string];
 
 /** Shell words of one command line. */
 export function shellWords(line: string): string[] {
@@ -41,13 +44,13 @@ export function shellWords(line: string): string[] {
 }
 
 /** Every `java … -jar axonserver-cli.jar <command> …` in backquotes in the text. */
-export function cliCommandsIn(text: string): { command: string; args: CliArg[]; line: string }[] {
-  const found: { command: string; args: CliArg[]; line: string }[] = [];
+export function cliCommandsIn(text: string): { command: string; args: PrintedArg[]; line: string }[] {
+  const found: { command: string; args: PrintedArg[]; line: string }[] = [];
   for (const match of text.matchAll(/`(java [^`]*-jar [^`]*)`/g)) {
     const words = shellWords(match[1]);
     const jar = words.indexOf(CLI_JAR);
     const command = words[jar + 1];
-    const args: CliArg[] = [];
+    const args: PrintedArg[] = [];
     for (let i = jar + 2; i < words.length; i++) {
       const flag = words[i];
       const next = words[i + 1];

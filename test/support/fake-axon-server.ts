@@ -42,11 +42,12 @@ export async function fakeAxonServer(routes: Readonly<Record<string, Route>>): P
       const token = req.headers['axoniq-access-token'] as string | undefined;
       tokens.push(token);
       const text = Buffer.concat(chunks).toString('utf8');
-      const route = routes[`${req.method} ${url.pathname}`] ?? routes[url.pathname];
+      const method = req.method ?? 'GET';
+      const route = routes[`${method} ${url.pathname}`] ?? routes[url.pathname];
       const call = (calls.get(url.pathname) ?? 0) + 1;
       calls.set(url.pathname, call);
       const request: FakeRequest = {
-        method: req.method ?? 'GET',
+        method,
         path: url.pathname,
         query: url.searchParams,
         token,

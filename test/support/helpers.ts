@@ -13,6 +13,9 @@ import { formatDiagnostic } from '../../src/config/diagnostics';
 import { buildAll } from '../../src/build';
 import type { EnvironmentModel } from '../../src/model/types';
 import { KubeObject, OutputTree, renderOutput, synthesizeEnvironment } from '../../src/synth/render';
+import { defined, find, ofKind, parseJson, parseYaml } from './manifests';
+
+export { container, defined, envOf, find, has, ofKind } from './manifests';
 
 export const ROOT = path.resolve(__dirname, '../..');
 /** The fixture environments: dev (standard), staging and prod (enterprise), with a shared base. */
@@ -50,8 +53,12 @@ export function diagnose(files: Readonly<Record<string, string>>): { lines: stri
 /** Diagnostics without the file position, for tests about what is said rather than where. */
 export const withoutPosition = (line: string) => line.replace(/^\S+:\d+:\d+ /, '');
 
-export const readConfig = (env: string): Record<string, unknown> =>
-  parse(fs.readFileSync(path.join(FIXTURE_CONFIG, `${env}.yaml`), 'utf8'));
+export function readConfig(env: string): Record<string, unknown> {
+  const config: unknown = parse(fs.readFileSync(path.join(FIXTURE_CONFIG, `${env}.yaml`), 'utf8'));
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new Error(`${env}.yaml does not hold a map`);
+  return { ...config };
+}
 
 /** The fixture prod.yaml changed by `edit`, as YAML text (positions shift; assert messages, not lines). */
 export function prodWith(edit: (config: ProdConfig) => void): string {
@@ -75,34 +82,68 @@ export function fixtureTree(): OutputTree {
   );
 }
 
-/** A loose view of prod.yaml for edits in tests. */
+/** A loose view of prod.yaml for edits in tests: what the fixture has, and room for what tests add. */
 export type ProdConfig = {
   [key: string]: unknown;
   axonServer: {
     [key: string]: unknown;
-    nodes: { name: string; zone?: string; tags?: Record<string, string>; volumes: Record<string, unknown> }[];
+    nodes: {
+      [key: string]: unknown;
+      name: string;
+      zone?: string;
+      tags?: Record<string, string>;
+      volumes: Record<string, unknown>;
+    }[];
     replicationGroups: { name: string; contexts?: string[]; roles: Record<string, string> }[];
     properties?: Record<string, unknown>;
     accessControl: Record<string, unknown>;
     probes: Record<string, Record<string, number>>;
+    storageClasses: { [key: string]: unknown; name: string }[];
+    tls: {
+      [key: string]: unknown;
+      enabled: boolean;
+      http?: boolean;
+      keystorePasswordSecret?: { name: string };
+    };
+    registration: { [key: string]: unknown; users?: { [key: string]: unknown; userName: string; roles: string[] }[] };
+    ui: {
+      [key: string]: unknown;
+      allowedFrom?: { namespace: string; podLabels?: Record<string, string> }[];
+      ingress?: { [key: string]: unknown; annotations?: Record<string, string> };
+    };
   };
   apps: {
     [key: string]: unknown;
     name: string;
     release: {
       strategy: string;
-      colors?: Record<string, { version: string; phase: string; replicas?: number; digest?: string }>;
+      colors?: Record<
+        string,
+        { version: string; phase: string; replicas?: number; digest?: string; probes?: Record<string, unknown> }
+      >;
       version?: string;
       adopt?: string;
       promotion?: { processors?: boolean; maxLagEvents?: number; timeoutSeconds?: number };
       autoPromote?: { standBySeconds?: number };
     };
-    env?: Record<string, string>;
+    env?: Record<string, string | Record<string, string>>;
     readModel?: Record<string, unknown>;
     autoscaling?: Record<string, unknown>;
-    expose?: Record<string, unknown>;
+    expose?: {
+      [key: string]: unknown;
+      host?: string;
+      previewHost?: string;
+      ingress?: { [key: string]: unknown; annotations?: Record<string, string> };
+    };
     sideEffects?: { processingGroups: string[]; store?: Record<string, unknown>; seed?: string };
   }[];
+  patches: {
+    target: { kind: string; name: string };
+    patch: { op: string; path: string; value?: unknown }[];
+    why: string;
+  }[];
+  monitoring: { [key: string]: unknown; enabled: boolean; scrapers?: Record<string, unknown>[] };
+  argocd: { [key: string]: unknown; repoURL: string };
 };
 
 /** Model and objects of the fixture environments, built once per test file. */
@@ -124,25 +165,6 @@ export function synthText(env: string, yamlText: string): { model: EnvironmentMo
   if (errors.length > 0 || models.length !== 1) throw new Error(`config has errors:\n${errors.join('\n')}`);
   return { model: models[0], objects: synthesizeEnvironment(models[0]) };
 }
-
-/** The object of this kind and name; fails the test when there is none. */
-export function find<T = any>(objects: readonly KubeObject[], kind: string, name: string): T {
-  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-  if (found.length !== 1) {
-    throw new Error(
-      `expected one ${kind} ${name}, found ${found.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
-    );
-  }
-  return found[0] as T;
-}
-
-export const has = (objects: readonly KubeObject[], kind: string, name: string) =>
-  objects.some((o) => o.kind === kind && o.metadata.name === name);
-
-export const ofKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
-
-export const envOf = (container: { env: { name: string; value?: string; valueFrom?: unknown }[] }) =>
-  Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 /** Runs the command line in-process; returns its exit status and output. */
 export async function cli(
@@ -167,9 +189,36 @@ export async function cli(
 
 /** axonserver.properties of an environment's objects (its configuration revision). */
 export function propertiesOf(objects: readonly KubeObject[]): string {
-  const revisions = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('axonserver-config-'));
+  const revisions = ofKind(objects, 'ConfigMap').filter((o) => o.metadata.name.startsWith('axonserver-config-'));
   if (revisions.length !== 1) throw new Error(`expected one configuration revision, found ${revisions.length}`);
-  return (revisions[0] as unknown as { data: Record<string, string> }).data['axonserver.properties'];
+  return defined(revisions[0].data, 'data in the configuration revision')['axonserver.properties'];
+}
+
+/** What tests read of a package.json. */
+export interface PackageJson {
+  name?: string;
+  version?: string;
+  scripts?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+export const readPackageJson = (file: string): PackageJson => parseJson<PackageJson>(fs.readFileSync(file, 'utf8'));
+
+/** Axon Server's cluster template (cluster-template.yml), as rendered. */
+export interface ClusterTemplate {
+  first: string;
+  replicationGroups: { name: string; roles: { node: string; role: string }[]; contexts: { name: string }[] }[];
+  applications: unknown[];
+  users: unknown[];
+}
+
+/** The cluster template an environment's objects carry (ConfigMap axonserver-cluster-template). */
+export function clusterTemplateOf(objects: readonly KubeObject[]): ClusterTemplate {
+  const cm = find(objects, 'ConfigMap', 'axonserver-cluster-template');
+  const file = defined(cm.data?.['cluster-template.yml'], 'cluster-template.yml');
+  return parseYaml<{ axoniq: { axonserver: { 'cluster-template': ClusterTemplate } } }>(file).axoniq.axonserver[
+    'cluster-template'
+  ];
 }
 
 /**

@@ -3,20 +3,24 @@
  * on. No shared Argo CD project is ever rendered, and the review says in words who gains which
  * permissions; its JSON validates against the documented schema.
  */
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type SchemaObject } from 'ajv/dist/2020';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { cli, ROOT, tempDir } from '../../support/helpers';
+import { parseJson, parseYaml, yamlObjects } from '../../support/manifests';
 
 jest.setTimeout(60_000);
 
 const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
 
+/** A config file as a document: its sections, each a map. */
+type ConfigDocument = Record<string, Record<string, unknown>>;
+
 /** Edits a YAML file of the repository as a document. */
-function editYaml(file: string, edit: (doc: Record<string, any>) => void): void {
-  const doc = parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
+function editYaml(file: string, edit: (doc: ConfigDocument) => void): void {
+  const doc = parseYaml<ConfigDocument>(fs.readFileSync(file, 'utf8'));
   edit(doc);
   fs.writeFileSync(file, stringify(doc));
 }
@@ -56,8 +60,7 @@ describe('adopting axon-deploy', () => {
 
   it('renders an AppProject of its own per environment, never the shared default', () => {
     const projects = ['dev', 'prod'].flatMap((env) =>
-      parseAllDocuments(fs.readFileSync(path.join(repo, 'dist', 'argocd', `${env}.yaml`), 'utf8'))
-        .map((d) => d.toJS())
+      yamlObjects(fs.readFileSync(path.join(repo, 'dist', 'argocd', `${env}.yaml`), 'utf8'))
         .filter((o) => o.kind === 'AppProject')
         .map((o) => o.metadata.name),
     );
@@ -84,10 +87,12 @@ describe('adopting axon-deploy', () => {
     expect((await cli(['synth'], repo)).status).toBe(0);
     const r = await cli(['review', '--format', 'json'], repo);
     expect(r.stderr).toBe('');
-    const report = JSON.parse(r.stdout) as {
+    const report = parseJson<{
       environments: { env: string; findings: { rule: string; object: string; message: string }[] }[];
-    };
-    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'reference', 'review.schema.json'), 'utf8'));
+    }>(r.stdout);
+    const schema = parseJson<SchemaObject>(
+      fs.readFileSync(path.join(ROOT, 'docs', 'reference', 'review.schema.json'), 'utf8'),
+    );
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
     expect(validate(report) ? [] : validate.errors).toEqual([]);
     const prod = report.environments.find((e) => e.env === 'prod')!;

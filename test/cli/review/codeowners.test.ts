@@ -7,10 +7,24 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acknowledgementsFromReviews, ownersOf, parseCodeOwners } from '../../../src/review/codeowners';
-import { parse } from 'yaml';
 import { shippedAssets } from '../../../src/assets';
 import { fill, reviewTriggerWorkflow, reviewWorkflow } from '../../../src/init/templates';
-import { cli, fixtureProject, ROOT, writeFiles } from '../../support/helpers';
+import { cli, defined, fixtureProject, ROOT, writeFiles } from '../../support/helpers';
+import { parseYaml, stringOf } from '../../support/manifests';
+
+/** What the tests read of a GitHub Actions workflow. */
+interface Workflow {
+  name: string;
+  on: Record<string, { workflows?: string[] } | null>;
+  permissions?: Record<string, string>;
+  jobs: Record<
+    string,
+    {
+      permissions?: Record<string, string>;
+      steps: { id?: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
+    }
+  >;
+}
 
 const CODEOWNERS = `# owners
 *                   @org/everyone
@@ -151,7 +165,7 @@ it('fills every @NAME@ of a template, and refuses a template naming a value it l
     'run: npx axon-deploy review # ${{ github.sha }} @org/team',
   );
   expect(() => fill('@TOOL@ @OTHER@', { TOOL: 'x' })).toThrow('the template names @OTHER@, which has no value');
-  for (const text of Object.values(workflows)) expect(() => parse(text)).not.toThrow();
+  for (const text of Object.values(workflows)) expect(() => parseYaml<unknown>(text)).not.toThrow();
 });
 
 it('this repository reviews pull requests with the workflows init writes, running its own base version', () => {
@@ -164,28 +178,28 @@ it('this repository reviews pull requests with the workflows init writes, runnin
 });
 
 describe('the review gate cannot be edited away', () => {
-  const gate = parse(reviewWorkflow(workflows)) as any;
-  const trigger = parse(reviewTriggerWorkflow(workflows)) as any;
+  const gate = parseYaml<Workflow>(reviewWorkflow(workflows));
+  const trigger = parseYaml<Workflow>(reviewTriggerWorkflow(workflows));
 
   it('runs only from the base branch: pull_request_target and workflow_run, never pull_request_review', () => {
     expect(Object.keys(gate.on).sort()).toEqual(['pull_request_target', 'workflow_run']);
-    expect(gate.on.workflow_run.workflows).toEqual([trigger.name]);
+    expect(gate.on.workflow_run?.workflows).toEqual([trigger.name]);
     expect(Object.keys(trigger.on)).toEqual(['pull_request_review']);
     // The trigger runs the pull request's copy of itself: it may do nothing.
     expect(trigger.permissions).toEqual({});
-    expect(trigger.jobs.trigger.steps.map((s: any) => Object.keys(s))).toEqual([['run']]);
+    expect(trigger.jobs.trigger.steps.map((s) => Object.keys(s))).toEqual([['run']]);
   });
 
   it('reads the pull request as data, binds approvals to its head commit, and checks a new tool version without a token', () => {
     expect(gate.permissions).toEqual({});
-    const steps = gate.jobs.review.steps as any[];
-    const run = steps.find((s) => s.id === 'review').run as string;
+    const steps = gate.jobs.review.steps;
+    const run = stringOf(defined(steps.find((s) => s.id === 'review')).run);
     expect(run).toContain('--commit "${{ needs.pull-request.outputs.head }}"');
     expect(run).toContain('--head-tool "$HEAD_VERSION"');
     for (const s of steps.filter((x) => x.uses?.startsWith('actions/checkout')))
-      expect(s.with['persist-credentials']).toBe(false);
+      expect(s.with?.['persist-credentials']).toBe(false);
     expect(gate.jobs['head-version'].permissions).toEqual({});
     expect(gate.jobs.review.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
-    expect(steps.at(-1).with.script).toContain("context: 'axon-deploy/review'");
+    expect(defined(steps.at(-1)).with?.script).toContain("context: 'axon-deploy/review'");
   });
 });

@@ -15,7 +15,8 @@ import { applyAllows, renderReport } from '../../../src/review/report';
 import { reviewSnapshots } from '../../../src/review/review';
 import { Snapshot, snapshotOf } from '../../../src/review/snapshot';
 import { renderOutput } from '../../../src/synth/render';
-import { cli, fixtureProject, ProdConfig, readConfig, tempDir, writeFiles } from '../../support/helpers';
+import { cli, defined, fixtureProject, ProdConfig, readConfig, tempDir, writeFiles } from '../../support/helpers';
+import { jsonCopy, keyed, Kind, Manifest } from '../../support/manifests';
 
 /** Synthesizes prod.yaml after `edit` into a snapshot (as if committed). */
 function prodSnapshot(edit: (c: ProdConfig) => void = () => undefined): Snapshot {
@@ -33,12 +34,17 @@ function prodSnapshot(edit: (c: ProdConfig) => void = () => undefined): Snapshot
 }
 
 /** A snapshot whose dist/ was edited by hand (what the review must catch even without the config). */
-function editDist(snapshot: Snapshot, kindName: string, edit: (obj: any) => void): Snapshot {
+function editDist<K extends Kind>(
+  snapshot: Snapshot,
+  kind: K,
+  name: string,
+  edit: (obj: Manifest<K>) => void,
+): Snapshot {
   const env = snapshot.envs.get('prod')!;
   const objects = new Map(env.objects);
-  const obj = JSON.parse(JSON.stringify(objects.get(kindName)));
+  const obj = jsonCopy(keyed(objects, kind, name));
   edit(obj);
-  objects.set(kindName, obj);
+  objects.set(`${kind}/${name}`, obj);
   return { ...snapshot, envs: new Map([['prod', { ...env, objects }]]) };
 }
 
@@ -80,12 +86,12 @@ describe('the fixture prod environment', () => {
     const head = prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0']));
     const env = (s: Snapshot) => s.envs.get('prod')!.objects;
     for (const color of ['blue', 'green']) {
-      const key = `Deployment/order-service-${color}`;
-      expect(JSON.stringify((env(head).get(key) as any).spec.template)).toBe(
-        JSON.stringify((env(base).get(key) as any).spec.template),
+      const name = `order-service-${color}`;
+      expect(JSON.stringify(keyed(env(head), 'Deployment', name).spec.template)).toBe(
+        JSON.stringify(keyed(env(base), 'Deployment', name).spec.template),
       );
     }
-    const release = (s: Snapshot) => (env(s).get('ConfigMap/order-service-release') as any).data;
+    const release = (s: Snapshot) => keyed(env(s), 'ConfigMap', 'order-service-release').data;
     expect(release(base)).toEqual({
       'blue.live': 'true',
       'blue.phase': 'SERVING',
@@ -252,24 +258,24 @@ describe('changes a live cluster rejects', () => {
   it.each([
     [
       'selector',
-      (o: any) => {
-        o.spec.selector.matchLabels['app.kubernetes.io/component'] = 'x';
+      (o: Manifest<'StatefulSet'>) => {
+        defined(o.spec.selector.matchLabels)['app.kubernetes.io/component'] = 'x';
       },
     ],
     [
       'serviceName',
-      (o: any) => {
+      (o: Manifest<'StatefulSet'>) => {
         o.spec.serviceName = 'other';
       },
     ],
     [
       'podManagementPolicy',
-      (o: any) => {
+      (o: Manifest<'StatefulSet'>) => {
         o.spec.podManagementPolicy = 'Parallel';
       },
     ],
   ])('StatefulSet %s', (field, edit) => {
-    const r = review(base, editDist(base, 'StatefulSet/axonserver-1', edit));
+    const r = review(base, editDist(base, 'StatefulSet', 'axonserver-1', edit));
     expect(lines(r, 'blocker')).toEqual([
       `immutable-field statefulset/axonserver-1: changes spec.${field} of StatefulSet axonserver-1, which Kubernetes does not allow`,
     ]);
@@ -304,8 +310,8 @@ describe('changes a live cluster rejects', () => {
   it('Deployment selector', () => {
     const r = review(
       base,
-      editDist(base, 'Deployment/order-service-blue', (o) => {
-        o.spec.selector.matchLabels['axon-deploy.io/color'] = 'navy';
+      editDist(base, 'Deployment', 'order-service-blue', (o) => {
+        defined(o.spec.selector.matchLabels)['axon-deploy.io/color'] = 'navy';
       }),
     );
     expect(lines(r, 'blocker')).toEqual([
@@ -316,7 +322,7 @@ describe('changes a live cluster rejects', () => {
   it('Service headless to ClusterIP', () => {
     const r = review(
       base,
-      editDist(base, 'Service/axonserver-1', (o) => {
+      editDist(base, 'Service', 'axonserver-1', (o) => {
         delete o.spec.clusterIP;
       }),
     );
@@ -327,15 +333,15 @@ describe('changes a live cluster rejects', () => {
 
   it('Job template, unless the Job is an Argo CD hook (recreated on every sync)', () => {
     const cleaning = prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0']));
-    const key = 'Job/order-service-blue-cleanup-1-4-2';
-    const edited = editDist(cleaning, key, (o) => {
+    const job = 'order-service-blue-cleanup-1-4-2';
+    const edited = editDist(cleaning, 'Job', job, (o) => {
       o.spec.template.spec.containers[0].image = 'x:1';
     });
     expect(lines(review(cleaning, edited), 'blocker')).toEqual([]);
-    const plainBase = editDist(cleaning, key, (o) => {
-      delete o.metadata.annotations['argocd.argoproj.io/hook'];
+    const plainBase = editDist(cleaning, 'Job', job, (o) => {
+      delete defined(o.metadata.annotations)['argocd.argoproj.io/hook'];
     });
-    const plainHead = editDist(plainBase, key, (o) => {
+    const plainHead = editDist(plainBase, 'Job', job, (o) => {
       o.spec.template.spec.containers[0].image = 'x:1';
     });
     expect(lines(review(plainBase, plainHead), 'blocker')).toEqual([
@@ -347,7 +353,7 @@ describe('changes a live cluster rejects', () => {
     const r = review(
       base,
       prodSnapshot((c) => {
-        (c.axonServer.storageClasses as any[])[1] = {
+        c.axonServer.storageClasses[1] = {
           name: 'axon-archive',
           provisioner: 'ebs.csi.aws.com',
           parameters: { type: 'sc1' },
@@ -398,7 +404,7 @@ describe('data at risk and quorum', () => {
     const r = review(
       base,
       prodSnapshot((c) => {
-        (c.axonServer.storageClasses as any[]).splice(1, 1);
+        c.axonServer.storageClasses.splice(1, 1);
         for (const n of c.axonServer.nodes.slice(3)) n.volumes.events = { size: '4Ti', storageClass: 'standard-rwo' };
       }),
     );
@@ -439,8 +445,8 @@ describe('moving an environment', () => {
     const r = review(
       base,
       prodSnapshot((c) => {
-        (c.argocd as any).destination = { name: 'prod-eu' };
-        (c.argocd as any).targetRevision = 'release';
+        c.argocd.destination = { name: 'prod-eu' };
+        c.argocd.targetRevision = 'release';
       }),
     );
     expect(lines(r, 'blocker')).toEqual([
@@ -460,7 +466,7 @@ describe('security downgrades are blockers', () => {
     const open = prodSnapshot((c) => {
       c.axonServer.accessControl = { enabled: false };
       c.apps.forEach((a) => {
-        delete (a as any).tokenSecret;
+        delete a.tokenSecret;
       });
     });
     expect(lines(review(secured, open), 'blocker')).toEqual([
@@ -487,7 +493,7 @@ describe('security downgrades are blockers', () => {
 
   it('turning TLS (or HTTPS on 8024) on or off in place, with the all-at-once procedure', () => {
     const plain = prodSnapshot((c) => {
-      (c.axonServer as any).tls = { enabled: false };
+      c.axonServer.tls = { enabled: false };
     });
     expect(lines(review(base, plain), 'blocker')).toEqual([
       'tls-toggle axonserver/tls: turns TLS off in place: nodes restarted one by one cannot talk to the nodes not restarted yet, and apps switch when their pods restart',
@@ -500,8 +506,8 @@ describe('security downgrades are blockers', () => {
       /axonServer\.rollout\.paused: true.*delete pod -l app\.kubernetes\.io\/name=axonserver,app\.kubernetes\.io\/component=axon-server`/,
     );
     const noHttps = prodSnapshot((c) => {
-      (c.axonServer as any).tls.http = false;
-      delete (c.axonServer as any).tls.keystorePasswordSecret;
+      c.axonServer.tls.http = false;
+      delete c.axonServer.tls.keystorePasswordSecret;
     });
     expect(lines(review(base, noHttps), 'blocker').map((l) => l.split(':')[0])).toEqual(['tls-toggle axonserver/tls']);
   });
@@ -544,8 +550,8 @@ describe('security downgrades are blockers', () => {
   });
 
   it('a pod losing a restricted control (dist/ edited by hand)', () => {
-    const head = editDist(base, 'StatefulSet/axonserver-1', (o) => {
-      o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+    const head = editDist(base, 'StatefulSet', 'axonserver-1', (o) => {
+      defined(o.spec.template.spec.containers[0].securityContext).allowPrivilegeEscalation = true;
     });
     expect(lines(review(base, head), 'blocker')).toEqual([
       'pod-security-weakened statefulset/axonserver-1: StatefulSet axonserver-1 loses a control of the restricted Pod Security profile',
@@ -557,10 +563,10 @@ describe('security downgrades are blockers', () => {
 
   it('a value that came from a Secret written as a literal', () => {
     const withSecret = prodSnapshot((c) => {
-      c.apps[0].env = { MAIL_KEY: { secretName: 'mail', key: 'key' } as any };
+      c.apps[0].env = { MAIL_KEY: { secretName: 'mail', key: 'key' } };
     });
     const literal = prodSnapshot((c) => {
-      c.apps[0].env = { MAIL_KEY: { value: 'not-really', notSecret: 'a placeholder for tests' } as any };
+      c.apps[0].env = { MAIL_KEY: { value: 'not-really', notSecret: 'a placeholder for tests' } };
     });
     expect(lines(review(withSecret, literal), 'blocker')).toEqual([
       'secret-to-literal deployment/order-service-blue: Deployment order-service-blue: MAIL_KEY no longer comes from a Secret but from a literal in dist/',
@@ -590,7 +596,7 @@ describe('warnings', () => {
     const r = review(
       base,
       prodSnapshot((c) => {
-        (c as any).patches[0].patch[0].value = 'IfHealthyBudget';
+        c.patches[0].patch[0].value = 'IfHealthyBudget';
       }),
     );
     expect(lines(r, 'warning')).toEqual([
@@ -605,7 +611,7 @@ describe('warnings', () => {
     const r = review(
       base,
       prodSnapshot((c) => {
-        (c.axonServer as any).backup = { enabled: false };
+        c.axonServer.backup = { enabled: false };
       }),
     );
     expect(lines(r, 'warning')).toEqual([
@@ -811,7 +817,7 @@ describe('strategy changes', () => {
   });
 
   it('keeps the read-model database of an adopted app: no new database, no drop', () => {
-    const withDb = (release: any) =>
+    const withDb = (release: ProdConfig['apps'][number]['release']) =>
       prodSnapshot((c) => {
         c.apps[1].readModel = {
           jdbcUrl: 'jdbc:postgresql://orders-db:5432',

@@ -6,12 +6,23 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../../src/cli/main';
-import { parseAllDocuments } from 'yaml';
 import { environmentJsonSchema } from '../../../src/config/json-schema';
 import { readTree } from '../../../src/synth/output';
-import { CLI_ARGS, cli, fixtureProject, fixtureTree, ROOT, tempDir, writeFiles } from '../../support/helpers';
+import {
+  CLI_ARGS,
+  cli,
+  defined,
+  fixtureProject,
+  fixtureTree,
+  ofKind,
+  readPackageJson,
+  ROOT,
+  tempDir,
+  writeFiles,
+} from '../../support/helpers';
+import { asKind, yamlObjects } from '../../support/manifests';
 
-const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+const VERSION = defined(readPackageJson(path.join(ROOT, 'package.json')).version);
 /** Every file under `dir` with its content, for byte-for-byte comparison. */
 const snapshotTree = (dir: string) => Object.fromEntries(readTree(dir));
 
@@ -279,9 +290,9 @@ describe('init', () => {
       'config/test.yaml',
       'package.json',
     ]);
-    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+    const pkg = readPackageJson(path.join(repo, 'package.json'));
     expect(pkg.devDependencies).toEqual({ 'axon-deploy': VERSION });
-    expect(pkg.scripts.synth).toBe('axon-deploy synth');
+    expect(pkg.scripts?.synth).toBe('axon-deploy synth');
     expect(fs.readFileSync(path.join(repo, 'config', '_base.yaml'), 'utf8')).toContain(
       'repoURL: https://git.example.com/shop/deploy.git',
     );
@@ -317,10 +328,10 @@ describe('init', () => {
     const r = await cli(['init'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('  package.json (scripts and the axon-deploy devDependency added)');
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const pkg = readPackageJson(path.join(dir, 'package.json'));
     expect(pkg.name).toBe('ours');
-    expect(pkg.scripts.synth).toBe('make synth');
-    expect(pkg.scripts.review).toBe('axon-deploy review');
+    expect(pkg.scripts?.synth).toBe('make synth');
+    expect(pkg.scripts?.review).toBe('axon-deploy review');
     expect(pkg.devDependencies).toEqual({ 'axon-deploy': 'file:../axon-deploy.tgz' });
   });
 });
@@ -354,11 +365,11 @@ describe('restore', () => {
     const r = await cli(['restore', 'prod', '--run', '20261201t020000z', '--node', 'axonserver-archive-1'], project);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("# axonserver-archive-1 vote in no group: they catch up from their groups' leaders.");
-    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+    const docs = yamlObjects(r.stdout).map((d) => asKind(d, 'PersistentVolumeClaim'));
     expect(
       docs.map(
         (d) =>
-          `${d.metadata.name} <- ${d.spec.dataSource.name} ${d.spec.resources.requests.storage} ${d.spec.storageClassName}`,
+          `${d.metadata.name} <- ${defined(d.spec.dataSource).name} ${defined(d.spec.resources?.requests).storage} ${defined(d.spec.storageClassName)}`,
       ),
     ).toEqual([
       'events-axonserver-archive-1-0 <- events-axonserver-archive-1-0-20261201t020000z 4Ti axon-archive',
@@ -391,22 +402,20 @@ describe('restore', () => {
     const project = fixtureProject();
     const r = await cli(['restore', 'prod', '--run', '20261201t020000z'], project);
     expect(r.status).toBe(0);
-    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+    const docs = yamlObjects(r.stdout);
     expect(docs.filter((d) => d.kind === 'Job').map((d) => d.metadata.name)).toEqual([
       'axonserver-1-restore-configdb',
       'axonserver-2-restore-configdb',
       'axonserver-3-restore-configdb',
     ]);
-    const job = docs.find((d) => d.kind === 'Job');
-    const env = Object.fromEntries(
-      job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
-    );
+    const job = defined(ofKind(docs, 'Job')[0]);
+    const env = Object.fromEntries(defined(job.spec.template.spec.containers[0].env).map((e) => [e.name, e.value]));
     expect(env).toEqual({
       RESTORE_DATA_DIR: '/axonserver/data',
       RESTORE_CONFIGDB_FILE: 'axonserver-configdb.mv.db',
       RESTORE_NODE: 'axonserver-1',
     });
-    expect(job.spec.template.spec.volumes[1]).toEqual({
+    expect(job.spec.template.spec.volumes?.[1]).toEqual({
       name: 'data',
       persistentVolumeClaim: { claimName: 'data-axonserver-1-0', readOnly: false },
     });

@@ -4,6 +4,8 @@
  * JSON patches, per-node Axon Server settings, and per-colour probes.
  */
 import {
+  container,
+  defined,
   diagnose,
   envOf,
   find,
@@ -15,9 +17,9 @@ import {
   synthText,
   withoutPosition,
 } from '../../support/helpers';
+import type { ObjectMeta } from '../../support/manifests';
 
 const prod = fixture('prod').objects;
-const container = (o: any) => o.spec.template.spec.containers[0];
 const problems = (edit: (c: ProdConfig) => void) =>
   diagnose({ 'prod.yaml': prodWith(edit) })
     .lines.map(withoutPosition)
@@ -29,7 +31,10 @@ const warnings = (edit: (c: ProdConfig) => void) =>
     .filter((l) => l.includes(': warning: '))
     .sort();
 const objectsWith = (edit: (c: ProdConfig) => void) => synthText('prod', prodWith(edit)).objects;
-const app = (c: ProdConfig) => c.apps[0] as any;
+const app = (c: ProdConfig) => c.apps[0];
+const expose = (c: ProdConfig) => defined(app(c).expose, 'apps[0].expose');
+const autoscaling = (c: ProdConfig) => defined(app(c).autoscaling, 'apps[0].autoscaling');
+const patch = (c: ProdConfig) => c.patches[0];
 
 describe('exposure', () => {
   it('routes the live host to the live Service and the preview host to the preview Service, with a certificate for both', () => {
@@ -49,7 +54,7 @@ describe('exposure', () => {
       ],
     });
     const preview = find(prod, 'Ingress', 'order-service-preview');
-    expect(preview.spec.rules[0]).toMatchObject({
+    expect(preview.spec.rules?.[0]).toMatchObject({
       host: 'orders-preview.example.com',
       http: { paths: [{ backend: { service: { name: 'order-service-preview' } } }] },
     });
@@ -68,7 +73,7 @@ describe('exposure', () => {
     });
     for (const name of ['order-service', 'order-service-preview'])
       expect(find(promoted, 'Ingress', name)).toEqual(find(prod, 'Ingress', name));
-    expect(find(promoted, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('green');
+    expect(find(promoted, 'Service', 'order-service').spec.selector?.['axon-deploy.io/color']).toBe('green');
   });
 
   it('has no preview route while nothing is previewed', () => {
@@ -88,9 +93,7 @@ describe('exposure', () => {
         httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways', sectionName: 'https' }] },
       };
     });
-    expect(ofKind(objects, 'Ingress')).toEqual([
-      expect.objectContaining({ metadata: expect.objectContaining({ name: 'axonserver-ui' }) }),
-    ]);
+    expect(ofKind(objects, 'Ingress')).toMatchObject([{ metadata: { name: 'axonserver-ui' } }]);
     expect(find(objects, 'HTTPRoute', 'order-service').spec).toEqual({
       parentRefs: [{ name: 'public', namespace: 'gateways', sectionName: 'https' }],
       hostnames: ['orders.example.com'],
@@ -112,14 +115,14 @@ describe('exposure', () => {
     ).toEqual(['apps[0].expose: expected exactly one of ingress and httpRoute, got neither']);
     expect(
       problems((c) => {
-        app(c).expose.previewHost = 'orders.example.com';
+        expose(c).previewHost = 'orders.example.com';
       }),
     ).toEqual([
       'apps[0].expose.previewHost: expected another host than host: the preview must not take the live traffic',
     ]);
     expect(
       problems((c) => {
-        app(c).expose.host = 'Orders';
+        expose(c).host = 'Orders';
       }),
     ).toEqual(['apps[0].expose.host: expected a host name like orders.example.com, got "Orders"']);
   });
@@ -140,16 +143,16 @@ describe('autoscaling', () => {
     const standby = objectsWith((c) => {
       c.apps[0].release.colors!.blue.phase = 'STANDING_BY';
       c.apps[0].release.colors!.green.phase = 'SERVING';
-      app(c).autoscaling.initialisingMinReplicas = 2;
+      autoscaling(c).initialisingMinReplicas = 2;
     });
     expect(find(standby, 'HorizontalPodAutoscaler', 'order-service-blue').spec.minReplicas).toBe(1);
     expect(find(standby, 'HorizontalPodAutoscaler', 'order-service-green').spec.minReplicas).toBe(3);
     const initialising = objectsWith((c) => {
-      app(c).autoscaling.initialisingMinReplicas = 2;
+      autoscaling(c).initialisingMinReplicas = 2;
     });
     expect(find(initialising, 'HorizontalPodAutoscaler', 'order-service-green').spec.minReplicas).toBe(2);
     // The autoscaler of the colour becoming SERVING changes in the Deployment's wave, before the switch.
-    const wave = (o: any) => o.metadata.annotations['argocd.argoproj.io/sync-wave'];
+    const wave = (o: { metadata: ObjectMeta }) => defined(o.metadata.annotations)['argocd.argoproj.io/sync-wave'];
     expect(wave(find(standby, 'HorizontalPodAutoscaler', 'order-service-green'))).toBe(
       wave(find(standby, 'Deployment', 'order-service-green')),
     );
@@ -157,7 +160,7 @@ describe('autoscaling', () => {
 
   it('scales on memory too, and a rolling app the same way', () => {
     const objects = objectsWith((c) => {
-      (c.apps[1] as any).autoscaling = { minReplicas: 2, maxReplicas: 4, memoryUtilization: 80 };
+      c.apps[1].autoscaling = { minReplicas: 2, maxReplicas: 4, memoryUtilization: 80 };
     });
     expect(find(objects, 'HorizontalPodAutoscaler', 'notification-service').spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
@@ -168,7 +171,7 @@ describe('autoscaling', () => {
   it('checks the bounds, and says colour replicas are then unused', () => {
     expect(
       problems((c) => {
-        app(c).autoscaling.maxReplicas = 2;
+        autoscaling(c).maxReplicas = 2;
       }),
     ).toEqual(['apps[0].autoscaling.maxReplicas: expected at least minReplicas (3), got 2']);
     expect(
@@ -185,10 +188,10 @@ describe('autoscaling', () => {
 
 describe('scheduling', () => {
   it('spreads every app pod over zones and hosts, per colour and revision', () => {
-    const apps = (ofKind(prod, 'Deployment') as any[]).filter((d) => d.metadata.name !== 'axon-deploy-controller');
+    const apps = ofKind(prod, 'Deployment').filter((d) => d.metadata.name !== 'axon-deploy-controller');
     for (const d of apps) {
-      const spread = d.spec.template.spec.topologySpreadConstraints;
-      expect(spread.map((s: any) => `${s.topologyKey} ${s.whenUnsatisfiable}`)).toEqual([
+      const spread = defined(d.spec.template.spec.topologySpreadConstraints);
+      expect(spread.map((s) => `${s.topologyKey} ${s.whenUnsatisfiable}`)).toEqual([
         'topology.kubernetes.io/zone ScheduleAnyway',
         'kubernetes.io/hostname ScheduleAnyway',
       ]);
@@ -221,15 +224,15 @@ describe('scheduling', () => {
     expect(spec.nodeSelector).toEqual({ pool: 'apps' });
     expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'apps', effect: 'NoSchedule' }]);
     expect(spec.priorityClassName).toBe('business-critical');
-    expect(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(50);
-    expect(spec.topologySpreadConstraints.map((s: any) => `${s.topologyKey} ${s.whenUnsatisfiable}`)).toEqual([
+    expect(spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0].weight).toBe(50);
+    expect(defined(spec.topologySpreadConstraints).map((s) => `${s.topologyKey} ${s.whenUnsatisfiable}`)).toEqual([
       'topology.kubernetes.io/zone DoNotSchedule',
     ]);
   });
 
   it('places an Axon Server node on its own pool, keeping its zone and the anti-affinity between nodes', () => {
     const objects = objectsWith((c) => {
-      (c.axonServer.nodes[3] as any).scheduling = {
+      c.axonServer.nodes[3].scheduling = {
         tolerations: [{ key: 'archive', operator: 'Exists' }],
         affinity: {
           nodeAffinity: {
@@ -242,7 +245,7 @@ describe('scheduling', () => {
     });
     const spec = find(objects, 'StatefulSet', 'axonserver-archive-1').spec.template.spec;
     expect(spec.tolerations).toEqual([{ key: 'archive', operator: 'Exists' }]);
-    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+    expect(spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).toEqual([
       {
         matchExpressions: [
           { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['europe-west4-a'] },
@@ -250,7 +253,7 @@ describe('scheduling', () => {
         ],
       },
     ]);
-    expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(find(objects, 'StatefulSet', 'axonserver-1').spec.template.spec.tolerations).toBeUndefined();
   });
 });
@@ -259,7 +262,7 @@ describe('images', () => {
   it("pins a colour's image by digest, keeping the version as tag and label", () => {
     const d = find(prod, 'Deployment', 'order-service-green');
     expect(container(d).image).toMatch(/^registry\.example\.com\/orders\/order-service:1\.5\.0@sha256:[0-9a-f]{64}$/);
-    expect(d.metadata.labels['app.kubernetes.io/version']).toBe('1.5.0');
+    expect(d.metadata.labels?.['app.kubernetes.io/version']).toBe('1.5.0');
     expect(
       problems((c) => {
         c.apps[0].release.colors!.green.digest = 'sha256:abc';
@@ -340,9 +343,10 @@ describe('escape hatches', () => {
         { name: 'cache', emptyDir: { sizeLimit: '2Gi' } },
       ]),
     );
-    expect(spec.initContainers.map((x: any) => x.name)).toEqual(['migrate']);
-    expect(spec.containers.map((x: any) => x.name)).toEqual(['order-service', 'proxy']);
-    for (const x of [...spec.initContainers, ...spec.containers]) {
+    const initContainers = defined(spec.initContainers);
+    expect(initContainers.map((x) => x.name)).toEqual(['migrate']);
+    expect(spec.containers.map((x) => x.name)).toEqual(['order-service', 'proxy']);
+    for (const x of [...initContainers, ...spec.containers]) {
       expect(x.securityContext).toEqual({
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
@@ -351,7 +355,7 @@ describe('escape hatches', () => {
         runAsNonRoot: true,
       });
     }
-    expect(envOf(spec.initContainers[0]).DB).toEqual({
+    expect(envOf(initContainers[0]).DB).toEqual({
       secretKeyRef: { name: 'orders-db-credentials', key: 'username' },
     });
     expect(spec.containers[1].volumeMounts).toEqual([
@@ -396,7 +400,7 @@ describe('escape hatches', () => {
     expect(find(prod, 'PodDisruptionBudget', 'axonserver').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
     const { lines } = diagnose({
       'prod.yaml': prodWith((c) => {
-        (c as any).patches[0].patch = [{ op: 'replace', path: '/spec/nothing/here', value: 1 }];
+        patch(c).patch = [{ op: 'replace', path: '/spec/nothing/here', value: 1 }];
       }),
     });
     expect(lines).toEqual([
@@ -406,28 +410,26 @@ describe('escape hatches', () => {
     ]);
     expect(
       problems((c) => {
-        (c as any).patches[0].target.name = 'axonserver-x';
+        patch(c).target.name = 'axonserver-x';
       }),
     ).toEqual([
       'patches[0].target: no PodDisruptionBudget named "axonserver-x" is rendered for prod; PodDisruptionBudgets: axonserver, notification-service, order-service',
     ]);
     expect(
       problems((c) => {
-        (c as any).patches[0].patch = [{ op: 'replace', path: '/metadata/name', value: 'other' }];
+        patch(c).patch = [{ op: 'replace', path: '/metadata/name', value: 'other' }];
       }),
     ).toEqual([
       'patches[0].patch: a patch may not change apiVersion, kind, metadata.name or metadata.namespace (that would be another object: declare it in the config instead)',
     ]);
     expect(
       problems((c) => {
-        (c as any).patches[0].why = 'because';
+        patch(c).why = 'because';
       }),
     ).toEqual(['patches[0].why: expected a reason of at least 10 characters: reviewers read it, got "because"']);
     expect(
       problems((c) => {
-        (c as any).patches[0].patch = [
-          { op: 'add', path: '/metadata/annotations/argocd.argoproj.io~1sync-wave', value: '-9' },
-        ];
+        patch(c).patch = [{ op: 'add', path: '/metadata/annotations/argocd.argoproj.io~1sync-wave', value: '-9' }];
       }),
     ).toEqual([
       'patches[0].patch: a patch may not change the Argo CD annotations (sync waves, hooks, Prune=false protection): they keep the rollout order and the data safe',
@@ -437,7 +439,7 @@ describe('escape hatches', () => {
     )!.metadata.name;
     expect(
       problems((c) => {
-        (c as any).patches = [
+        c.patches = [
           {
             target: { kind: 'ConfigMap', name: revision },
             patch: [{ op: 'add', path: '/data/x', value: 'y' }],
@@ -450,7 +452,7 @@ describe('escape hatches', () => {
     ]);
     expect(
       problems((c) => {
-        (c as any).patches = [
+        c.patches = [
           {
             target: { kind: 'Service', name: 'order-service-preview' },
             patch: [{ op: 'add', path: '/metadata/labels/x', value: 'y' }],
@@ -464,7 +466,7 @@ describe('escape hatches', () => {
     ]);
     expect(
       problems((c) => {
-        (c as any).patches[0].patch = [
+        patch(c).patch = [
           { op: 'add', path: '/metadata/annotations/x', value: { name: 'SMTP_PASSWORD', value: 'hunter2hunter2' } },
         ];
       }),
@@ -487,7 +489,7 @@ describe('per-node Axon Server settings', () => {
 
   it('gives a node its own JVM settings', () => {
     const objects = objectsWith((c) => {
-      (c.axonServer.nodes[0] as any).jvm = { heapPercent: 25 };
+      c.axonServer.nodes[0].jvm = { heapPercent: 25 };
     });
     expect(envOf(container(find(objects, 'StatefulSet', 'axonserver-1'))).JAVA_TOOL_OPTIONS).toMatch(
       /^-Xms2048m -Xmx2048m /,
@@ -501,11 +503,11 @@ describe('per-node Axon Server settings', () => {
 describe('long replays', () => {
   it('probes liveness on the liveness group, which a replay never fails, and lets a colour have its own startup budget', () => {
     const objects = objectsWith((c) => {
-      (c.apps[0].release.colors!.green as any).probes = { startup: { failureThreshold: 720 } };
+      c.apps[0].release.colors!.green.probes = { startup: { failureThreshold: 720 } };
     });
     const green = container(find(objects, 'Deployment', 'order-service-green'));
-    expect(green.livenessProbe.httpGet.path).toBe('/actuator/health/liveness');
-    expect(green.startupProbe.failureThreshold).toBe(720);
-    expect(container(find(objects, 'Deployment', 'order-service-blue')).startupProbe.failureThreshold).toBe(60);
+    expect(green.livenessProbe?.httpGet?.path).toBe('/actuator/health/liveness');
+    expect(green.startupProbe?.failureThreshold).toBe(720);
+    expect(container(find(objects, 'Deployment', 'order-service-blue')).startupProbe?.failureThreshold).toBe(60);
   });
 });

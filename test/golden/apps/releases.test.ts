@@ -1,4 +1,7 @@
+import type { KubeObject } from '../../../src/synth/render';
 import {
+  container,
+  defined,
   fixture,
   diagnose,
   envOf,
@@ -10,9 +13,9 @@ import {
   synthText,
   withoutPosition,
 } from '../../support/helpers';
+import { stringOf } from '../../support/manifests';
 
 const prod = fixture('prod').objects;
-const container = (o: any) => o.spec.template.spec.containers[0];
 
 /** prod.yaml with order-service's colours set as given. */
 function withColors(blue: string, green: string, versions: [string, string] = ['1.4.2', '1.5.0']) {
@@ -139,7 +142,7 @@ describe('blue/green in prod', () => {
   });
 
   it("lists only the nodes that serve the app's context as servers", () => {
-    const servers = envOf(container(find(prod, 'Deployment', 'order-service-blue'))).AXON_AXONSERVER_SERVERS as string;
+    const servers = stringOf(envOf(container(find(prod, 'Deployment', 'order-service-blue'))).AXON_AXONSERVER_SERVERS);
     expect(servers).not.toContain('archive');
   });
 
@@ -160,13 +163,13 @@ describe('blue/green in prod', () => {
   it('probes the Spring Boot health groups', () => {
     const c = container(find(prod, 'Deployment', 'order-service-blue'));
     // On the management port (order-service sets one: it is exposed outside the cluster).
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'management', scheme: 'HTTP' });
-    expect(c.readinessProbe.httpGet).toEqual({
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'management', scheme: 'HTTP' });
+    expect(c.readinessProbe?.httpGet).toEqual({
       path: '/actuator/health/readiness',
       port: 'management',
       scheme: 'HTTP',
     });
-    expect(c.startupProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'management', scheme: 'HTTP' });
+    expect(c.startupProbe?.httpGet).toEqual({ path: '/actuator/health/liveness', port: 'management', scheme: 'HTTP' });
   });
 
   it('runs apps under the restricted pod security profile', () => {
@@ -194,7 +197,7 @@ describe('blue/green in prod', () => {
 describe('every phase', () => {
   it('SCHEDULED and OBSOLETE emit nothing for the colour', () => {
     const objects = withColors('SERVING', 'SCHEDULED');
-    const appJobs = (objects: any[]) =>
+    const appJobs = (objects: readonly KubeObject[]) =>
       ofKind(objects, 'Job').filter((j) => j.metadata.labels?.['app.kubernetes.io/instance'] === 'order-service-green');
     expect(has(objects, 'Deployment', 'order-service-green')).toBe(false);
     expect(appJobs(objects)).toEqual([]);
@@ -207,15 +210,15 @@ describe('every phase', () => {
   it('INITIALISING runs the colour, reachable through the preview Service only', () => {
     const objects = withColors('SERVING', 'INITIALISING');
     expect(has(objects, 'Deployment', 'order-service-green')).toBe(true);
-    expect(find(objects, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('blue');
-    expect(find(objects, 'Service', 'order-service-preview').spec.selector['axon-deploy.io/color']).toBe('green');
+    expect(find(objects, 'Service', 'order-service').spec.selector?.['axon-deploy.io/color']).toBe('blue');
+    expect(find(objects, 'Service', 'order-service-preview').spec.selector?.['axon-deploy.io/color']).toBe('green');
   });
 
   it('SERVING is what the live Service selects', () => {
     const objects = withColors('STANDING_BY', 'SERVING');
-    expect(find(objects, 'Service', 'order-service').spec.selector['axon-deploy.io/color']).toBe('green');
+    expect(find(objects, 'Service', 'order-service').spec.selector?.['axon-deploy.io/color']).toBe('green');
     expect(
-      find(objects, 'PodDisruptionBudget', 'order-service').spec.selector.matchLabels['axon-deploy.io/color'],
+      find(objects, 'PodDisruptionBudget', 'order-service').spec.selector?.matchLabels?.['axon-deploy.io/color'],
     ).toBe('green');
   });
 
@@ -240,8 +243,8 @@ describe('every phase', () => {
       'order-service-blue',
     );
     expect(fixed.spec.replicas).toBe(1);
-    expect(blue.metadata.labels['axon-deploy.io/phase']).toBe('STANDING_BY');
-    expect(find(objects, 'Service', 'order-service-preview').spec.selector['axon-deploy.io/color']).toBe('blue');
+    expect(blue.metadata.labels?.['axon-deploy.io/phase']).toBe('STANDING_BY');
+    expect(find(objects, 'Service', 'order-service-preview').spec.selector?.['axon-deploy.io/color']).toBe('blue');
   });
 
   it('CLEANING_UP removes the Deployment and runs a cleanup Job named by colour and version that drops its database and its tokens', () => {
@@ -254,7 +257,7 @@ describe('every phase', () => {
     expect(job.spec.activeDeadlineSeconds).toBe(3600);
     const spec = job.spec.template.spec;
     expect(spec.restartPolicy).toBe('Never');
-    const [drop] = spec.initContainers;
+    const [drop] = defined(spec.initContainers);
     const [tokens] = spec.containers;
     expect([drop.name, drop.image, drop.command, drop.args]).toEqual([
       'drop-database',
@@ -301,7 +304,7 @@ describe('every phase', () => {
           blue: { version: '1.4.2', phase: 'CLEANING_UP' },
           green: { version: '1.5.0', phase: 'SERVING' },
         };
-        (c.apps[0] as any).readModel.manage = false;
+        defined(c.apps[0].readModel).manage = false;
       }),
     ).objects;
     const job = find(objects, 'Job', 'order-service-blue-cleanup-1-4-2');
@@ -378,7 +381,7 @@ describe('release checks', () => {
         c.apps[0].env = { ZZZ: '1', SPRING_PROFILES_ACTIVE: 'prod,kafka', AAA: '2' };
       }),
     ).objects;
-    const env = container(find(objects, 'Deployment', 'order-service-blue')).env.map((e: any) => e.name);
+    const env = defined(container(find(objects, 'Deployment', 'order-service-blue')).env).map((e) => e.name);
     expect(envOf(container(find(objects, 'Deployment', 'order-service-blue'))).SPRING_PROFILES_ACTIVE).toBe(
       'prod,kafka',
     );
@@ -471,7 +474,7 @@ describe('rolling releases', () => {
 });
 
 describe('moving between rolling and blue/green (adopt)', () => {
-  const withDb = (release: any) =>
+  const withDb = (release: ProdConfig['apps'][number]['release']) =>
     synthText(
       'prod',
       prodWith((c) => {

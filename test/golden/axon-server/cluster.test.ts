@@ -1,10 +1,22 @@
-import { parse } from 'yaml';
 import { heapOptions } from '../../../src/model/axon-server';
-import { envOf, find, fixture, has, ofKind, prodWith, propertiesOf, synthText } from '../../support/helpers';
+import type { KubeObject } from '../../../src/synth/render';
+import {
+  clusterTemplateOf,
+  container,
+  defined,
+  envOf,
+  find,
+  fixture,
+  has,
+  ofKind,
+  prodWith,
+  propertiesOf,
+  synthText,
+} from '../../support/helpers';
+import { volumeOf } from '../../support/manifests';
 
 const prod = fixture('prod').objects;
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
-const container = (sts: any) => sts.spec.template.spec.containers[0];
 
 describe('one singleton StatefulSet per node', () => {
   it('has exactly the five prod nodes, each with replicas 1', () => {
@@ -26,16 +38,16 @@ describe('one singleton StatefulSet per node', () => {
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
     // the selector is a subset of the pod labels, and holds no version
-    expect(sts.spec.template.metadata.labels).toMatchObject(sts.spec.selector.matchLabels);
+    expect(sts.spec.template.metadata.labels).toMatchObject(defined(sts.spec.selector.matchLabels));
     expect(JSON.stringify(sts.spec.selector)).not.toMatch(/version|cdk8s/);
   });
 
   it('gives each node its own volume claim templates, on its own storage classes', () => {
     const claims = (name: string) =>
-      find(prod, 'StatefulSet', name).spec.volumeClaimTemplates.map((t: any) => [
-        t.metadata.name,
-        t.spec.resources.requests.storage,
-        t.spec.storageClassName,
+      defined(find(prod, 'StatefulSet', name).spec.volumeClaimTemplates).map((t) => [
+        t.metadata?.name,
+        t.spec?.resources?.requests?.storage,
+        t.spec?.storageClassName,
       ]);
     expect(claims('axonserver-1')).toEqual([
       ['events', '500Gi', 'axon-fast'],
@@ -47,14 +59,14 @@ describe('one singleton StatefulSet per node', () => {
       ['data', '10Gi', 'axon-fast'],
       ['log', '20Gi', 'axon-fast'],
     ]);
-    for (const t of find(prod, 'StatefulSet', 'axonserver-1').spec.volumeClaimTemplates) {
+    for (const t of defined(find(prod, 'StatefulSet', 'axonserver-1').spec.volumeClaimTemplates)) {
       expect(t).toMatchObject({
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         spec: { accessModes: ['ReadWriteOnce'] },
       });
       // immutable once created: no version and no user labels in claim templates
-      expect(Object.keys(t.metadata.labels).sort()).toEqual([
+      expect(Object.keys(defined(t.metadata?.labels)).sort()).toEqual([
         'app.kubernetes.io/component',
         'app.kubernetes.io/instance',
         'app.kubernetes.io/name',
@@ -64,7 +76,7 @@ describe('one singleton StatefulSet per node', () => {
 
   it('mounts the volumes at the /axonserver paths of current images', () => {
     const mounts = Object.fromEntries(
-      container(find(prod, 'StatefulSet', 'axonserver-1')).volumeMounts.map((m: any) => [m.name, m.mountPath]),
+      defined(container(find(prod, 'StatefulSet', 'axonserver-1')).volumeMounts).map((m) => [m.name, m.mountPath]),
     );
     expect(mounts).toMatchObject({
       events: '/axonserver/events',
@@ -83,14 +95,14 @@ describe('one singleton StatefulSet per node', () => {
       c.axonServer.nodes[0].volumes.exts = { size: '1Gi' };
     });
     const sts = find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1');
-    expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual([
+    expect(defined(sts.spec.volumeClaimTemplates).map((t) => t.metadata?.name)).toEqual([
       'events',
       'data',
       'log',
       'plugins',
       'exts',
     ]);
-    const mounts = container(sts).volumeMounts.map((m: any) => m.mountPath);
+    const mounts = defined(container(sts).volumeMounts).map((m) => m.mountPath);
     expect(mounts).toEqual(expect.arrayContaining(['/axonserver/plugins', '/axonserver/exts']));
   });
 
@@ -100,7 +112,7 @@ describe('one singleton StatefulSet per node', () => {
       expect(svc.spec.clusterIP).toBe('None');
       expect(svc.spec.publishNotReadyAddresses).toBe(true);
       expect(svc.spec.selector).toEqual(find(prod, 'StatefulSet', name).spec.selector.matchLabels);
-      expect(svc.spec.ports.map((p: any) => [p.name, p.port, p.targetPort])).toEqual([
+      expect(defined(svc.spec.ports).map((p) => [p.name, p.port, p.targetPort])).toEqual([
         ['grpc', 8124, 'grpc'],
         ['http', 8024, 'http'],
         ['internal', 8224, 'internal'],
@@ -134,10 +146,10 @@ describe('node identity, tags and placement', () => {
 
   it('pins a zoned node to its zone and spreads the cluster over hosts', () => {
     const affinity = sts.spec.template.spec.affinity;
-    expect(affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+    expect(affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['europe-west4-b'] }] },
     ]);
-    expect(affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+    expect(affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
       {
         labelSelector: {
           matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' },
@@ -149,7 +161,7 @@ describe('node identity, tags and placement', () => {
 
   it('has no zone affinity for a node without zone', () => {
     const dev = find(fixture('dev').objects, 'StatefulSet', 'axonserver');
-    expect(dev.spec.template.spec.affinity.nodeAffinity).toBeUndefined();
+    expect(defined(dev.spec.template.spec.affinity).nodeAffinity).toBeUndefined();
     expect(envOf(container(dev)).AXONIQ_AXONSERVER_TAGS_ZONE).toBeUndefined();
   });
 });
@@ -160,20 +172,21 @@ describe('probes and shutdown', () => {
   it('probes /actuator/info on the management port, never /actuator/health', () => {
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
       // HTTPS: prod speaks TLS on 8024 too (the kubelet does not verify the certificate).
-      expect(probe.httpGet).toEqual({ path: '/actuator/info', port: 'management', scheme: 'HTTPS' });
+      expect(probe?.httpGet).toEqual({ path: '/actuator/info', port: 'management', scheme: 'HTTPS' });
     }
     expect(JSON.stringify(prod)).not.toContain('/actuator/health"');
   });
 
   it('takes the startup budget from config (prod: 10 s x 90 = 15 minutes) and keeps liveness above 1 s', () => {
-    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(900);
-    expect(c.livenessProbe.timeoutSeconds).toBeGreaterThan(1);
+    const startup = defined(c.startupProbe);
+    expect(defined(startup.periodSeconds) * defined(startup.failureThreshold)).toBe(900);
+    expect(c.livenessProbe?.timeoutSeconds).toBeGreaterThan(1);
   });
 
   it('defaults to a startup budget of at least 10 minutes', () => {
-    const dev = container(find(fixture('dev').objects, 'StatefulSet', 'axonserver'));
+    const startup = defined(container(find(fixture('dev').objects, 'StatefulSet', 'axonserver')).startupProbe);
     expect(
-      dev.startupProbe.periodSeconds * dev.startupProbe.failureThreshold + dev.startupProbe.initialDelaySeconds,
+      defined(startup.periodSeconds) * defined(startup.failureThreshold) + defined(startup.initialDelaySeconds),
     ).toBeGreaterThanOrEqual(600);
   });
 
@@ -184,8 +197,7 @@ describe('probes and shutdown', () => {
 
 describe('configuration', () => {
   const properties: string = propertiesOf(prod);
-  const template = parse(find(prod, 'ConfigMap', 'axonserver-cluster-template').data['cluster-template.yml']).axoniq
-    .axonserver['cluster-template'];
+  const template = clusterTemplateOf(prod);
 
   it("renders common properties, including the user's", () => {
     expect(properties).toContain('axoniq.axonserver.event.segment-size=256MB\n');
@@ -199,7 +211,7 @@ describe('configuration', () => {
 
   it('builds the cluster template with _admin, three PRIMARY and two SECONDARY nodes', () => {
     expect(template.first).toBe('axonserver-1.orders-prod.svc.cluster.local:8224');
-    expect(template.replicationGroups.map((g: any) => g.name)).toEqual(['_admin', 'orders']);
+    expect(template.replicationGroups.map((g) => g.name)).toEqual(['_admin', 'orders']);
     const orders = template.replicationGroups[1];
     expect(orders.contexts).toEqual([{ name: 'orders' }]);
     expect(orders.roles).toEqual([
@@ -224,8 +236,7 @@ describe('configuration', () => {
     const text = prodWith((c) => {
       c.axonServer.replicationGroups.unshift({ name: '_admin', roles: { 'axonserver-1': 'PRIMARY' } });
     });
-    const cm = find(synthText('prod', text).objects, 'ConfigMap', 'axonserver-cluster-template');
-    const groups = parse(cm.data['cluster-template.yml']).axoniq.axonserver['cluster-template'].replicationGroups;
+    const groups = clusterTemplateOf(synthText('prod', text).objects).replicationGroups;
     expect(groups[0]).toEqual({
       name: '_admin',
       roles: [{ node: 'axonserver-1', role: 'PRIMARY' }],
@@ -234,13 +245,12 @@ describe('configuration', () => {
   });
 
   it('mounts one configuration revision, named by its content, on every node; a change is a new revision', () => {
-    const revision = (objects: readonly any[], node: string) =>
-      find(objects, 'StatefulSet', node).spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap
-        .name;
+    const revision = (objects: readonly KubeObject[], node: string) =>
+      defined(volumeOf(find(objects, 'StatefulSet', node).spec.template.spec, 'config').configMap).name;
     const names = NODES.map((n) => revision(prod, n));
     expect(new Set(names).size).toBe(1);
     expect(names[0]).toMatch(/^axonserver-config-[0-9a-f]{10}$/);
-    expect(find(prod, 'ConfigMap', names[0]).metadata.annotations['argocd.argoproj.io/sync-options']).toBe(
+    expect(find(prod, 'ConfigMap', defined(names[0])).metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe(
       'PruneLast=true',
     );
     const changed = synthText(
@@ -250,7 +260,7 @@ describe('configuration', () => {
       }),
     ).objects;
     expect(revision(changed, 'axonserver-1')).not.toBe(names[0]);
-    expect(has(changed, 'ConfigMap', names[0])).toBe(false);
+    expect(has(changed, 'ConfigMap', defined(names[0]))).toBe(false);
   });
 });
 
@@ -258,12 +268,12 @@ describe('editions', () => {
   it('runs standard edition as one standalone node without licence, roles or cluster template', () => {
     const dev = fixture('dev').objects;
     expect(ofKind(dev, 'StatefulSet').map((s) => s.metadata.name)).toEqual(['axonserver']);
-    const cm = dev.find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('axonserver-config-')) as any;
-    expect(Object.keys(cm.data)).toEqual(['axonserver.properties']);
-    expect(cm.data['axonserver.properties']).toContain('axoniq.axonserver.standalone=true\n');
+    const cm = defined(ofKind(dev, 'ConfigMap').find((o) => o.metadata.name.startsWith('axonserver-config-')));
+    expect(Object.keys(defined(cm.data))).toEqual(['axonserver.properties']);
+    expect(cm.data?.['axonserver.properties']).toContain('axoniq.axonserver.standalone=true\n');
     const c = container(find(dev, 'StatefulSet', 'axonserver'));
     expect(envOf(c).AXONIQ_LICENSE).toBeUndefined();
-    expect(c.volumeMounts.map((m: any) => m.name)).not.toContain('license');
+    expect(defined(c.volumeMounts).map((m) => m.name)).not.toContain('license');
   });
 
   it('mounts the enterprise licence read-only and points AXONIQ_LICENSE at it; the licence directory is writable', () => {
@@ -336,7 +346,9 @@ describe('security', () => {
       readOnlyRootFilesystem: true,
       runAsNonRoot: true,
     });
-    const emptyDirs = spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name);
+    const emptyDirs = defined(spec.volumes)
+      .filter((v) => v.emptyDir)
+      .map((v) => v.name);
     expect(emptyDirs).toEqual(['plugins', 'tmp', 'heapdumps']);
     // Heap dumps need room for the whole heap: as large as the memory limit.
     expect(spec.volumes).toContainEqual({ name: 'heapdumps', emptyDir: { sizeLimit: '8Gi' } });
@@ -350,11 +362,12 @@ describe('security', () => {
       c.axonServer.nodes[0].volumes.plugins = { size: '1Gi' };
     });
     const s = find(synthText('prod', text).objects, 'StatefulSet', 'axonserver-1').spec;
-    expect(s.template.spec.volumes.filter((v: any) => v.emptyDir).map((v: any) => v.name)).toEqual([
-      'tmp',
-      'heapdumps',
-    ]);
-    expect(s.volumeClaimTemplates.map((t: any) => t.metadata.name)).toContain('plugins');
+    expect(
+      defined(s.template.spec.volumes)
+        .filter((v) => v.emptyDir)
+        .map((v) => v.name),
+    ).toEqual(['tmp', 'heapdumps']);
+    expect(defined(s.volumeClaimTemplates).map((t) => t.metadata?.name)).toContain('plugins');
   });
 
   it("allows 8224 only between nodes, 8124 from the namespace and listed namespaces, 8024 only from nodes, axon-deploy's pods and ui.allowedFrom, the actuator from axon-deploy's pods and Prometheus", () => {
@@ -406,8 +419,8 @@ describe('security', () => {
   });
 
   it('labels every pod that calls the REST API so that the NetworkPolicy lets it reach 8024', () => {
-    for (const job of prod.filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-gate')) as any[]) {
-      expect(job.spec.template.metadata.labels['axon-deploy.io/axonserver-api']).toBe('true');
+    for (const job of ofKind(prod, 'Job').filter((o) => o.metadata.name.endsWith('-gate'))) {
+      expect(job.spec.template.metadata.labels?.['axon-deploy.io/axonserver-api']).toBe('true');
     }
   });
 
@@ -454,7 +467,8 @@ describe('cluster-wide objects', () => {
     expect(client.spec.selector).toMatchObject({ 'axon-deploy.io/serves-clients': 'true' });
     expect(client.spec.ports).toEqual([{ name: 'grpc', port: 8124, targetPort: 'grpc', protocol: 'TCP' }]);
     const serving = NODES.filter(
-      (n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/serves-clients'] === 'true',
+      (n) =>
+        defined(find(prod, 'StatefulSet', n).spec.template.metadata.labels)['axon-deploy.io/serves-clients'] === 'true',
     );
     expect(serving).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
     const ui = find(prod, 'Service', 'axonserver-ui');
@@ -466,7 +480,8 @@ describe('cluster-wide objects', () => {
       'axon-deploy.io/admin-node': 'true',
     });
     const admins = NODES.filter(
-      (n) => find(prod, 'StatefulSet', n).spec.template.metadata.labels['axon-deploy.io/admin-node'] === 'true',
+      (n) =>
+        defined(find(prod, 'StatefulSet', n).spec.template.metadata.labels)['axon-deploy.io/admin-node'] === 'true',
     );
     expect(admins).toEqual(['axonserver-1', 'axonserver-2', 'axonserver-3']);
     expect(ui.spec.ports).toEqual([{ name: 'http', port: 8024, targetPort: 'http', protocol: 'TCP' }]);
@@ -503,6 +518,6 @@ describe('resources and JVM', () => {
     ).objects;
     const sts = find(off, 'StatefulSet', 'axonserver-1');
     expect(envOf(container(sts)).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60');
-    expect(sts.spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('heapdumps');
+    expect(defined(sts.spec.template.spec.volumes).map((v) => v.name)).not.toContain('heapdumps');
   });
 });

@@ -4,18 +4,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { CONTROLLER_BUNDLE } from '../../../src/assets';
-import { fixture, fixtureTree, find, ofKind, prodWith, ROOT, synthText } from '../../support/helpers';
+import type { KubeObject } from '../../../src/synth/render';
+import { defined, fixture, fixtureTree, find, ofKind, prodWith, ROOT, synthText } from '../../support/helpers';
+import { asKind, jobSpecOf, volumeOf, yamlObjects } from '../../support/manifests';
 
 const prod = fixture('prod').objects;
+const controllerRules = (objects: readonly KubeObject[]) =>
+  defined(find(objects, 'Role', 'axon-deploy-controller').rules, 'rules of the controller Role');
 
 describe('the rollout controller', () => {
   it('runs the bundle this version of axon-deploy ships, from a ConfigMap named after its content', () => {
     const deployment = find(prod, 'Deployment', 'axon-deploy-controller');
-    const code = deployment.spec.template.spec.volumes.find((v: any) => v.name === 'code').configMap.name;
+    const code = defined(volumeOf(deployment.spec.template.spec, 'code').configMap).name;
     expect(code).toMatch(/^axon-deploy-controller-[0-9a-f]{10}$/);
-    expect(find(prod, 'ConfigMap', code).data[CONTROLLER_BUNDLE]).toBe(
+    expect(find(prod, 'ConfigMap', defined(code)).data?.[CONTROLLER_BUNDLE]).toBe(
       fs.readFileSync(path.join(ROOT, 'lib', CONTROLLER_BUNDLE), 'utf8'),
     );
     const container = deployment.spec.template.spec.containers[0];
@@ -25,9 +28,9 @@ describe('the rollout controller', () => {
   });
 
   it('may only do what it does: pods, StatefulSets and claims read, one Lease, Secrets by name', () => {
-    const rules = find(prod, 'Role', 'axon-deploy-controller').rules.map(
-      (r: any) =>
-        `${r.apiGroups.join(',') || 'core'} ${r.resources.join(',')}${r.resourceNames ? ` [${r.resourceNames.length} by name]` : ''}: ${r.verbs.join(',')}`,
+    const rules = controllerRules(prod).map(
+      (r) =>
+        `${defined(r.apiGroups).join(',') || 'core'} ${defined(r.resources).join(',')}${r.resourceNames ? ` [${r.resourceNames.length} by name]` : ''}: ${r.verbs.join(',')}`,
     );
     expect(rules).toEqual([
       'core pods: get,list,delete,patch',
@@ -50,9 +53,7 @@ describe('the rollout controller', () => {
       'autoscaling horizontalpodautoscalers [2 by name]: get,patch',
       'batch jobs [2 by name]: get',
     ]);
-    const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.find(
-      (r: any) => r.resources[0] === 'secrets',
-    ).resourceNames;
+    const secrets = defined(controllerRules(prod).find((r) => defined(r.resources)[0] === 'secrets')).resourceNames;
     // The CA of 8024 and every token it reads or registers; never the licence or the internal token.
     expect(secrets).toEqual([
       'axon-deploy-controller-token',
@@ -67,13 +68,11 @@ describe('the rollout controller', () => {
   it('may reach the REST and actuator ports through the NetworkPolicy', () => {
     const pod = find(prod, 'Deployment', 'axon-deploy-controller').spec.template;
     const policy = find(prod, 'NetworkPolicy', 'axonserver');
-    const from = policy.spec.ingress
-      .filter((rule: any) => rule.ports.some((p: any) => p.port === 8024))
-      .flatMap((rule: any) => rule.from.map((f: any) => f.podSelector?.matchLabels));
+    const from = defined(policy.spec.ingress)
+      .filter((rule) => defined(rule.ports).some((p) => p.port === 8024))
+      .flatMap((rule) => defined(rule.from).map((f) => f.podSelector?.matchLabels));
     expect(
-      from.some((labels: Record<string, string> | undefined) =>
-        Object.entries(labels ?? {}).every(([k, v]) => pod.metadata.labels[k] === v),
-      ),
+      from.some((labels) => Object.entries(labels ?? {}).every(([k, v]) => defined(pod.metadata.labels)[k] === v)),
     ).toBe(true);
   });
 
@@ -86,7 +85,7 @@ describe('the rollout controller', () => {
     const objects = synthText(
       'prod',
       prodWith((c) => {
-        (c as any).controller = {
+        c.controller = {
           image: 'registry.example.com/mirror/distroless-nodejs:24',
           pollSeconds: 10,
           resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '128Mi' } },
@@ -96,14 +95,14 @@ describe('the rollout controller', () => {
     const container = find(objects, 'Deployment', 'axon-deploy-controller').spec.template.spec.containers[0];
     expect(container.image).toBe('registry.example.com/mirror/distroless-nodejs:24');
     expect(container.env).toContainEqual({ name: 'AXON_DEPLOY_POLL_SECONDS', value: '10' });
-    expect(container.resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
+    expect(container.resources?.requests).toEqual({ cpu: '50m', memory: '128Mi' });
   });
 
   it('pauses on request: axonServer.rollout.paused reaches the NodeRollout', () => {
     const objects = synthText(
       'prod',
       prodWith((c) => {
-        (c.axonServer as any).rollout = { paused: true };
+        c.axonServer.rollout = { paused: true };
       }),
     ).objects;
     expect(find(objects, 'NodeRollout', 'axonserver').spec.rollout).toEqual({
@@ -151,10 +150,11 @@ describe('the AppRelease of a blue/green app', () => {
     ).objects;
     const release = find(objects, 'AppRelease', 'order-service');
     expect(release.spec.autoPromote).toEqual({ standBySeconds: 600 });
-    const job = release.spec.colors.blue.cleanupJob;
+    const job = defined(release.spec.colors.blue.cleanupJob);
     expect(job.name).toBe('order-service-blue-cleanup-1-4-2');
-    expect(job.spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['drop-database']);
-    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    const jobSpec = jobSpecOf(job.spec);
+    expect(defined(jobSpec.template.spec.initContainers).map((c) => c.name)).toEqual(['drop-database']);
+    expect(jobSpec.template.spec.restartPolicy).toBe('Never');
     const rules = find(objects, 'Role', 'axon-deploy-controller').rules;
     expect(rules).toContainEqual({ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] });
     expect(rules).toContainEqual({
@@ -170,26 +170,26 @@ describe('once per cluster: dist/cluster', () => {
   const tree = fixtureTree();
 
   it('holds the CustomResourceDefinitions, never pruned or deleted with an Application', () => {
-    const crds = parseAllDocuments(tree.get('cluster/crds.yaml')!).map((d) => d.toJS());
+    const crds = yamlObjects(tree.get('cluster/crds.yaml')!);
     expect(crds.map((c) => `${c.kind}/${c.metadata.name}`)).toEqual([
       'CustomResourceDefinition/noderollouts.axon-deploy.io',
       'CustomResourceDefinition/appreleases.axon-deploy.io',
     ]);
-    for (const crd of crds) {
-      expect(crd.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
-      expect(crd.spec.versions.map((v: any) => [v.name, v.served, v.storage, Object.keys(v.subresources)])).toEqual([
-        ['v1alpha1', true, true, ['status']],
-      ]);
+    for (const crd of crds.map((c) => asKind(c, 'CustomResourceDefinition'))) {
+      expect(crd.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+      expect(crd.spec.versions.map((v) => [v.name, v.served, v.storage, Object.keys(defined(v.subresources))])).toEqual(
+        [['v1alpha1', true, true, ['status']]],
+      );
     }
   });
 
   it("holds Argo CD's health check of the kinds, as a patch of argocd-cm", () => {
-    const patch = parseAllDocuments(tree.get('cluster/argocd-cm-health.patch.yaml')!)[0].toJS();
-    expect(Object.keys(patch.data)).toEqual([
+    const patch = asKind(yamlObjects(tree.get('cluster/argocd-cm-health.patch.yaml')!)[0], 'ConfigMap');
+    expect(Object.keys(defined(patch.data))).toEqual([
       'resource.customizations.health.axon-deploy.io_AppRelease',
       'resource.customizations.health.axon-deploy.io_NodeRollout',
     ]);
-    expect(patch.data['resource.customizations.health.axon-deploy.io_NodeRollout']).toBe(
+    expect(patch.data?.['resource.customizations.health.axon-deploy.io_NodeRollout']).toBe(
       fs.readFileSync(path.join(ROOT, 'src/scripts/argocd/health.lua'), 'utf8'),
     );
   });

@@ -4,6 +4,8 @@
  * registration and an Ingress; staging brings its own TLS Secrets with plain HTTP.
  */
 import {
+  container,
+  defined,
   diagnose,
   envOf,
   find,
@@ -16,11 +18,11 @@ import {
   synthText,
   withoutPosition,
 } from '../../support/helpers';
+import { at, stringOf } from '../../support/manifests';
 
 const prod = fixture('prod').objects;
 const staging = fixture('staging').objects;
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
-const container = (o: any) => o.spec.template.spec.containers[0];
 const problems = (edit: (c: ProdConfig) => void) =>
   diagnose({ 'prod.yaml': prodWith(edit) })
     .lines.map(withoutPosition)
@@ -34,7 +36,7 @@ describe('TLS with cert-manager (prod)', () => {
         .filter((n) => n.startsWith('axonserver')),
     ).toEqual(NODES.map((n) => `${n}-tls`));
     const cert = find(prod, 'Certificate', 'axonserver-2-tls');
-    expect(cert.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('0');
+    expect(cert.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('0');
     expect(cert.spec.secretName).toBe('axonserver-2-tls');
     expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'internal-ca' });
     expect(cert.spec.privateKey).toEqual({ algorithm: 'RSA', encoding: 'PKCS8', rotationPolicy: 'Always', size: 2048 });
@@ -87,8 +89,8 @@ describe('TLS with cert-manager (prod)', () => {
       readOnly: true,
     });
     expect(JSON.stringify(spec)).not.toContain('subPath');
-    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'])
-      expect(spec.containers[0][probe].httpGet.scheme).toBe('HTTPS');
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const)
+      expect(spec.containers[0][probe]?.httpGet?.scheme).toBe('HTTPS');
   });
 
   it("gives every app the TLS switch and the CA (only ca.crt of the bootstrap node's Secret)", () => {
@@ -136,7 +138,7 @@ describe("TLS with the team's own Secrets (staging)", () => {
     expect(props).toContain('axoniq.axonserver.ssl.internal-trust-manager-file=/axonserver/ca/ca.crt');
     expect(props).not.toMatch(/^server\.ssl/m);
     const sts = find(staging, 'StatefulSet', 'axonserver-1');
-    expect(container(sts).livenessProbe.httpGet.scheme).toBe('HTTP');
+    expect(container(sts).livenessProbe?.httpGet?.scheme).toBe('HTTP');
     expect(sts.spec.template.spec.volumes).toContainEqual({
       name: 'ca',
       configMap: { name: 'internal-ca-bundle', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 },
@@ -154,7 +156,7 @@ describe("TLS with the team's own Secrets (staging)", () => {
   it('requires the keystore password for HTTPS, and refuses ssl properties set by hand', () => {
     expect(
       problems((c) => {
-        delete (c.axonServer as any).tls.keystorePasswordSecret;
+        delete c.axonServer.tls.keystorePasswordSecret;
       }),
     ).toEqual([expect.stringMatching(/^axonServer\.tls\.keystorePasswordSecret: required when tls\.http is on/)]);
     expect(
@@ -170,7 +172,7 @@ describe("TLS with the team's own Secrets (staging)", () => {
 describe('metrics', () => {
   it("scrapes every node's /actuator/prometheus over HTTPS with a PodMonitor labelled for Prometheus", () => {
     const pm = find(prod, 'PodMonitor', 'axonserver');
-    expect(pm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(pm.metadata.labels?.release).toBe('kube-prometheus-stack');
     expect(pm.spec.selector).toEqual({
       matchLabels: { 'app.kubernetes.io/name': 'axonserver', 'app.kubernetes.io/component': 'axon-server' },
     });
@@ -212,7 +214,7 @@ describe('metrics', () => {
   it('warns when nothing may scrape through the NetworkPolicy', () => {
     const { lines } = diagnose({
       'prod.yaml': prodWith((c) => {
-        (c.monitoring as any).scrapers = [];
+        c.monitoring.scrapers = [];
       }),
     });
     expect(lines.map(withoutPosition)).toContainEqual(
@@ -251,14 +253,14 @@ describe('locked-down access', () => {
   it("keeps Argo CD's annotations its own on the Ingress", () => {
     expect(
       problems((c) => {
-        (c.axonServer as any).ui.ingress.annotations['argocd.argoproj.io/sync-wave'] = '-5';
+        defined(c.axonServer.ui.ingress?.annotations)['argocd.argoproj.io/sync-wave'] = '-5';
       }),
     ).toEqual([
       'axonServer.ui.ingress.annotations["argocd.argoproj.io/sync-wave"]: expected an annotation of the Ingress controller: Argo CD annotations (sync waves, options, hooks) are set by axon-deploy, got "argocd.argoproj.io/sync-wave"',
     ]);
     expect(
       problems((c) => {
-        (c.apps[0] as any).expose.ingress.annotations = { 'argocd.argoproj.io/hook': 'PreSync' };
+        defined(c.apps[0].expose?.ingress).annotations = { 'argocd.argoproj.io/hook': 'PreSync' };
       }),
     ).toEqual([
       'apps[0].expose.ingress.annotations["argocd.argoproj.io/hook"]: expected an annotation of the Ingress controller: Argo CD annotations (sync waves, options, hooks) are set by axon-deploy, got "argocd.argoproj.io/hook"',
@@ -267,7 +269,7 @@ describe('locked-down access', () => {
 
   it('can route the UI through a Gateway API HTTPRoute instead, and says a BackendTLSPolicy is needed for HTTPS', () => {
     const text = prodWith((c) => {
-      (c.axonServer as any).ui = {
+      c.axonServer.ui = {
         allowedFrom: [{ namespace: 'gateways' }],
         httpRoute: {
           parentRefs: [{ name: 'public', namespace: 'gateways' }],
@@ -298,7 +300,7 @@ describe('locked-down access', () => {
       'axoniq.axonserver.enterprise.licenseDirectory=/axonserver/data/license',
     ])
       expect(props).toContain(line);
-    expect(container(find(prod, 'StatefulSet', 'axonserver-1')).securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container(find(prod, 'StatefulSet', 'axonserver-1')).securityContext?.readOnlyRootFilesystem).toBe(true);
   });
 });
 
@@ -325,8 +327,8 @@ describe('backups', () => {
     const withToken = prod.filter(
       (x) =>
         x.kind !== 'CronJob' &&
-        (x as any).spec?.template?.spec &&
-        (x as any).spec.template.spec.automountServiceAccountToken !== false,
+        at(x, 'spec', 'template', 'spec') &&
+        at(x, 'spec', 'template', 'spec', 'automountServiceAccountToken') !== false,
     );
     expect(withToken.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/axon-deploy-controller']);
   });
@@ -338,8 +340,8 @@ describe('backups', () => {
         .map((n) => `https://${n}.orders-prod.svc.cluster.local:8024`)
         .join(','),
     );
-    expect((env.BACKUP_CLAIMS as string).split(',')).toHaveLength(15);
-    expect((env.BACKUP_CLAIMS as string).split(',')).toContain(
+    expect(stringOf(env.BACKUP_CLAIMS).split(',')).toHaveLength(15);
+    expect(stringOf(env.BACKUP_CLAIMS).split(',')).toContain(
       'axonserver-archive-2/events/events-axonserver-archive-2-0',
     );
     expect(env).toMatchObject({
@@ -356,7 +358,7 @@ describe('backups', () => {
 
 describe('registration', () => {
   it('lets the rollout controller register every app and user, reading the tokens from their Secrets by name', () => {
-    const registration = find(prod, 'NodeRollout', 'axonserver').spec.registration;
+    const registration = defined(find(prod, 'NodeRollout', 'axonserver').spec.registration);
     expect(registration.apps).toEqual([
       {
         name: 'order-service',
@@ -381,8 +383,8 @@ describe('registration', () => {
         password: { name: 'axonserver-admin-password', key: 'password' },
       },
     ]);
-    const secrets = find(prod, 'Role', 'axon-deploy-controller').rules.find((r: any) =>
-      r.resources.includes('secrets'),
+    const secrets = defined(
+      defined(find(prod, 'Role', 'axon-deploy-controller').rules).find((r) => defined(r.resources).includes('secrets')),
     );
     expect(secrets.verbs).toEqual(['get']);
     expect(secrets.resourceNames).toEqual(
@@ -399,7 +401,7 @@ describe('registration', () => {
   it("checks the users' contexts, and needs access control", () => {
     expect(
       problems((c) => {
-        (c.axonServer as any).registration.users[0].roles = ['USE_CONTEXT@billing'];
+        defined(c.axonServer.registration.users)[0].roles = ['USE_CONTEXT@billing'];
       }),
     ).toEqual([
       'axonServer.registration.users[0].roles[0]: no replication group stores context "billing"; contexts: _admin, orders',
@@ -411,7 +413,7 @@ describe('registration', () => {
         c.apps.forEach((a) => {
           delete a.tokenSecret;
         });
-        (c.axonServer as any).registration = { users: [] };
+        c.axonServer.registration = { users: [] };
       }),
     ).objects;
     expect(find(open, 'NodeRollout', 'axonserver').spec.registration).toBeUndefined();

@@ -1,20 +1,20 @@
-import { parse, parseAllDocuments } from 'yaml';
 import { WAVE } from '../../../src/domain/waves';
-import { renderOutput, synthesizeParts } from '../../../src/synth/render';
+import { KubeObject, renderOutput, synthesizeParts } from '../../../src/synth/render';
 import { SchemaValidator } from '../../../src/validate/schema-validator';
-import { fixture, find, has, prodWith, synthText } from '../../support/helpers';
+import { clusterTemplateOf, defined, fixture, find, has, ofKind, prodWith, synthText } from '../../support/helpers';
+import { asKind, Kind, yamlObjects } from '../../support/manifests';
 
 const prod = fixture('prod').objects;
-const wave = (o: any): number => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
-const waveOf = (objects: readonly any[], kind: string, name: string) => wave(find(objects, kind, name));
+const wave = (o: KubeObject): number => Number(defined(o.metadata.annotations)['argocd.argoproj.io/sync-wave']);
+const waveOf = (objects: readonly KubeObject[], kind: Kind, name: string) => wave(find(objects, kind, name));
 const appObjects = new Set(synthesizeParts(fixture('prod').model).apps.map((o) => `${o.kind}/${o.metadata.name}`));
 /** Whether an object belongs to the apps Application (not the Axon Server one). */
-const isAppObject = (o: any): boolean => appObjects.has(`${o.kind}/${o.metadata.name}`);
+const isAppObject = (o: KubeObject): boolean => appObjects.has(`${o.kind}/${o.metadata.name}`);
 /** The Argo CD objects of an environment as rendered. */
-const argoApplications = (env: string): any[] =>
-  parseAllDocuments(
+const argoApplications = (env: string): KubeObject[] =>
+  yamlObjects(
     renderOutput([{ model: fixture(env).model, sourceFile: `config/${env}.yaml` }]).get(`argocd/${env}.yaml`)!,
-  ).map((d) => d.toJS());
+  );
 const NODES = ['axonserver-1', 'axonserver-2', 'axonserver-3', 'axonserver-archive-1', 'axonserver-archive-2'];
 
 describe('sync waves', () => {
@@ -57,17 +57,14 @@ describe('sync waves', () => {
     expect(hooks.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     const rollout = find(prod, 'NodeRollout', 'axonserver');
     // Non-voters first; among voters the controller restarts the leader last (decided from what it observes).
-    expect(rollout.spec.nodes.map((n: any) => `${n.name} ${n.voter ? 'voter' : 'non-voter'}`)).toEqual([
+    expect(rollout.spec.nodes.map((n) => `${n.name} ${n.voter ? 'voter' : 'non-voter'}`)).toEqual([
       'axonserver-archive-1 non-voter',
       'axonserver-archive-2 non-voter',
       'axonserver-1 voter',
       'axonserver-2 voter',
       'axonserver-3 voter',
     ]);
-    const cm = find(prod, 'ConfigMap', 'axonserver-cluster-template');
-    expect(parse((cm as any).data['cluster-template.yml']).axoniq.axonserver['cluster-template'].first).toBe(
-      'axonserver-1.orders-prod.svc.cluster.local:8224',
-    );
+    expect(clusterTemplateOf(prod).first).toBe('axonserver-1.orders-prod.svc.cluster.local:8224');
   });
 
   it('puts the Axon Server cluster and the apps into separate parts (separate Argo CD Applications)', () => {
@@ -113,7 +110,10 @@ describe('sync waves', () => {
     expect(Math.max(...promoted.filter(isAppObject).map(wave))).toBe(WAVE.release);
     expect([release.spec.colors.blue.phase, release.spec.colors.green.phase]).toEqual(['STANDING_BY', 'SERVING']);
     // The selector as rendered is only where a first install starts: Argo CD ignores it afterwards.
-    const apps = argoApplications('prod').find((o) => o.metadata.name === 'orders-prod-apps');
+    const apps = asKind(
+      defined(argoApplications('prod').find((o) => o.metadata.name === 'orders-prod-apps')),
+      'Application',
+    );
     expect(apps.spec.ignoreDifferences).toContainEqual({
       group: '',
       kind: 'Service',
@@ -121,14 +121,14 @@ describe('sync waves', () => {
       namespace: 'orders-prod',
       jsonPointers: ['/spec/selector'],
     });
-    expect(apps.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    expect(apps.spec.syncPolicy?.syncOptions).toContain('RespectIgnoreDifferences=true');
     expect(promoted.filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-gate'))).toEqual([]);
   });
 
   it('creates the database of a colour that starts a release (a Sync hook) before any Deployment, and none in a promotion or rollback', () => {
     const deployments = prod.filter((o) => o.kind === 'Deployment' && isAppObject(o)).map(wave);
     const job = find(prod, 'Job', 'order-service-green-database');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
+    expect(job.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('Sync');
     expect(wave(job)).toBeLessThan(Math.min(...deployments));
     expect(has(prod, 'Job', 'order-service-blue-database')).toBe(false);
     for (const [blue, green] of [
@@ -159,7 +159,7 @@ describe('sync waves', () => {
       }),
     ).objects;
     const job = find(cleaning, 'Job', 'order-service-blue-cleanup-1-4-2');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+    expect(job.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('PostSync');
   });
 });
 
@@ -169,7 +169,7 @@ describe('protection of stateful objects', () => {
       expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
     }
     for (const name of NODES)
-      expect(find(prod, 'Service', name).metadata.annotations['argocd.argoproj.io/sync-options']).toBe(
+      expect(find(prod, 'Service', name).metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe(
         'Prune=false,Delete=false',
       );
   });
@@ -187,12 +187,12 @@ describe('Argo CD Applications', () => {
   const tree = renderOutput(
     ['dev', 'staging', 'prod'].map((env) => ({ model: fixture(env).model, sourceFile: `config/${env}.yaml` })),
   );
-  const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
+  const objectsOf = yamlObjects;
   const argo = (env: string) => objectsOf(tree.get(`argocd/${env}.yaml`)!);
   // (argoApplications, above, is the same for tests outside this block.)
   /** The Axon Server Application of an environment (the one that creates the namespace). */
   const application = (env: string) =>
-    argo(env).find((o) => o.kind === 'Application' && o.metadata.name.endsWith('-axon-server'));
+    defined(ofKind(argo(env), 'Application').find((o) => o.metadata.name.endsWith('-axon-server')));
 
   it('writes an AppProject and two Applications per environment to dist/argocd/<env>.yaml', () => {
     expect([...tree.keys()].filter((f) => f.startsWith('argocd/'))).toEqual([
@@ -202,7 +202,7 @@ describe('Argo CD Applications', () => {
     ]);
     expect(
       argo('prod').map(
-        (o) => `${o.kind}/${o.metadata.name} wave ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`,
+        (o) => `${o.kind}/${o.metadata.name} wave ${defined(o.metadata.annotations)['argocd.argoproj.io/sync-wave']}`,
       ),
     ).toEqual([
       'AppProject/orders-prod wave -1',
@@ -212,27 +212,29 @@ describe('Argo CD Applications', () => {
   });
 
   it('syncs the cluster and the apps independently, each automated with prune and self-heal and PruneLast', () => {
-    const [, cluster, apps] = argo('prod');
+    const [, clusterApplication, appsApplication] = argo('prod');
+    const cluster = asKind(clusterApplication, 'Application');
+    const apps = asKind(appsApplication, 'Application');
     expect(cluster.spec.source).toEqual({
       repoURL: 'https://git.example.com/platform/orders-deploy.git',
       targetRevision: 'main',
       path: 'dist/prod/axon-server',
     });
-    expect(apps.spec.source.path).toBe('dist/prod/apps');
+    expect(apps.spec.source?.path).toBe('dist/prod/apps');
     for (const app of [cluster, apps]) {
       expect(app.metadata.namespace).toBe('argocd');
       expect(app.spec.project).toBe('orders-prod');
       expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'orders-prod' });
-      expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      expect(app.spec.syncPolicy?.automated).toEqual({ prune: true, selfHeal: true });
       expect(app.metadata.finalizers).toBeUndefined();
     }
-    expect(cluster.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
-    expect(apps.spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'RespectIgnoreDifferences=true']);
-    expect(apps.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
+    expect(cluster.spec.syncPolicy?.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
+    expect(apps.spec.syncPolicy?.syncOptions).toEqual(['PruneLast=true', 'RespectIgnoreDifferences=true']);
+    expect(defined(apps.spec.syncPolicy).managedNamespaceMetadata).toBeUndefined();
   });
 
   it('renders an AppProject with least privilege: this repository and destination, only the kinds emitted, cluster-scoped ones by name', () => {
-    const project = argo('prod')[0];
+    const project = asKind(argo('prod')[0], 'AppProject');
     expect(project.spec).toEqual({
       description: 'axon-deploy: orders-prod-axon-server, orders-prod-apps',
       sourceRepos: ['https://git.example.com/platform/orders-deploy.git'],
@@ -263,20 +265,20 @@ describe('Argo CD Applications', () => {
       ],
     });
     const kinds = new Set(fixture('prod').objects.map((o) => o.kind));
-    for (const k of project.spec.namespaceResourceWhitelist) expect(kinds.has(k.kind)).toBe(true);
+    for (const k of defined(project.spec.namespaceResourceWhitelist)) expect(kinds.has(k.kind)).toBe(true);
   });
 
   it('uses an existing project when told not to render one', () => {
     const { model } = synthText(
       'prod',
       prodWith((c) => {
-        (c.argocd as any).project = 'default';
-        (c.argocd as any).createProject = false;
+        c.argocd.project = 'default';
+        c.argocd.createProject = false;
       }),
     );
     const objects = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!);
     expect(objects.map((o) => o.kind)).toEqual(['Application', 'Application']);
-    for (const o of objects) expect(o.spec.project).toBe('default');
+    for (const o of objects) expect(asKind(o, 'Application').spec.project).toBe('default');
   });
 
   it('uses a cluster name as destination when given', () => {
@@ -284,33 +286,41 @@ describe('Argo CD Applications', () => {
   });
 
   it('labels the namespace for restricted pod security: warn and audit, enforce on request', () => {
-    expect(application('prod').spec.syncPolicy.managedNamespaceMetadata.labels).toMatchObject({
+    expect(application('prod').spec.syncPolicy?.managedNamespaceMetadata?.labels).toMatchObject({
       'pod-security.kubernetes.io/warn': 'restricted',
       'pod-security.kubernetes.io/audit': 'restricted',
     });
     expect(
-      application('prod').spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce'],
+      defined(application('prod').spec.syncPolicy?.managedNamespaceMetadata?.labels)[
+        'pod-security.kubernetes.io/enforce'
+      ],
     ).toBeUndefined();
     const { model } = synthText(
       'prod',
       prodWith((c) => {
-        (c.argocd as any).enforcePodSecurity = true;
+        c.argocd.enforcePodSecurity = true;
       }),
     );
-    const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
-    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe(
+    const app = asKind(
+      objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1],
+      'Application',
+    );
+    expect(app.spec.syncPolicy?.managedNamespaceMetadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe(
       'restricted',
     );
   });
 
   it('can turn automated sync off', () => {
     const text = prodWith((c) => {
-      (c.argocd as any).syncPolicy = { automated: { enabled: false } };
+      c.argocd.syncPolicy = { automated: { enabled: false } };
     });
     const { model } = synthText('prod', text);
-    const app = objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1];
-    expect(app.spec.syncPolicy.automated).toBeUndefined();
-    expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
+    const app = asKind(
+      objectsOf(renderOutput([{ model, sourceFile: 'config/prod.yaml' }]).get('argocd/prod.yaml')!)[1],
+      'Application',
+    );
+    expect(defined(app.spec.syncPolicy).automated).toBeUndefined();
+    expect(app.spec.syncPolicy?.syncOptions).toEqual(['CreateNamespace=true', 'PruneLast=true']);
   });
 
   it('validates against the Argo CD v3.5.1 Application and AppProject CRD schemas', () => {

@@ -1,14 +1,14 @@
-import { parseAllDocuments } from 'yaml';
 import { writeTree } from '../../../src/synth/output';
 import { checkRestricted, checkSecretHygiene, podSpecOf } from '../../../src/validate/policies';
 import { SchemaValidator, validateDirectory } from '../../../src/validate/schema-validator';
-import { fixtureTree, tempDir } from '../../support/helpers';
+import { defined, fixtureTree, tempDir } from '../../support/helpers';
+import { asKind, jsonCopy, removeUnchecked, setUnchecked, yamlObjects } from '../../support/manifests';
 
 const tree = fixtureTree();
 const objects = [...tree.entries()]
   // Kustomizations and the argocd-cm patch are not Kubernetes objects.
   .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.endsWith('.patch.yaml'))
-  .flatMap(([file, content]) => parseAllDocuments(content).map((d) => ({ file, obj: d.toJS() })));
+  .flatMap(([file, content]) => yamlObjects(content).map((obj) => ({ file, obj })));
 const validator = new SchemaValidator();
 
 describe('every synthesized object', () => {
@@ -46,15 +46,15 @@ describe('every synthesized object', () => {
 });
 
 describe('the checks can fail', () => {
-  const sts = objects.find((o) => o.obj.kind === 'StatefulSet')!.obj;
-  const clone = () => JSON.parse(JSON.stringify(sts));
+  const sts = asKind(objects.find((o) => o.obj.kind === 'StatefulSet')!.obj, 'StatefulSet');
+  const clone = () => jsonCopy(sts);
 
   it('schema: a misspelt field, a wrong type, a missing required field', () => {
     const bad = clone();
     bad.spec.template.spec.containers[0].imagePullPolicy = 'Sometimes';
-    bad.spec.template.spec.containers[0].ports[0].containerPort = '8124';
-    bad.spec.template.spec.terminationGracePeriod = 120;
-    delete bad.spec.selector;
+    setUnchecked(defined(bad.spec.template.spec.containers[0].ports)[0], 'containerPort', '8124');
+    setUnchecked(bad.spec.template.spec, 'terminationGracePeriod', 120);
+    removeUnchecked(bad.spec, 'selector');
     expect(validator.validate(bad).map((p) => `${p.path}: ${p.message}`)).toEqual(
       expect.arrayContaining([
         "spec: must have required property 'selector'",
@@ -69,14 +69,14 @@ describe('the checks can fail', () => {
     const spec = bad.spec.template.spec;
     spec.hostNetwork = true;
     spec.securityContext = {};
-    spec.volumes.push({ name: 'host', hostPath: { path: '/' } });
-    Object.assign(spec.containers[0].securityContext, {
+    defined(spec.volumes).push({ name: 'host', hostPath: { path: '/' } });
+    Object.assign(defined(spec.containers[0].securityContext), {
       privileged: true,
       allowPrivilegeEscalation: true,
       runAsUser: 0,
       capabilities: { add: ['SYS_ADMIN'] },
     });
-    spec.containers[0].ports[0].hostPort = 8124;
+    defined(spec.containers[0].ports)[0].hostPort = 8124;
     expect(checkRestricted(bad).map((p) => p.message)).toEqual([
       'host namespaces are not allowed',
       'volume type hostPath is not allowed (hostPath and other node volumes are forbidden)',
@@ -93,7 +93,7 @@ describe('the checks can fail', () => {
   it('secrets: Secret data, literal tokens in env and in properties', () => {
     expect(checkSecretHygiene({ kind: 'Secret', metadata: { name: 's' }, data: { token: 'eA==' } })).toHaveLength(1);
     const bad = clone();
-    bad.spec.template.spec.containers[0].env.push({
+    defined(bad.spec.template.spec.containers[0].env).push({
       name: 'AXONIQ_AXONSERVER_ACCESSCONTROL_INTERNAL_TOKEN',
       value: 'abc123',
     });

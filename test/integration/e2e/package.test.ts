@@ -7,11 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../../src/cli/main';
-import { ROOT, tempDir } from '../../support/helpers';
+import { defined, readPackageJson, ROOT, tempDir } from '../../support/helpers';
 
 jest.setTimeout(240_000);
 
-const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+const VERSION = defined(readPackageJson(path.join(ROOT, 'package.json')).version);
 let tarball: string;
 let team: string;
 
@@ -69,9 +69,9 @@ it('init, synth, a release change and its review against the git base', () => {
   const init = axonDeploy(['init', '--repo-url', 'https://git.example.com/team/deploy.git']);
   expect(init.stderr).toBe('');
   expect(init.status).toBe(0);
-  const pkg = JSON.parse(fs.readFileSync(path.join(team, 'package.json'), 'utf8'));
-  expect(pkg.devDependencies['axon-deploy']).toMatch(/^file:/); // kept as installed
-  expect(pkg.scripts.synth).toBe('axon-deploy synth');
+  const pkg = readPackageJson(path.join(team, 'package.json'));
+  expect(pkg.devDependencies?.['axon-deploy']).toMatch(/^file:/); // kept as installed
+  expect(pkg.scripts?.synth).toBe('axon-deploy synth');
 
   const synth = axonDeploy(['synth']);
   expect(synth.status).toBe(0);

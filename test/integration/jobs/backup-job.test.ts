@@ -12,7 +12,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
 import {
   BACKUP_NODE_LABEL,
   BACKUP_RUN_LABEL,
@@ -24,7 +23,8 @@ import { RUN_ID } from '../../../src/model/restore';
 import { synthesizeEnvironment } from '../../../src/synth/render';
 import { Kubectl } from '../../../src/validate/api-server';
 import { enterprise, environment, validModel } from '../../support/builders';
-import { find, ROOT, tempDir, testApiServer } from '../../support/helpers';
+import { defined, find, ROOT, tempDir, testApiServer } from '../../support/helpers';
+import { asKind, jsonListItems, jsonObject, parseJson, parseYaml, volumeOf } from '../../support/manifests';
 import { fakeAxonServer, FakeServer, runScript } from '../../support/fake-axon-server';
 
 const server = testApiServer('the backup run (test/integration/jobs/backup-job.test.ts)');
@@ -33,6 +33,11 @@ jest.setTimeout(60_000);
 
 const SYSTEM_TOKEN = 'the-system-token';
 type Env = Record<keyof BackupJobEnv, string | undefined>;
+/** What the test reads of the kubeconfig global-setup writes. */
+interface Kubeconfig {
+  clusters: { cluster: { server: string } }[];
+  users: { user: { token: string } }[];
+}
 
 /**
  * What the model renders for the backup CronJob of a three-node cluster with access control in
@@ -59,10 +64,10 @@ function rendered(namespace: string, volumeSnapshotClass?: string): { env: Env; 
   const objects = synthesizeEnvironment(model);
   const pod = find(objects, 'CronJob', 'axonserver-backup').spec.jobTemplate.spec.template.spec;
   const container = pod.containers[0];
-  const configMap = pod.volumes.find((v: { name: string }) => v.name === 'script').configMap.name;
+  const configMap = defined(defined(volumeOf(pod, 'script').configMap).name);
   return {
-    env: Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])) as Env,
-    script: find(objects, 'ConfigMap', configMap).data[path.basename(container.args[0])],
+    env: Object.fromEntries(defined(container.env).map((e) => [e.name, e.value])) as Env,
+    script: defined(find(objects, 'ConfigMap', configMap).data?.[path.basename(defined(container.args)[0])]),
   };
 }
 
@@ -82,7 +87,7 @@ withServer('the backup run', () => {
   let caFile: string;
   beforeAll(() => {
     kubectl = new Kubectl(server!.kubectl, server!.kubeconfig);
-    const config = parse(fs.readFileSync(server!.kubeconfig, 'utf8'));
+    const config = parseYaml<Kubeconfig>(fs.readFileSync(server!.kubeconfig, 'utf8'));
     apiUrl = config.clusters[0].cluster.server;
     kubeTokenFile = path.join(tempDir(), 'token');
     fs.writeFileSync(kubeTokenFile, config.users[0].user.token);
@@ -106,15 +111,20 @@ withServer('the backup run', () => {
 
   const snapshots = (): { name: string; run: string; ready?: boolean }[] => {
     const r = kubectl.run(['-n', ns, 'get', 'volumesnapshots', '-o', 'json']);
-    return (JSON.parse(r.stdout).items as any[])
-      .map((s) => ({ name: s.metadata.name, run: s.metadata.labels[BACKUP_RUN_LABEL], ready: s.status?.readyToUse }))
+    return jsonListItems(r.stdout)
+      .map((o) => asKind(o, 'VolumeSnapshot'))
+      .map((s) => ({
+        name: s.metadata.name,
+        run: defined(s.metadata.labels)[BACKUP_RUN_LABEL],
+        ready: s.status?.readyToUse,
+      }))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
   };
   const claimsOf = (env: Env) => env.BACKUP_CLAIMS!.split(',').map((c) => c.split('/')[2]);
   /** A snapshot of an earlier run with the labels the model gives the run's, complete (readyToUse) or not. */
   const oldRun = (run: string, ready = true) => {
     const name = snapshotName('data-axonserver-1-0', run);
-    const labels = JSON.parse(rendered(ns).env.BACKUP_LABELS!);
+    const labels = parseJson<Record<string, string>>(rendered(ns).env.BACKUP_LABELS!);
     const created = kubectl.run(
       ['-n', ns, 'apply', '-f', '-'],
       JSON.stringify({
@@ -208,11 +218,12 @@ withServer('the backup run', () => {
     expect(r.stdout).toContain(
       `backup ${run} passed: 6 snapshots ready (run ${run}, restore with: axon-deploy restore --run ${run})`,
     );
-    const created = JSON.parse(
+    const created = jsonObject(
       kubectl.run(['-n', ns, 'get', 'volumesnapshot', snapshotName('events-axonserver-2-0', run), '-o', 'json']).stdout,
+      'VolumeSnapshot',
     );
     expect(created.metadata.labels).toEqual({
-      ...JSON.parse(env.BACKUP_LABELS!),
+      ...parseJson<Record<string, string>>(env.BACKUP_LABELS!),
       [BACKUP_RUN_LABEL]: run,
       [BACKUP_NODE_LABEL]: 'axonserver-2',
       [BACKUP_VOLUME_LABEL]: 'events',
@@ -233,8 +244,9 @@ withServer('the backup run', () => {
     expect(r.stderr).toBe(
       `backup ${run} failed after 3 s: ${claims.map((c) => `snapshot ${snapshotName(c, run)}: quota exceeded`).join('; ')}\n`,
     );
-    const created = JSON.parse(
+    const created = jsonObject(
       kubectl.run(['-n', ns, 'get', 'volumesnapshot', snapshotName('data-axonserver-1-0', run), '-o', 'json']).stdout,
+      'VolumeSnapshot',
     );
     expect(created.spec.volumeSnapshotClassName).toBe('pd-snapshots');
     expect(

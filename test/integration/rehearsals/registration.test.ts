@@ -34,7 +34,7 @@ function secureEnvironment() {
           users: [{ userName: 'platform-admin', passwordSecret: 'axonserver-admin-password', roles: ['ADMIN@_admin'] }],
         },
         rollout: { settleSeconds: 0 },
-      } as never),
+      }),
       [
         blueGreen('order-service', ['SERVING', '1.4.2'], ['INITIALISING', '1.5.0'], {
           tokenSecret: 'order-service-axon-token',

@@ -35,7 +35,7 @@ function model(c: Colors): EnvironmentModel {
       enterprise(Object.fromEntries(PRIMARIES.map((n) => [n, 'PRIMARY' as const])), {
         nodes: PRIMARIES.map((n) => node(n, { volumes: { events: volume, data: volume, log: volume } })),
         rollout: { settleSeconds: 0 },
-      } as never),
+      }),
       [
         blueGreen(APP, c.blue, c.green, {
           autoscaling: { minReplicas: 2, maxReplicas: 6 },

@@ -10,7 +10,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { Kubectl } from '../../../src/validate/api-server';
 import { validateOnServer } from '../../../src/validate/server-validation';
 import { writeTree } from '../../../src/synth/output';
-import { renderOutput } from '../../../src/synth/render';
+import { KubeObject, renderOutput } from '../../../src/synth/render';
 import {
   cli,
   FIXTURE_ENVIRONMENTS,
@@ -20,6 +20,7 @@ import {
   synthText,
   tempDir,
 } from '../../support/helpers';
+import { asKind, defined, setUnchecked, yamlObjects } from '../../support/manifests';
 
 const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
 const kubectlBinary = process.env.AXON_DEPLOY_TEST_KUBECTL;
@@ -29,13 +30,13 @@ const kubectl = () => new Kubectl(kubectlBinary!, kubeconfig!);
 jest.setTimeout(120_000);
 
 /** The fixture output written to a fresh directory; with an edit (of the file's documents), only the edited file's environment. */
-function dist(edit?: { file: string; change: (docs: any[]) => void }): string {
+function dist(edit?: { file: string; change: (docs: KubeObject[]) => void }): string {
   const dir = tempDir();
   const only = edit ? `${edit.file.split('/')[0]}/` : '';
   writeTree(dir, new Map([...fixtureTree()].filter(([f]) => f.startsWith(only))));
   if (edit) {
     const file = path.join(dir, edit.file);
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+    const docs = yamlObjects(fs.readFileSync(file, 'utf8'));
     edit.change(docs);
     fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
   }
@@ -60,7 +61,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const dir = dist({
       file: 'prod/axon-server/statefulset-axonserver-1.yaml',
       change: ([o]) => {
-        o.spec.template.spec.containers[0].bogus = true;
+        setUnchecked(asKind(o, 'StatefulSet').spec.template.spec.containers[0], 'bogus', true);
       },
     });
     const { problems } = validateOnServer(kubectl(), dir, dir);
@@ -75,7 +76,8 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const dir = dist({
       file: 'prod/apps/deployment-order-service-blue.yaml',
       change: ([o]) => {
-        o.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+        defined(asKind(o, 'Deployment').spec.template.spec.containers[0].securityContext).allowPrivilegeEscalation =
+          true;
       },
     });
     const { problems } = validateOnServer(kubectl(), dir, dir);
@@ -88,7 +90,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const dir = dist({
       file: 'prod/axon-server/service-axonserver-1.yaml',
       change: ([o]) => {
-        o.spec.ports[0].targetPort = 'a-port-name-longer-than-fifteen';
+        defined(asKind(o, 'Service').spec.ports)[0].targetPort = 'a-port-name-longer-than-fifteen';
       },
     });
     const { problems } = validateOnServer(kubectl(), dir, dir);
@@ -103,7 +105,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const dir = dist({
       file: 'argocd/prod.yaml',
       change: (docs) => {
-        docs[1].spec.syncPolicy.retry.limit = 'five';
+        setUnchecked(defined(defined(asKind(docs[1], 'Application').spec.syncPolicy).retry), 'limit', 'five');
       },
     });
     const { problems } = validateOnServer(kubectl(), dir, dir);
@@ -153,7 +155,7 @@ withServer('a strict server-side dry-run under the enforced restricted profile',
     const { model } = synthText(
       'prod',
       prodWith((c) => {
-        (c as any).patches = [
+        c.patches = [
           {
             target: { kind: 'Deployment', name: 'notification-service' },
             patch: [{ op: 'add', path: '/spec/minReadySeconds', value: 'ten' }],

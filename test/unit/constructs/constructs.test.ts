@@ -9,7 +9,8 @@ import { AxonServerNode } from '../../../src/constructs/axon-server-node';
 import { EnvironmentChart } from '../../../src/charts/environment';
 import type { KubeObject } from '../../../src/synth/render';
 import { blueGreen, blueGreenOf, enterprise, environment, validModel } from '../../support/builders';
-import { find } from '../../support/helpers';
+import { defined, find } from '../../support/helpers';
+import { jsonCopy } from '../../support/manifests';
 
 const model = validModel(
   environment(enterprise({ 'axonserver-1': 'PRIMARY', 'axonserver-2': 'PRIMARY', 'axonserver-3': 'PRIMARY' }), [
@@ -46,11 +47,11 @@ describe('AxonServerNode', () => {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
     });
     expect(
-      sts.spec.volumeClaimTemplates.map((t: any) => [
+      defined(sts.spec.volumeClaimTemplates).map((t) => [
         t.apiVersion,
         t.kind,
-        t.metadata.name,
-        t.spec.resources.requests.storage,
+        t.metadata?.name,
+        t.spec?.resources?.requests?.storage,
       ]),
     ).toEqual([
       ['v1', 'PersistentVolumeClaim', 'events', '10Gi'],
@@ -83,8 +84,8 @@ describe('AxonServerNode', () => {
       runAsNonRoot: true,
     });
     expect(spec.containers[0].image).toBe(node.pod.containers[0].image);
-    expect(spec.containers[0].env.map((e: any) => e.name)).toEqual(node.pod.containers[0].env.map((e) => e.name));
-    expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe(
+    expect(defined(spec.containers[0].env).map((e) => e.name)).toEqual(node.pod.containers[0].env.map((e) => e.name));
+    expect(spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0].topologyKey).toBe(
       'kubernetes.io/hostname',
     );
   });
@@ -102,9 +103,7 @@ describe('AppRelease', () => {
       'PodDisruptionBudget/orders',
       'Service/orders',
     ]);
-    expect(find(objects, 'AppRelease', 'orders').spec).toEqual(
-      JSON.parse(JSON.stringify(blueGreenOf(model.apps[0]).release.spec)),
-    );
+    expect(find(objects, 'AppRelease', 'orders').spec).toEqual(jsonCopy(blueGreenOf(model.apps[0]).release.spec));
     expect(find(objects, 'ConfigMap', 'orders-release').data).toEqual(
       Object.fromEntries(blueGreenOf(model.apps[0]).releaseConfig.files),
     );

@@ -3,7 +3,13 @@
  * actions (release files, live Service, scale, cleanup) and the status out. No cluster, no clock.
  */
 import type { ProcessorJson } from '../../../src/axon/rest';
-import type { AppReleaseSpec, AppReleaseStatus, ReleaseColor, ReleasePhase } from '../../../src/controller/api';
+import type {
+  AppReleaseSpec,
+  AppReleaseStatus,
+  ReleaseColor,
+  ReleaseColorSpec,
+  ReleasePhase,
+} from '../../../src/controller/api';
 import { decideRelease, ReleaseAction } from '../../../src/controller/releases/decide';
 import type { ComponentView, DeploymentView, ReleaseObservation } from '../../../src/controller/releases/observed';
 
@@ -239,18 +245,19 @@ describe('what holds a switch', () => {
   it("fewer ready pods than the live colour has: raises the new colour's autoscaler floor to that count first", () => {
     const d = decideRelease(
       world((w) => {
-        for (const c of ['blue', 'green'] as const) {
-          const s = w.spec.colors[c];
-          (w.spec.colors as any)[c] = {
-            ...s,
-            autoscaler: s.deployment,
-            scale: {
-              SERVING: { replicas: 3, maxReplicas: 8 },
-              INITIALISING: { replicas: 2, maxReplicas: 8 },
-              STANDING_BY: { replicas: 1, maxReplicas: 1 },
-            },
-          };
-        }
+        const autoscaled = (s: ReleaseColorSpec): ReleaseColorSpec => ({
+          ...s,
+          autoscaler: s.deployment,
+          scale: {
+            SERVING: { replicas: 3, maxReplicas: 8 },
+            INITIALISING: { replicas: 2, maxReplicas: 8 },
+            STANDING_BY: { replicas: 1, maxReplicas: 1 },
+          },
+        });
+        w.spec = {
+          ...w.spec,
+          colors: { blue: autoscaled(w.spec.colors.blue), green: autoscaled(w.spec.colors.green) },
+        };
         w.autoscalers = { blue: { minReplicas: 3, maxReplicas: 8 }, green: { minReplicas: 3, maxReplicas: 8 } };
         w.deployments.blue = { replicas: 5, readyReplicas: 5 }; // its autoscaler scaled it up under load
         w.deployments.green = { replicas: 3, readyReplicas: 3 };
