@@ -1,18 +1,24 @@
 /**
- * A rehearsal cluster: a real kube-apiserver (RBAC), the real kube-controller-manager (the
+ * The rehearsal cluster: a real kube-apiserver (RBAC), the real kube-controller-manager (the
  * StatefulSet, ReplicaSet, Deployment, Job, EndpointSlice, disruption, HPA, PV-binding and
  * garbage-collector controllers) and the real kube-scheduler, from KUBEBUILDER_ASSETS or
- * ../shared/envtest/bin. Only the kubelet is missing: simulated Nodes (test/support/kubelet.ts)
- * run nothing, and tell the pods' story through the API. No test fakes a controller.
+ * ../shared/envtest/bin, started once per test run (global-setup.ts). Only the kubelet is missing:
+ * simulated Nodes (test/support/kubelet.ts) run nothing, and tell the pods' story through the API.
+ * No test fakes a controller.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiServer, assetsProblem } from '../../src/validate/api-server';
+import { ApiServer, assetsProblem, Kubectl } from '../../src/validate/api-server';
 import { KubeClient } from '../../src/kube/client';
 import { kubeconfigConnection } from '../../src/kube/kubeconfig';
 
 const FALLBACK_ASSETS = path.resolve(__dirname, '../../../shared/envtest/bin');
 const EXTRA = ['kube-controller-manager', 'kube-scheduler'];
+
+/** The rehearsals' StorageClass: local volumes, bound where their pod is scheduled. */
+export const STORAGE_CLASS = 'rehearsal-local';
+/** The simulated Nodes (test/support/kubelet.ts). */
+export const KUBE_NODES = ['kube-1', 'kube-2', 'kube-3', 'kube-4', 'kube-5', 'kube-6'];
 
 /** The directory with the binaries, or why there is none. */
 export function rehearsalAssets(): { dir?: string; problem?: string } {
@@ -23,17 +29,20 @@ export function rehearsalAssets(): { dir?: string; problem?: string } {
 }
 
 export interface RehearsalCluster {
-  readonly server: ApiServer;
   /** An administrator (system:masters). */
   readonly admin: KubeClient;
   readonly kubeconfig: string;
   /** kubectl as the administrator; throws with kubectl's output on failure. */
   kubectl(args: readonly string[], input?: string): string;
-  stop(): void;
+  /** Closes this process's connections (the cluster itself belongs to the run). */
+  close(): void;
 }
 
-export async function startRehearsalCluster(assets: string, crds: readonly string[]): Promise<RehearsalCluster> {
-  const server = await ApiServer.start({ assets, crds, authorization: 'RBAC' });
+/**
+ * Starts the real controllers beside a running API server (with RBAC): kube-controller-manager
+ * without the controllers a simulated node cannot serve, and kube-scheduler.
+ */
+export function startControllers(server: ApiServer, assets: string): void {
   const kubeconfig = server.kubectl.kubeconfig;
   const common = [
     `--kubeconfig=${kubeconfig}`,
@@ -63,21 +72,21 @@ export async function startRehearsalCluster(assets: string, crds: readonly strin
     [...common, '--kube-api-qps=200', '--kube-api-burst=400'],
     'kube-scheduler',
   );
+}
+
+/** A connection to the run's rehearsal cluster, as an administrator. */
+export function connectCluster(kubeconfig: string, kubectlBinary: string): RehearsalCluster {
   const admin = new KubeClient(kubeconfigConnection(kubeconfig));
-  const kubectl = (args: readonly string[], input?: string) => {
-    const r = server.kubectl.run(args, input);
-    if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr.trim() || r.stdout.trim()}`);
-    return r.stdout;
-  };
+  const kubectl = new Kubectl(kubectlBinary, kubeconfig);
   return {
-    server,
     admin,
     kubeconfig,
-    kubectl,
-    stop() {
-      admin.close();
-      server.stop();
+    kubectl(args, input) {
+      const r = kubectl.run(args, input);
+      if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr.trim() || r.stdout.trim()}`);
+      return r.stdout;
     },
+    close: () => admin.close(),
   };
 }
 

@@ -1,7 +1,10 @@
 /**
- * Jest global setup: one real kube-apiserver (and etcd) for the whole run, from
- * KUBEBUILDER_ASSETS or ../shared/envtest/bin, with every CRD of imports/schemas installed. Test
- * workers find it through AXON_DEPLOY_TEST_KUBECONFIG and AXON_DEPLOY_TEST_KUBECTL. Without
+ * Jest global setup of the integration project: one real cluster for the whole run, from
+ * KUBEBUILDER_ASSETS or ../shared/envtest/bin — kube-apiserver and etcd with RBAC and every CRD of
+ * imports/schemas and axon-deploy's own installed, and, when the binaries are there, the real
+ * kube-controller-manager and kube-scheduler beside them for the rehearsals (test/support/
+ * cluster.ts). Test workers find it through AXON_DEPLOY_TEST_KUBECONFIG and
+ * AXON_DEPLOY_TEST_KUBECTL (and AXON_DEPLOY_TEST_CONTROLLERS when the controllers run). Without
  * binaries the server tests are skipped, loudly — unless AXON_DEPLOY_REQUIRE_APISERVER is set
  * (as in CI), which makes a missing server fail the run.
  */
@@ -10,6 +13,8 @@ import buildSetup from './build-setup';
 import { ApiServer, assetsProblem } from '../../src/validate/api-server';
 import { customResourceDefinitions } from '../../src/controller/crds';
 import { crdFiles } from '../../src/validate/schema-validator';
+import { toYaml } from '../../src/synth/render';
+import { rehearsalAssets, startControllers, STORAGE_CLASS } from './cluster';
 
 const FALLBACK_ASSETS = path.resolve(__dirname, '../../../shared/envtest/bin');
 
@@ -25,8 +30,28 @@ export default async function globalSetup(): Promise<void> {
     );
     return;
   }
-  const server = await ApiServer.start({ assets, crds: crdFiles(), crdObjects: customResourceDefinitions() });
+  const server = await ApiServer.start({
+    assets,
+    crds: crdFiles(),
+    crdObjects: customResourceDefinitions(),
+    authorization: 'RBAC',
+  });
   (globalThis as { axonDeployApiServer?: ApiServer }).axonDeployApiServer = server;
   process.env.AXON_DEPLOY_TEST_KUBECONFIG = server.kubectl.kubeconfig;
   process.env.AXON_DEPLOY_TEST_KUBECTL = path.join(assets, 'kubectl');
+  if (rehearsalAssets().dir) {
+    startControllers(server, assets);
+    // The rehearsals' volumes: bound where their pod is scheduled (test/support/kubelet.ts provides them).
+    server.kubectl.run(
+      ['apply', '-f', '-'],
+      toYaml({
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: STORAGE_CLASS },
+        provisioner: 'kubernetes.io/no-provisioner',
+        volumeBindingMode: 'WaitForFirstConsumer',
+      }),
+    );
+    process.env.AXON_DEPLOY_TEST_CONTROLLERS = '1';
+  }
 }

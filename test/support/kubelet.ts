@@ -11,6 +11,8 @@ import type { Condition, Pod } from '../../src/kube/objects';
 export interface KubeletOptions {
   readonly admin: KubeClient;
   readonly nodes: readonly string[];
+  /** Whether this kubelet tells the story of a pod (another one serves the rest on the same Nodes). */
+  readonly serves?: (pod: Pod) => boolean;
   /** Whether the containers of a running pod are ready now (the process inside answers its probes). */
   readonly containersReady: (pod: Pod) => boolean;
   /** A pod started running on a node. */
@@ -45,11 +47,16 @@ export class FakeKubelet {
     const { admin } = this.options;
     const nodes = { base: '/api/v1', plural: 'nodes', namespaced: false };
     if (!(await admin.get(nodes, undefined, name))) {
-      await admin.create(nodes, undefined, {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
-      });
+      // Kubelets of other test files register the same Nodes: one of them creates each.
+      await admin
+        .create(nodes, undefined, {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
+        })
+        .catch(async (err: unknown) => {
+          if (!(await admin.get(nodes, undefined, name))) throw err;
+        });
     }
     // Admission taints a new node not-ready; the node-lifecycle controller, which would lift it, is off.
     await admin.patch(nodes, undefined, name, { spec: { taints: null } }, 'merge');
@@ -86,6 +93,7 @@ export class FakeKubelet {
       const pods = await this.options.admin.list<Pod>(RESOURCES.pods, undefined);
       for (const pod of pods) {
         if (!pod.spec?.nodeName || !this.options.nodes.includes(pod.spec.nodeName)) continue;
+        if (this.options.serves && !this.options.serves(pod)) continue;
         await this.syncPod(pod);
       }
     } catch {

@@ -1,14 +1,10 @@
 /**
- * What the node rehearsals share: the rehearsal cluster with its simulated kubelet (one per test
- * file), the five-node environment they roll, and the assertions about what happened.
+ * What the rehearsals share: the run's cluster with a simulated kubelet per test file, the
+ * five-node environment they roll, and the assertions about what happened.
  */
-import * as path from 'node:path';
-import { customResourceDefinitions } from '../../src/controller/crds';
 import type { EnvironmentModel } from '../../src/model/types';
-import { toYaml } from '../../src/synth/render';
 import { enterprise, environment, node, validModel } from './builders';
-import { RehearsalCluster, rehearsalAssets, startRehearsalCluster } from './cluster';
-import { tempDir, writeFiles } from './helpers';
+import { connectCluster, RehearsalCluster, rehearsalAssets } from './cluster';
 import { FakeKubelet } from './kubelet';
 import { hooksByNamespace, KUBE_NODES, Rehearsal, STORAGE_CLASS } from './rehearsal';
 
@@ -50,56 +46,48 @@ export function fiveNodes(
   );
 }
 
-/** Starts the rehearsal cluster for a test file (beforeAll) and stops it (afterAll); skips loudly without binaries. */
+/**
+ * The run's rehearsal cluster for a test file (started once by global-setup.ts), with a simulated
+ * kubelet of the file's own: it serves the pods of the file's namespaces only, so files in other
+ * workers rehearse beside it on the same Nodes. Skips loudly without binaries.
+ */
 export function useRehearsalCluster(): {
   describe: jest.Describe;
   cluster: () => RehearsalCluster;
   track: (r: Rehearsal) => Rehearsal;
 } {
-  const { dir: assets, problem } = rehearsalAssets();
-  if (problem && process.env.AXON_DEPLOY_REQUIRE_APISERVER)
+  const kubeconfig = process.env.AXON_DEPLOY_TEST_KUBECONFIG;
+  const kubectl = process.env.AXON_DEPLOY_TEST_KUBECTL;
+  const ready = kubeconfig && kubectl && process.env.AXON_DEPLOY_TEST_CONTROLLERS;
+  const problem = rehearsalAssets().problem ?? 'the run started no controllers (test/support/global-setup.ts)';
+  if (!ready && process.env.AXON_DEPLOY_REQUIRE_APISERVER)
     throw new Error(`rehearsals need the envtest binaries: ${problem}`);
-  if (problem) process.stderr.write(`\u26A0 Rollout rehearsals are SKIPPED: ${problem}\n`);
+  if (!ready) process.stderr.write(`\u26A0 Rollout rehearsals are SKIPPED: ${problem}\n`);
   let cluster: RehearsalCluster | undefined;
   let kubelet: FakeKubelet | undefined;
   const rehearsals: Rehearsal[] = [];
-  if (assets) {
+  if (ready) {
     beforeAll(async () => {
-      const dir = tempDir();
-      writeFiles(dir, {
-        'crds.yaml': customResourceDefinitions()
-          .map((c) => toYaml(c))
-          .join('---\n'),
-      });
-      cluster = await startRehearsalCluster(assets, [path.join(dir, 'crds.yaml')]);
-      cluster.kubectl(
-        ['apply', '-f', '-'],
-        toYaml({
-          apiVersion: 'storage.k8s.io/v1',
-          kind: 'StorageClass',
-          metadata: { name: STORAGE_CLASS },
-          provisioner: 'kubernetes.io/no-provisioner',
-          volumeBindingMode: 'WaitForFirstConsumer',
-        }),
-      );
+      cluster = connectCluster(kubeconfig, kubectl);
       const hooks = (ns: string | undefined) => hooksByNamespace.get(ns ?? '');
       kubelet = new FakeKubelet({
         admin: cluster.admin,
         nodes: KUBE_NODES,
+        serves: (pod) => hooks(pod.metadata.namespace) !== undefined,
         containersReady: (pod) => hooks(pod.metadata.namespace)?.containersReady(pod) ?? true,
         onStart: (pod) => hooks(pod.metadata.namespace)?.onStart(pod),
         onStop: (pod) => hooks(pod.metadata.namespace)?.onStop(pod),
       });
       await kubelet.start();
-    }, 120_000);
+    }, 60_000);
     afterAll(async () => {
       for (const r of rehearsals.splice(0)) await r.tearDown();
       kubelet?.stop();
-      cluster?.stop();
+      cluster?.close();
     });
   }
   return {
-    describe: assets ? describe : describe.skip,
+    describe: ready ? describe : describe.skip,
     cluster: () => cluster!,
     track: (r) => (rehearsals.push(r), r),
   };

@@ -16,12 +16,11 @@ import { RESOURCES, Resource } from '../../src/kube/client';
 import type { ConfigMap, Pod, StatefulSet } from '../../src/kube/objects';
 import type { EnvironmentModel } from '../../src/model/types';
 import { synthesizeParts, toYaml } from '../../src/synth/render';
-import { kubeconfigAs, RehearsalCluster, until } from './cluster';
+import { KUBE_NODES, kubeconfigAs, RehearsalCluster, STORAGE_CLASS, until } from './cluster';
 import { FakeAxonCluster } from './fake-axon-cluster';
 import { ROOT, tempDir } from './helpers';
 
-export const STORAGE_CLASS = 'rehearsal-local';
-export const KUBE_NODES = ['kube-1', 'kube-2', 'kube-3', 'kube-4', 'kube-5', 'kube-6'];
+export { KUBE_NODES, STORAGE_CLASS } from './cluster';
 
 /** What the kubelet asks of the environment that owns a pod (routed by namespace). */
 export interface PodHooks {
@@ -30,6 +29,7 @@ export interface PodHooks {
   onStop(pod: Pod): void;
 }
 
+/** The hooks of the environments of this test file, by namespace: what its kubelet serves. */
 export const hooksByNamespace = new Map<string, PodHooks>();
 
 export class Rehearsal {
@@ -318,7 +318,7 @@ export class Rehearsal {
     try {
       return await until(`${this.namespace}: ${what}`, check, timeoutMs);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${await this.diagnosis()}`);
+      throw new Error(`${(err as Error).message}\n${await this.diagnosis()}`, { cause: err });
     }
   }
 
@@ -327,7 +327,7 @@ export class Rehearsal {
     try {
       return await this.waitSettled(timeoutMs);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${await this.diagnosis()}`);
+      throw new Error(`${(err as Error).message}\n${await this.diagnosis()}`, { cause: err });
     }
   }
 

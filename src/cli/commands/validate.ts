@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiServer, ApiServerUnavailable, assetsProblem } from '../../validate/api-server';
 import { customResourceDefinitions } from '../../controller/crds';
-import { crdFiles, validateDirectory } from '../../validate/schema-validator';
 import { validateOnServer } from '../../validate/server-validation';
 import { Command, flag, stringOption, UsageError } from '../args';
 
@@ -59,6 +58,8 @@ export const validateCommand: Command = {
       const problem = assetsProblem(assets);
       if (problem) throw new UsageError(`--server needs the envtest binaries: ${problem}`);
     }
+    // Loaded here, not with the command line: the JSON Schema validator is the slowest module to load.
+    const { crdFiles, validateDirectory } = await import('../../validate/schema-validator');
     const { files, objects, problems } = validateDirectory(full, io.cwd);
     const all = [...problems];
     if (server) {
