@@ -11,8 +11,8 @@ import type { Condition, Pod } from '../../src/kube/objects';
 export interface KubeletOptions {
   readonly admin: KubeClient;
   readonly nodes: readonly string[];
-  /** Whether this kubelet tells the story of a pod (another one serves the rest on the same Nodes). */
-  readonly serves?: (pod: Pod) => boolean;
+  /** The namespaces whose pods this kubelet serves (kubelets of other test files serve theirs); all by default. */
+  readonly namespaces?: () => readonly string[];
   /** Whether the containers of a running pod are ready now (the process inside answers its probes). */
   readonly containersReady: (pod: Pod) => boolean;
   /** A pod started running on a node. */
@@ -90,10 +90,11 @@ export class FakeKubelet {
     if (this.busy) return;
     this.busy = true;
     try {
-      const pods = await this.options.admin.list<Pod>(RESOURCES.pods, undefined);
+      const namespaces = this.options.namespaces?.() ?? [undefined];
+      const pods: Pod[] = [];
+      for (const ns of namespaces) pods.push(...(await this.options.admin.list<Pod>(RESOURCES.pods, ns)));
       for (const pod of pods) {
         if (!pod.spec?.nodeName || !this.options.nodes.includes(pod.spec.nodeName)) continue;
-        if (this.options.serves && !this.options.serves(pod)) continue;
         await this.syncPod(pod);
       }
     } catch {

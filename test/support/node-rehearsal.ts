@@ -73,7 +73,7 @@ export function useRehearsalCluster(): {
       kubelet = new FakeKubelet({
         admin: cluster.admin,
         nodes: KUBE_NODES,
-        serves: (pod) => hooks(pod.metadata.namespace) !== undefined,
+        namespaces: () => [...hooksByNamespace.keys()],
         containersReady: (pod) => hooks(pod.metadata.namespace)?.containersReady(pod) ?? true,
         onStart: (pod) => hooks(pod.metadata.namespace)?.onStart(pod),
         onStop: (pod) => hooks(pod.metadata.namespace)?.onStop(pod),
