@@ -74,3 +74,6 @@ export type * from './model/types';
 
 export { runCli } from './cli/main';
 export type { CommandIo } from './cli/main';
+/** The JSON summaries of `synth --format json` and `validate --format json`. */
+export type { SynthJson } from './cli/commands/synth';
+export type { ValidateJson } from './cli/commands/validate';

@@ -152,3 +152,16 @@ export const listOption = (args: ParsedArgs, name: string): string[] => {
   const v = args.values[name];
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 };
+
+/** The value of a `--format` option, one of `formats` (the first is the default). */
+export function formatOption<F extends string>(args: ParsedArgs, formats: readonly [F, ...F[]]): F {
+  const value = stringOption(args, 'format', formats[0]);
+  const known = formats.find((f) => f === value);
+  if (!known) throw new UsageError(`--format ${value}: expected ${formats.join(' or ')}`);
+  return known;
+}
+
+/** A `--format` option: `formats[0]` for people, the default, and the others. */
+export function formatSpec(formats: readonly string[], description: string): OptionSpec {
+  return { name: 'format', type: 'string', value: formats.join('|'), default: formats[0], description };
+}

@@ -9,7 +9,23 @@ import * as path from 'node:path';
 import { ApiServer, ApiServerUnavailable, assetsProblem } from '../../validate/api-server';
 import { customResourceDefinitions } from '../../controller/crds';
 import { validateOnServer } from '../../validate/server-validation';
-import { Command, flag, stringOption, UsageError } from '../args';
+import { Command, flag, formatOption, formatSpec, stringOption, UsageError } from '../args';
+
+/** Bumped when a field of the JSON summary changes meaning or goes away. */
+export const VALIDATE_JSON_VERSION = 1;
+
+/** `validate --format json` (docs/reference/cli.md). */
+export interface ValidateJson {
+  readonly version: typeof VALIDATE_JSON_VERSION;
+  readonly ok: boolean;
+  readonly out: string;
+  readonly files: number;
+  readonly objects: number;
+  /** With --server: the API server's version and the objects it accepted in a dry-run. */
+  readonly server?: { readonly version: string; readonly objects: number };
+  /** Each as `file: kind/name: check: field: message`. */
+  readonly problems: readonly string[];
+}
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -37,6 +53,10 @@ export const validateCommand: Command = {
       description:
         'With --server: the directory holding etcd, kube-apiserver and kubectl (setup-envtest use 1.34 -p path prints one).',
     },
+    formatSpec(
+      ['text', 'json'],
+      'text for people; json for bots: { version, ok, out, files, objects, server, problems } on stdout (the ValidateJson type of the library), the exit status as with text.',
+    ),
   ],
   notes: [
     'The schema check uses the Kubernetes 1.27 definitions (the API level cdk8s-plus-27 targets); the server is whatever version the binaries are (1.34 recommended): both must pass.',
@@ -47,6 +67,7 @@ export const validateCommand: Command = {
     [2, 'usage error (no such directory; with --server: no binaries)'],
   ],
   async run(args, io) {
+    const format = formatOption(args, ['text', 'json']);
     const dir = stringOption(args, 'out', 'dist');
     const full = path.resolve(io.cwd, dir);
     if (!fs.existsSync(full) || !fs.statSync(full).isDirectory())
@@ -62,8 +83,9 @@ export const validateCommand: Command = {
     const { crdFiles, validateDirectory } = await import('../../validate/schema-validator');
     const { files, objects, problems } = validateDirectory(full, io.cwd);
     const all = [...problems];
+    let onServer: ValidateJson['server'];
     if (server) {
-      io.stderr(`starting kube-apiserver from ${assets ?? '(none)'}…\n`);
+      if (format === 'text') io.stderr(`starting kube-apiserver from ${assets ?? '(none)'}…\n`);
       let api: ApiServer;
       try {
         api = await ApiServer.start({ assets: assets!, crds: crdFiles(), crdObjects: customResourceDefinitions() });
@@ -78,13 +100,27 @@ export const validateCommand: Command = {
             ?.gitVersion ?? 'unknown';
         const result = validateOnServer(api.kubectl, full, io.cwd);
         all.push(...result.problems);
-        if (result.problems.length === 0)
+        onServer = { version: serverVersion, objects: result.objects };
+        if (result.problems.length === 0 && format === 'text')
           io.stdout(
             `${result.objects} objects under ${dir}/ pass a strict server-side dry-run on kube-apiserver ${serverVersion} under the enforced restricted profile, without warnings\n`,
           );
       } finally {
         api.stop();
       }
+    }
+    if (format === 'json') {
+      const summary: ValidateJson = {
+        version: VALIDATE_JSON_VERSION,
+        ok: all.length === 0,
+        out: dir,
+        files,
+        objects,
+        ...(onServer ? { server: onServer } : {}),
+        problems: all,
+      };
+      io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      return all.length === 0 ? 0 : 1;
     }
     for (const p of all) io.stderr(`${p}\n`);
     if (all.length > 0) {

@@ -20,7 +20,9 @@ import {
   tempDir,
   writeFiles,
 } from '../../support/helpers';
-import { asKind, yamlObjects } from '../../support/manifests';
+import { asKind, parseJson, yamlObjects } from '../../support/manifests';
+import type { SynthJson } from '../../../src/cli/commands/synth';
+import type { ValidateJson } from '../../../src/cli/commands/validate';
 
 const VERSION = defined(readPackageJson(path.join(ROOT, 'package.json')).version);
 /** Every file under `dir` with its content, for byte-for-byte comparison. */
@@ -162,6 +164,37 @@ describe('synth', () => {
     r = await cli(['synth', '--check'], dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('  extra    dist/prod/stray.yaml\n');
+  });
+
+  it('--format json: the environments, their Secrets and the stale files for bots, the same exit status', async () => {
+    const dir = fixtureProject();
+    let r = await cli(['synth', '--format', 'json'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const written = parseJson<SynthJson>(r.stdout);
+    expect(written).toMatchObject({ version: 1, ok: true, out: 'dist', diagnostics: [] });
+    const prod = defined(written.environments.find((e) => e.name === 'prod'));
+    expect(prod).toMatchObject({ namespace: 'orders-prod', argocd: 'dist/argocd/prod.yaml' });
+    expect(prod.objects).toBeGreaterThan(10);
+    expect(prod.secrets.map((s) => s.name)).toContain('axoniq-license');
+    fs.writeFileSync(path.join(dir, 'dist', 'prod', 'stray.yaml'), 'kind: x\n');
+    r = await cli(['synth', '--check', '--format', 'json'], dir);
+    expect(r.status).toBe(1);
+    expect(parseJson<SynthJson>(r.stdout)).toMatchObject({
+      ok: false,
+      stale: [{ file: 'prod/stray.yaml', state: 'extra' }],
+    });
+    writeFiles(path.join(dir, 'config'), { 'dev.yaml': 'environment: dev\nnamespace: Orders\n' });
+    r = await cli(['synth', '--format', 'json'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('');
+    const failed = parseJson<SynthJson>(r.stdout);
+    expect(failed).toMatchObject({ ok: false, environments: [] });
+    expect(failed.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: 'error', file: 'config/dev.yaml', field: 'namespace' }),
+    );
+    r = await cli(['synth', '--format', 'yaml'], dir);
+    expect(r).toMatchObject({ status: 2, stderr: expect.stringContaining('--format yaml: expected text or json') });
   });
 
   it('under cdk8s synth (CDK8S_OUTDIR) writes only where the cdk8s CLI says', async () => {
@@ -353,6 +386,11 @@ describe('validate', () => {
     expect(r.stderr).toContain(
       'dist/prod/axon-server/service-axonserver-1.yaml: Service/axonserver-1: schema: spec: must NOT have additional properties (publishNotReadyAdresses)',
     );
+    r = await cli(['validate', '--format', 'json'], dir);
+    expect(r.status).toBe(1);
+    const summary = parseJson<ValidateJson>(r.stdout);
+    expect(summary).toMatchObject({ version: 1, ok: false, out: 'dist' });
+    expect(summary.problems).toEqual([expect.stringContaining('Service/axonserver-1: schema: spec:')]);
     r = await cli(['validate', '--out', 'nowhere'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no directory nowhere: run axon-deploy synth first');
