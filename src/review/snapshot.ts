@@ -47,6 +47,7 @@ export function snapshotOf(
   tree: OutputTree,
   models: readonly EnvironmentModel[],
   extra: Partial<Pick<Snapshot, 'configErrors' | 'staleFiles'>> = {},
+  known: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
 ): Snapshot {
   interface Entry {
     objects: Map<string, KubeObject>;
@@ -69,12 +70,11 @@ export function snapshotOf(
     if (!name.endsWith('.yaml') || name === 'kustomization.yaml') continue;
     // The environment's Argo CD Application is reviewed with its objects (it says where they go).
     const part = name.includes('/') ? name.slice(0, name.indexOf('/')) : file.startsWith('argocd/') ? 'argocd' : '';
-    for (const doc of parseAllDocuments(content)) {
-      const obj = doc.toJS() as KubeObject | null;
+    for (const { obj, text } of objectsOfFile(content, known.get(file))) {
       if (!obj?.kind || !obj.metadata?.name) continue;
       entry.objects.set(objectKey(obj), obj);
       entry.parts.set(objectKey(obj), part);
-      entry.texts.set(objectKey(obj), doc.toString());
+      entry.texts.set(objectKey(obj), text());
     }
   }
   for (const m of models) entryOf(m.name);
@@ -91,6 +91,20 @@ export function snapshotOf(
     configErrors: extra.configErrors ?? [],
     staleFiles: extra.staleFiles ?? [],
   };
+}
+
+/**
+ * The objects of a manifest file and the text of each: from `known` (the objects the synth wrote
+ * into this very file) without parsing, else parsed. A file of one object is its text as it is.
+ */
+function objectsOfFile(
+  content: string,
+  known: readonly KubeObject[] | undefined,
+): { obj: KubeObject | null; text: () => string }[] {
+  if (known?.length === 1) return [{ obj: known[0], text: () => content }];
+  const docs = parseAllDocuments(content);
+  if (docs.length === 1) return [{ obj: docs[0].toJS() as KubeObject | null, text: () => content }];
+  return docs.map((doc, i) => ({ obj: known?.[i] ?? (doc.toJS() as KubeObject | null), text: () => doc.toString() }));
 }
 
 export interface ProjectLayout {
@@ -111,8 +125,13 @@ export function snapshotOfProject(root: string, layout: ProjectLayout, checkStal
   const { inputs, diagnostics } = buildAll(layout.config, root);
   const configErrors = diagnostics.filter((d) => d.severity === 'error');
   const models = configErrors.length > 0 ? [] : inputs.map((i) => i.model);
-  const staleFiles = checkStale && configErrors.length === 0 ? differingFiles(renderOutput(inputs), dist) : [];
-  return snapshotOf(dist, models, { configErrors, staleFiles });
+  if (!checkStale || configErrors.length > 0) return snapshotOf(dist, models, { configErrors });
+  // The files that are what the config produces need no parsing: their objects are known.
+  const rendered = new Map<string, readonly KubeObject[]>();
+  const expected = renderOutput(inputs, rendered);
+  const staleFiles = differingFiles(expected, dist);
+  const known = new Map([...rendered].filter(([file]) => expected.get(file) === dist.get(file)));
+  return snapshotOf(dist, models, { configErrors, staleFiles }, known);
 }
 
 /** Files that differ between what should be and what is, sorted. */

@@ -36,7 +36,11 @@ export interface KubeObject {
 }
 
 /** Synthesizes every environment into one tree of files. */
-export function renderOutput(inputs: readonly RenderInput[]): OutputTree {
+/**
+ * The whole output tree. `written`, when given, receives the objects of each manifest file as
+ * written (what parsing the file gives back), so that a caller holding the tree need not parse it.
+ */
+export function renderOutput(inputs: readonly RenderInput[], written?: Map<string, readonly KubeObject[]>): OutputTree {
   const files = new Map<string, string>();
   const kustomization = (resources: readonly string[]) =>
     toYaml({
@@ -54,6 +58,7 @@ export function renderOutput(inputs: readonly RenderInput[]): OutputTree {
         const at = `${model.name}/${part}/${file}`;
         if (files.has(at)) throw new Error(`two objects would be written to ${at}`);
         files.set(at, header + toYaml(obj));
+        written?.set(at, [asWritten(obj)]);
         names.push(file);
       }
       files.set(`${model.name}/${part}/kustomization.yaml`, header + kustomization(names));
@@ -75,6 +80,7 @@ export function renderOutput(inputs: readonly RenderInput[]): OutputTree {
       };
       const argo = chartObjects(new ArgoCdChart(new App(), 'argocd', { model: model.argocd, kinds }));
       files.set(`argocd/${model.name}.yaml`, header + argo.map(toYaml).join('---\n'));
+      written?.set(`argocd/${model.name}.yaml`, argo.map(asWritten));
     }
   }
   if (inputs.length > 0) {
@@ -184,6 +190,11 @@ export function canonical(value: unknown): unknown {
     return a < b ? -1 : a > b ? 1 : 0;
   });
   return Object.fromEntries(keys.map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+}
+
+/** An object as its manifest file gives it back: keys in canonical order, no undefined values. */
+function asWritten(obj: KubeObject): KubeObject {
+  return JSON.parse(JSON.stringify(canonical(obj))) as KubeObject;
 }
 
 export function toYaml(value: unknown): string {
