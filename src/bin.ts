@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `axon-deploy` executable (lib/bin.js): the command line of the package's bundle, lib/index.js. */
+/** The `axon-deploy` executable (lib/bin.js, bundled with its dependencies by scripts/build.cjs). */
 import { runCli } from './index';
 
 void runCli(process.argv.slice(2), {
