@@ -131,7 +131,12 @@ function generateConfig(envs: number): string {
         edition: 'enterprise',
         image: 'axoniq/axonserver:2025.1.5-jdk-17-nonroot',
         license: { secretName: 'axoniq-license' },
-        accessControl: { enabled: true, systemTokenSecret: 'system-token', internalTokenSecret: 'internal-token' },
+        accessControl: {
+          enabled: true,
+          systemTokenSecret: 'system-token',
+          internalTokenSecret: 'internal-token',
+          controllerTokenSecret: 'controller-token',
+        },
         nodes,
         replicationGroups: [
           {
