@@ -35,7 +35,7 @@ export function buildAll(configDir: string, cwd: string): { inputs: RenderInput[
   const inputs: RenderInput[] = [];
   const models: EnvironmentModel[] = [];
   for (const env of loaded.environments) {
-    const result = buildEnvironment(env.config, env.file, shippedAssets());
+    const result = buildEnvironment(env.config, env.file, shippedAssets(), env.extras);
     diagnostics.push(...positionIssues(env.source, result.issues));
     const patched = result.model ? checkPatches(result.model) : {};
     if (patched.problem) diagnostics.push(...positionIssues(env.source, [patched.problem]));

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRelease } from '../constructs/app-release';
 import { ArgoCdApplication, ArgoCdProject, ResourceKind } from '../constructs/argocd-application';
@@ -35,6 +35,11 @@ function addApps(scope: Construct, model: EnvironmentModel): void {
   const support = model.appSupport;
   if (support.sqlScripts) new ConfigFiles(scope, 'SqlScripts', { config: support.sqlScripts });
   for (const app of model.apps) new AppRelease(scope, app.name, { app });
+  // The team's own manifests, as they wrote them (in the environment's namespace).
+  for (const extra of model.extras) {
+    const { apiVersion, kind, metadata, ...rest } = extra;
+    new ApiObject(scope, `extra-${kind}-${metadata.name}`, { ...rest, apiVersion, kind, metadata });
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { issuesToDiagnostics } from './messages';
 import { EnvironmentConfig, environmentSchema } from './schema';
 import { decodeConfigText, sizeProblem } from './text-checks';
 import { locate, mergeSources, parseYamlSource, SourceNode, toPlain, withoutKey } from './yaml-source';
+import { ExtraManifest, loadExtraManifests } from './extra-manifests';
 
 export interface LoadedEnvironment {
   /** The environment name: the file name without extension. */
@@ -22,6 +23,8 @@ export interface LoadedEnvironment {
   /** The merged source tree, for turning model paths into positions. */
   readonly source: SourceNode;
   readonly config: EnvironmentConfig;
+  /** The team's own manifests (`extraManifests`), read and checked. */
+  readonly extras: readonly ExtraManifest[];
 }
 
 export interface LoadResult {
@@ -90,7 +93,19 @@ function loadEnvironment(file: string, reader: SourceReader): { environment?: Lo
     });
     return { diagnostics };
   }
-  return { environment: { name, file: displayFile, source, config: parsed.data }, diagnostics };
+  const extras = parsed.data.extraManifests
+    ? loadExtraManifests(
+        path.resolve(path.dirname(file), parsed.data.extraManifests),
+        parsed.data.namespace,
+        reader.display,
+        locate(source, ['extraManifests']).node.position,
+      )
+    : { manifests: [], diagnostics: [] };
+  diagnostics.push(...extras.diagnostics);
+  return {
+    environment: { name, file: displayFile, source, config: parsed.data, extras: extras.manifests },
+    diagnostics,
+  };
 }
 
 /** Reads, parses and merges files; each file is parsed once however many files extend it. */

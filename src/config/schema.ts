@@ -708,6 +708,7 @@ export const environmentSchema = z.strictObject({
   labels: labels().default({}).describe('Extra labels on every object and pod (never in selectors or volume claim templates, which are immutable).'),
   axonServer: axonServerSchema.describe('The Axon Server cluster (or standalone node).'),
   apps: z.array(appSchema).default([]).describe('Axon Framework apps and their releases.'),
+  extraManifests: z.string().min(1).optional().describe('A directory of your own manifests for this environment, relative to this file (e.g. `extra/prod`): every `*.yaml` in it (one or more objects each) goes into the apps part of dist/<environment>/ — its kustomization, the apps Application, the AppProject\'s kinds and the review. Objects get the environment\'s namespace; a Secret or a Namespace is refused, and so is a name axon-deploy renders.'),
   patches: z.array(z.strictObject({
     target: z.strictObject({
       kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { error: 'expected a kind like Deployment' }).describe('Kind of the object.'),

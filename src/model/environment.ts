@@ -3,6 +3,7 @@
  * Pure: no files, no clock, no environment variables.
  */
 import type { Assets } from '../assets';
+import type { ExtraManifest } from '../config/extra-manifests';
 import type { EnvironmentConfig } from '../config/schema';
 import { buildApps, controllerOwnedFields } from './apps';
 import { buildArgoCd } from './argocd';
@@ -14,7 +15,7 @@ import { LabelScheme } from './labels';
 import { NameRegistry } from './names';
 import { secretLiteralProblem } from './secret-literals';
 import { SecretRegistry } from './secrets';
-import type { EnvironmentModel, ModelIssue, PatchModel, SecretRef } from './types';
+import type { EnvironmentModel, ExtraObject, ModelIssue, PatchModel, SecretRef } from './types';
 
 export interface BuildResult {
   /** Present when there are no errors (warnings allowed). */
@@ -22,7 +23,12 @@ export interface BuildResult {
   readonly issues: readonly ModelIssue[];
 }
 
-export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, assets: Assets): BuildResult {
+export function buildEnvironment(
+  config: EnvironmentConfig,
+  sourceFile: string,
+  assets: Assets,
+  extras: readonly ExtraManifest[] = [],
+): BuildResult {
   const issues = new Issues();
   checkLabels(config, issues);
   const shared = {
@@ -78,10 +84,32 @@ export function buildEnvironment(config: EnvironmentConfig, sourceFile: string, 
     argocd,
     secrets: secrets.list(),
     patches: config.patches.map((p, index) => patchOf(p, index, config.environment, shared.names, issues)),
+    extras: extraObjects(extras, config.namespace, shared.names, issues),
     jobs: config.jobs,
     controller,
   };
   return { model: issues.hasErrors ? undefined : model, issues: issues.list };
+}
+
+/** The team's own manifests, in the environment's namespace; none may take a name axon-deploy renders, or another's. */
+function extraObjects(
+  extras: readonly ExtraManifest[],
+  namespace: string,
+  names: NameRegistry,
+  issues: Issues,
+): ExtraObject[] {
+  return extras.flatMap(({ object, position }) => {
+    const { kind, metadata } = object;
+    if (names.has(kind, metadata.name)) {
+      issues.error(
+        ['extraManifests'],
+        `${position.file}:${position.line}:${position.col}: ${kind} "${metadata.name}" is also an object axon-deploy renders, or another of your manifests; choose another name`,
+      );
+      return [];
+    }
+    names.claim(kind, metadata.name, ['extraManifests']);
+    return [{ ...object, metadata: { ...metadata, namespace } }];
+  });
 }
 
 /** Labels of the team's own: not under the prefixes axon-deploy sets. */

@@ -615,6 +615,14 @@ export interface SecretRequirement {
   readonly usedBy: readonly string[];
 }
 
+/** One of the team's own manifests: any kind, as written, in the environment's namespace. */
+export interface ExtraObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly [field: string]: unknown };
+  readonly [field: string]: unknown;
+}
+
 export interface EnvironmentModel {
   readonly name: string;
   readonly namespace: string;
@@ -627,6 +635,8 @@ export interface EnvironmentModel {
   readonly secrets: readonly SecretRequirement[];
   /** JSON patches of rendered objects, applied in order after synthesis. */
   readonly patches: readonly PatchModel[];
+  /** The team's own manifests (`extraManifests`), in the environment's namespace: rendered with the apps. */
+  readonly extras: readonly ExtraObject[];
   /** Images and identities of the Jobs axon-deploy runs (also for one-off Jobs such as a restore's). */
   readonly jobs: JobsConfig;
   /** The rollout controller and its NodeRollout (in the Axon Server part). */
