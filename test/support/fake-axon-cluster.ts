@@ -18,8 +18,15 @@ export type Fault =
   | { readonly kind: 'hang' }
   /** Left out of the groups' member lists (as if Axon Server had lost track of it). */
   | { readonly kind: 'missing' }
-  /** Stops replicating: stays behind its leaders. */
+  /**
+   * Once it restarts, it stops replicating: at least STALLED_BEHIND entries behind its leaders at
+   * once (whatever the machine's speed, which sets how many entries a leader writes meanwhile).
+   * Until then it replicates as before, so that it can be restarted.
+   */
   | { readonly kind: 'stalled' };
+
+/** How far behind its leaders a stalled node is, at the least (the controller allows 100 by default). */
+const STALLED_BEHIND = 1_000;
 
 export interface ClusterEvent {
   readonly at: number;
@@ -236,6 +243,19 @@ export class FakeAxonCluster {
     this.record(leader ? `${leader} leads ${group}` : `${group} has no leader`);
   }
 
+  /** When each stalled node's fault was first seen: it stalls from its next start on. */
+  private readonly stalledSince = new Map<string, number>();
+
+  private stalledNow(name: string, node: NodeState): boolean {
+    if (this.faults.get(name)?.kind !== 'stalled') {
+      this.stalledSince.delete(name);
+      return false;
+    }
+    const since = this.stalledSince.get(name) ?? Date.now();
+    this.stalledSince.set(name, since);
+    return node.running !== undefined && node.running > since;
+  }
+
   private tick(): void {
     const now = Date.now();
     for (const n of this.nodes.values()) {
@@ -315,8 +335,12 @@ export class FakeAxonCluster {
     const headLog = (head.log.get(group.name) ?? 0) + (primaries > 0 ? (this.options.writeRate ?? 5) : 0);
     head.log.set(group.name, headLog);
     for (const m of members) {
-      if (m.node === current || !active(m) || this.faults.get(m.node)?.kind === 'stalled') continue;
+      if (m.node === current || !active(m)) continue;
       const own = m.state.log.get(group.name) ?? 0;
+      if (this.stalledNow(m.node, m.state)) {
+        m.state.log.set(group.name, Math.max(0, Math.min(own, headLog - STALLED_BEHIND)));
+        continue;
+      }
       m.state.log.set(group.name, Math.min(headLog, own + (this.options.catchUpRate ?? 400)));
     }
   }
