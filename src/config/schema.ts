@@ -77,12 +77,12 @@ const resources = (defaults: { cpu: string; memory: string }) =>
     requests: z.strictObject({
       cpu: quantity('cpu').default(defaults.cpu).describe('CPU the scheduler reserves.'),
       memory: quantity('memory').default(defaults.memory).describe('Memory the scheduler reserves.'),
-    }).default({ cpu: defaults.cpu, memory: defaults.memory }).describe('Resources reserved for each pod.'),
+    }).prefault({}).describe('Resources reserved for each pod.'),
     limits: z.strictObject({
       cpu: quantity('cpu').optional().describe('CPU limit. Unset by default: a CPU limit throttles the JVM (garbage collection, replays) without protecting anyone.'),
       memory: quantity('memory').optional().describe('Memory limit. @default - the memory request (a pod never uses memory it did not reserve).'),
     }).default({}).describe('Resource limits.'),
-  }).default({ requests: { cpu: defaults.cpu, memory: defaults.memory }, limits: {} });
+  }).prefault({});
 
 // ---------------------------------------------------------------------------------------------
 // Axon Server
@@ -321,30 +321,26 @@ export const axonServerSchema = z.strictObject({
     internalTokenKey: z.string().default('token').describe('Key of the internal token in its Secret.'),
     controllerTokenSecret: secretName('the token of axon-deploy\'s controller, registered by the controller itself with USE_CONTEXT on each app\'s context: it asks the context-scoped questions (processors, subscriptions)').optional(),
     controllerTokenKey: z.string().default('token').describe('Key of the controller token in its Secret.'),
-  }).default({ enabled: false, systemTokenKey: 'token', internalTokenKey: 'token', controllerTokenKey: 'token' }).describe('Access control.'),
+  }).prefault({}).describe('Access control.'),
   resources: resources({ cpu: '1', memory: '4Gi' }).describe('Requests and limits of each node.'),
   jvm: z.strictObject({
     heapPercent: z.int().min(10).max(90).default(50).describe('Heap as a percentage of the memory limit (-Xms = -Xmx). The rest is for memory-mapped event segments, direct buffers and the JVM itself.'),
     toolOptions: z.string().optional().describe('JVM options replacing the computed heap settings (the heap-dump options are still added).'),
     heapDumpOnOutOfMemory: z.boolean().default(true).describe('Write a heap dump to /axonserver/heapdumps (an emptyDir as large as the memory limit, kept across container restarts) when the JVM runs out of memory.'),
-  }).default({ heapPercent: 50, heapDumpOnOutOfMemory: true }).describe('JVM settings.'),
+  }).prefault({}).describe('JVM settings.'),
   terminationGracePeriodSeconds: seconds(0).default(120).describe('Seconds a node gets to flush and stop before SIGKILL. Under 60 is an error unless allowShortTerminationGracePeriod is set: a SIGKILL mid-flush can corrupt the control DB.'),
   allowShortTerminationGracePeriod: z.boolean().default(false).describe('Accept terminationGracePeriodSeconds under 60 (test clusters only).'),
   probes: z.strictObject({
     startup: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
-      .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 })
+      .prefault({})
       .describe('Startup probe (GET /actuator/info on the management port 8025). Default budget 10 minutes: startup after a restore or with index rebuilds takes minutes.'),
     liveness: probeTuning({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
-      .default({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })
+      .prefault({})
       .describe('Liveness probe (GET /actuator/info; never /actuator/health, which fails when another node is unwell). timeoutSeconds must be above 1.'),
     readiness: readinessTuning({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 })
-      .default({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 })
+      .prefault({})
       .describe('Readiness probe (GET /actuator/info).'),
-  }).default({
-    startup: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
-    liveness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-    readiness: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
-  }).describe('Probe timings; each field can be set on its own.'),
+  }).prefault({}).describe('Probe timings; each field can be set on its own.'),
   properties: recordOf(z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean property value' }),
     (k) => (/^[A-Za-z0-9][A-Za-z0-9._\-[\]]*$/.test(k) ? undefined : 'expected a property name like axoniq.axonserver.event.segment-size'))
     .default({}).describe('Extra axonserver.properties entries, common to all nodes. Properties axon-deploy manages (names, ports, paths, tokens, cluster template) are refused: set them through their own fields.'),
@@ -356,18 +352,18 @@ export const axonServerSchema = z.strictObject({
     enabled: z.boolean().default(true).describe('Create NetworkPolicies for the nodes.'),
     allowedNamespaces: z.array(name(63, 'namespace names are DNS labels')).default([])
       .describe('Namespaces (besides the environment\'s own) whose pods may reach client gRPC 8124 (apps running elsewhere).'),
-  }).default({ enabled: true, allowedNamespaces: [] }).describe('Ingress rules: 8224 only between nodes; 8124 from the namespace and allowedNamespaces; 8024 from the nodes, axon-deploy\'s Jobs and controller and ui.allowedFrom; the actuator 8025 from axon-deploy\'s Jobs and controller and Prometheus.'),
-  tls: tlsSchema.default({ enabled: false, http: true }).describe('TLS end to end.'),
-  backup: backupSchema.default({ enabled: false, schedule: '0 2 * * *', timeZone: 'Etc/UTC', keep: 7, volumes: [...BACKUP_VOLUMES], timeoutSeconds: 3600 }),
-  registration: registrationSchema.default({ enabled: true, users: [] }),
-  ui: uiSchema.default({ allowedFrom: [] }),
-  actuator: actuatorSchema.default({ exposure: ['health', 'info', 'prometheus'], healthDetails: 'when-authorized' }),
+  }).prefault({}).describe('Ingress rules: 8224 only between nodes; 8124 from the namespace and allowedNamespaces; 8024 from the nodes, axon-deploy\'s Jobs and controller and ui.allowedFrom; the actuator 8025 from axon-deploy\'s Jobs and controller and Prometheus.'),
+  tls: tlsSchema.prefault({}).describe('TLS end to end.'),
+  backup: backupSchema.prefault({}),
+  registration: registrationSchema.prefault({}),
+  ui: uiSchema.prefault({}),
+  actuator: actuatorSchema.prefault({}),
   rollout: z.strictObject({
     maxLagEntries: z.int().min(0).default(100).describe('Raft log entries a node may be behind its group\'s leader and count as caught up (measured against the leader).'),
     settleSeconds: seconds(0).default(30).describe('Seconds a restarted node must be ready and in its groups before the controller restarts the next.'),
     stuckAfterSeconds: seconds(60).default(900).describe('Seconds the controller may wait for the same reason before the NodeRollout turns Degraded (Argo CD shows it).'),
     paused: z.boolean().default(false).describe('Hold every restart of a running node (the NodeRollout shows Suspended in Argo CD); nodes that are down still start. For changes that must reach every node at once (turning TLS on or off): the review says when. Also on the live object: the annotation axon-deploy.io/paused: "true".'),
-  }).default({ maxLagEntries: 100, settleSeconds: 30, stuckAfterSeconds: 900, paused: false }).describe('How the rollout controller restarts nodes: one at a time, only when every voter of the node\'s groups is up and caught up.'),
+  }).prefault({}).describe('How the rollout controller restarts nodes: one at a time, only when every voter of the node\'s groups is up and caught up.'),
   podAntiAffinity: z.enum(['required', 'preferred']).default('required').describe('Spread nodes over hosts: `required` never co-locates two nodes; `preferred` allows it when hosts run short.'),
   nodeSelector: labels().default({}).describe('Node labels the Axon Server pods require.'),
   tolerations: z.array(tolerationSchema).default([]).describe('Tolerations, e.g. for a dedicated node pool.'),
@@ -421,7 +417,7 @@ const blueGreenSchema = z.strictObject({
     maxLagEvents: z.int().min(0).default(100).describe('Events a processor may be behind the head of the event store and count as caught up.'),
     timeoutSeconds: seconds(30).default(900).describe('Seconds a declared switch may wait for its guards and hand-over; then it fails (the AppRelease turns Degraded), the live colour keeps serving, and it never completes later by itself: change the release or request a retry.'),
     droppedHandlers: z.array(z.string().min(1)).default([]).describe('Command and query names the new version no longer handles: the hand-over does not wait for the new colour to subscribe them.'),
-  }).default({ processors: true, maxLagEvents: 100, timeoutSeconds: 900, droppedHandlers: [] }).describe('How the rollout controller switches the live colour: guards and hand-over.'),
+  }).prefault({}).describe('How the rollout controller switches the live colour: guards and hand-over.'),
   autoPromote: z.strictObject({
     standBySeconds: seconds(0).default(3600).describe('Seconds the old colour stands by after the switch (the window for an instant rollback); then it is scaled to zero and cleaned up.'),
   }).optional().describe('One pull request per release: declare the new colour INITIALISING next to the SERVING one, and the rollout controller promotes it as soon as it is caught up, lets the old colour stand by, then cleans it up and makes it OBSOLETE (database dropped and verified). Git keeps what you declared; the AppRelease shows where the walk is.'),
@@ -430,7 +426,7 @@ const blueGreenSchema = z.strictObject({
     ttlSecondsAfterFinished: seconds(0).default(86400).describe('Seconds a finished cleanup Job is kept (for its logs).'),
     backoffLimit: z.int().min(0).default(2).describe('Retries of a failed cleanup.'),
     activeDeadlineSeconds: seconds(1).default(3600).describe('Upper bound on the cleanup\'s run time: a Job that cannot start (e.g. a missing image) fails instead of holding the Argo CD sync open.'),
-  }).default({ ttlSecondsAfterFinished: 86400, backoffLimit: 2, activeDeadlineSeconds: 3600 }).describe('The Job run for a CLEANING_UP colour.'),
+  }).prefault({}).describe('The Job run for a CLEANING_UP colour.'),
   ...podRollout,
 });
 
@@ -574,8 +570,8 @@ export const appSchema = z.strictObject({
     spread: z.strictObject({
       zones: z.enum(['preferred', 'required', 'off']).default('preferred').describe('Spread the pods of a colour over zones (topology.kubernetes.io/zone): preferred (ScheduleAnyway), required (DoNotSchedule) or off.'),
       hosts: z.enum(['preferred', 'required', 'off']).default('preferred').describe('Spread them over hosts (kubernetes.io/hostname) likewise.'),
-    }).default({ zones: 'preferred', hosts: 'preferred' }).describe('topologySpreadConstraints of each colour\'s pods (per ReplicaSet revision, with matchLabelKeys pod-template-hash).'),
-  }).default({ spread: { zones: 'preferred', hosts: 'preferred' } }).describe('Where the app\'s pods run.'),
+    }).prefault({}).describe('topologySpreadConstraints of each colour\'s pods (per ReplicaSet revision, with matchLabelKeys pod-template-hash).'),
+  }).prefault({}).describe('Where the app\'s pods run.'),
   envFrom: z.array(z.union([
     z.strictObject({ configMap: objectName().describe('ConfigMap whose keys become variables.'), prefix: z.string().optional().describe('Prefix of each variable name.') }),
     z.strictObject({ secret: objectName().describe('Secret whose keys become variables.'), prefix: z.string().optional().describe('Prefix of each variable name.') }),
@@ -589,17 +585,13 @@ export const appSchema = z.strictObject({
   runAsGroup: z.int().min(1).default(1001).describe('Group id the app runs as.'),
   resources: resources({ cpu: '500m', memory: '1Gi' }).describe('Requests and limits of each pod.'),
   probes: z.strictObject({
-    startup: probeTuning(appProbeDefaults.startup).extend({ path: probePath('/actuator/health/liveness') }).default({ ...appProbeDefaults.startup, path: '/actuator/health/liveness' })
+    startup: probeTuning(appProbeDefaults.startup).extend({ path: probePath('/actuator/health/liveness') }).prefault({})
       .describe('Startup probe; default budget 5 minutes.'),
-    liveness: probeTuning(appProbeDefaults.liveness).extend({ path: probePath('/actuator/health/liveness') }).default({ ...appProbeDefaults.liveness, path: '/actuator/health/liveness' })
+    liveness: probeTuning(appProbeDefaults.liveness).extend({ path: probePath('/actuator/health/liveness') }).prefault({})
       .describe('Liveness probe (Spring Boot liveness group).'),
-    readiness: readinessTuning(appProbeDefaults.readiness).extend({ path: probePath('/actuator/health/readiness') }).default({ ...appProbeDefaults.readiness, successThreshold: 1, path: '/actuator/health/readiness' })
+    readiness: readinessTuning(appProbeDefaults.readiness).extend({ path: probePath('/actuator/health/readiness') }).prefault({})
       .describe('Readiness probe (Spring Boot readiness group). Must not wait for a replay to finish.'),
-  }).default({
-    startup: { ...appProbeDefaults.startup, path: '/actuator/health/liveness' },
-    liveness: { ...appProbeDefaults.liveness, path: '/actuator/health/liveness' },
-    readiness: { ...appProbeDefaults.readiness, successThreshold: 1, path: '/actuator/health/readiness' },
-  }).describe('Probes; each field can be set on its own.'),
+  }).prefault({}).describe('Probes; each field can be set on its own.'),
   preStopSleepSeconds: seconds(0).default(10).describe('Seconds a stopping pod keeps serving while Services stop routing to it (runs `sleep`; 0 disables).'),
   terminationGracePeriodSeconds: seconds(1).default(45).describe('Seconds from the start of shutdown to SIGKILL; must leave at least 10 s after preStopSleepSeconds for in-flight requests.'),
 });
@@ -627,17 +619,14 @@ export const argoCdSchema = z.strictObject({
       enabled: z.boolean().default(true).describe('Sync automatically on every change in Git.'),
       prune: z.boolean().default(true).describe('Delete objects that left dist/ (never StatefulSets or StorageClasses: they are protected).'),
       selfHeal: z.boolean().default(true).describe('Undo changes made in the cluster by hand.'),
-    }).default({ enabled: true, prune: true, selfHeal: true }).describe('Automated sync.'),
+    }).prefault({}).describe('Automated sync.'),
     retry: z.strictObject({
       limit: z.int().min(0).default(5).describe('Retries of a failed sync (0: none).'),
       backoffDuration: z.string().regex(/^\d+[smh]$/, { error: 'expected a duration like 10s or 2m' }).default('10s').describe('First retry delay.'),
       backoffFactor: z.int().min(1).default(2).describe('Factor applied to the delay after each retry.'),
       backoffMaxDuration: z.string().regex(/^\d+[smh]$/, { error: 'expected a duration like 10s or 2m' }).default('3m').describe('Longest retry delay.'),
-    }).default({ limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' }).describe('Retry policy.'),
-  }).default({
-    automated: { enabled: true, prune: true, selfHeal: true },
-    retry: { limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' },
-  }).describe('Sync policy of both Applications; PruneLast=true is always set, CreateNamespace=true on the Axon Server Application.'),
+    }).prefault({}).describe('Retry policy.'),
+  }).prefault({}).describe('Sync policy of both Applications; PruneLast=true is always set, CreateNamespace=true on the Axon Server Application.'),
   enforcePodSecurity: z.boolean().default(false).describe('Label the namespace to enforce the Pod Security Standards "restricted" profile (pod-security.kubernetes.io/enforce). Off by default: the namespace may hold workloads axon-deploy does not render (e.g. the read-model database); warn and audit labels are always set.'),
 });
 
@@ -724,8 +713,8 @@ export const environmentSchema = z.strictObject({
     ], { error: 'expected a JSON patch operation: op add, remove, replace, move, copy or test' })).min(1).describe('RFC 6902 operations, applied in order.'),
     why: z.string().min(10, { error: 'expected a reason of at least 10 characters: reviewers read it' }).describe('Why the field is needed (shown in reviews): patches are for what the config cannot say yet.'),
   })).default([]).describe('JSON patches (RFC 6902) of rendered objects: the escape hatch for a field axon-deploy does not offer. Every patched object still passes validate and the strict server-side dry-run.'),
-  monitoring: monitoringSchema.default({ enabled: false, labels: {}, interval: '30s', scrapers: [], apps: true }),
-  jobs: jobsSchema.default({ gateImage: DEFAULT_GATE_IMAGE, gateRunAsUser: 65532, postgresImage: DEFAULT_POSTGRES_IMAGE, postgresRunAsUser: 70, imagePullSecrets: [] }),
+  monitoring: monitoringSchema.prefault({}),
+  jobs: jobsSchema.prefault({}),
   controller: controllerSchema.prefault({}),
   argocd: argoCdSchema.optional().describe('Argo CD Applications (the Axon Server cluster and the apps, synced independently) and AppProject of this environment, written to dist/argocd/<environment>.yaml.'),
 });
