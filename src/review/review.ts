@@ -35,28 +35,36 @@ export function reviewSnapshots(base: Snapshot, head: Snapshot, options: ReviewO
   });
   if (head.configErrors.length > 0) {
     const lines = head.configErrors.map((d) => `- \`${formatDiagnostic(d)}\``);
-    reviews.unshift({
-      env: '*',
-      releases: [],
-      changes: [],
-      restarts: [],
-      findings: [
-        {
-          env: '*',
-          severity: 'blocker',
-          rule: 'config-invalid',
-          object: 'config',
-          message: `the config does not build (${head.configErrors.length} error${head.configErrors.length === 1 ? '' : 's'}): release, quorum and Secret checks are skipped`,
-          details: [
-            ...lines.slice(0, 20),
-            ...(lines.length > 20 ? [`- … ${lines.length - 20} more`] : []),
-            'Fix the config and run `axon-deploy synth`.',
-          ],
-        },
-      ],
-    });
+    reviews.unshift(
+      wholeConfigBlocker(
+        'config-invalid',
+        'config',
+        `the config does not build (${head.configErrors.length} error${head.configErrors.length === 1 ? '' : 's'}): release, quorum and Secret checks are skipped`,
+        [
+          ...lines.slice(0, 20),
+          ...(lines.length > 20 ? [`- … ${lines.length - 20} more`] : []),
+          'Fix the config and run `axon-deploy synth`.',
+        ],
+      ),
+    );
   }
   return reviews;
+}
+
+/** A review of the whole config (`*`) holding one blocker: what is wrong before any environment. */
+export function wholeConfigBlocker(
+  rule: Finding['rule'],
+  object: string,
+  message: string,
+  details: readonly string[],
+): EnvReview {
+  return {
+    env: '*',
+    releases: [],
+    changes: [],
+    restarts: [],
+    findings: [{ env: '*', severity: 'blocker', rule, object, message, details }],
+  };
 }
 
 function reviewEnvironment(

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isRuleId, REVIEW_RULES, RULE_IDS } from '../../domain/rules';
 import { Acknowledgement, applyAllows, renderReport, reviewJson } from '../../review/report';
-import { reviewSnapshots } from '../../review/review';
+import { reviewSnapshots, wholeConfigBlocker } from '../../review/review';
 import type { EnvReview } from '../../review/findings';
 import { checkoutRef, defaultBase, snapshotOfProject } from '../../review/snapshot';
 import {
@@ -84,24 +84,14 @@ function reviewAcknowledgements(args: ParsedArgs, cwd: string): ReviewAcknowledg
  */
 function headToolReview(result: string | undefined, pinned: string | undefined): EnvReview | undefined {
   if (!result || result === 'same' || result === 'current') return undefined;
-  return {
-    env: '*',
-    releases: [],
-    changes: [],
-    restarts: [],
-    findings: [
-      {
-        env: '*',
-        severity: 'blocker',
-        rule: 'stale-dist',
-        object: 'dist',
-        message: `the pull request's axon-deploy ${pinned ?? '(unpinned)'} does not prove its dist/: ${result}`,
-        details: [
-          'A pull request that changes the axon-deploy version is checked by that version too: pin an exact registry version, run its `axon-deploy synth` and commit dist/.',
-        ],
-      },
+  return wholeConfigBlocker(
+    'stale-dist',
+    'dist',
+    `the pull request's axon-deploy ${pinned ?? '(unpinned)'} does not prove its dist/: ${result}`,
+    [
+      'A pull request that changes the axon-deploy version is checked by that version too: pin an exact registry version, run its `axon-deploy synth` and commit dist/.',
     ],
-  };
+  );
 }
 
 /** The exact axon-deploy version the project's package.json pins, if it pins one. */
