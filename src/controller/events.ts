@@ -1,6 +1,7 @@
 /** Kubernetes Events about the controller's objects: each decision, as `kubectl describe` shows it. */
 import { createHash } from 'node:crypto';
 import { RESOURCES } from '../kube/client';
+import { API } from './api';
 import type { ControllerContext } from './context';
 
 export interface EventSubject {
@@ -8,6 +9,11 @@ export interface EventSubject {
   readonly kind: string;
   readonly name: string;
   readonly uid?: string;
+}
+
+/** One of the controller's own objects (NodeRollout, AppRelease) as the subject of an Event. */
+export function subjectOf(kind: string, metadata: { readonly name: string; readonly uid?: string }): EventSubject {
+  return { apiVersion: API, kind, name: metadata.name, uid: metadata.uid };
 }
 
 export async function emitEvent(

@@ -6,22 +6,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import { RESOURCES } from '../../kube/client';
 import type { Pod } from '../../kube/objects';
-import { API, IN_CLUSTER_CONDITION, NODE_ROLLOUT_KIND, NodeRollout, NodeRolloutStatus, START_GATE } from '../api';
+import { IN_CLUSTER_CONDITION, NODE_ROLLOUT_KIND, NodeRollout, NodeRolloutStatus, START_GATE } from '../api';
 import type { ControllerContext } from '../context';
-import { emitEvent } from '../events';
+import { emitEvent, subjectOf } from '../events';
 import type { NodeAction, NodeDecision, PodCondition } from './decide';
 
 export async function actOnNodes(ctx: ControllerContext, rollout: NodeRollout, decision: NodeDecision): Promise<void> {
   for (const condition of decision.conditions) await setCondition(ctx, condition);
   if (decision.action) await act(ctx, decision.action);
   await writeStatus(ctx, rollout, decision.status);
-  if (decision.event) {
-    await emitEvent(
-      ctx,
-      { apiVersion: API, kind: NODE_ROLLOUT_KIND, name: rollout.metadata.name, uid: rollout.metadata.uid },
-      decision.event,
-    );
-  }
+  if (decision.event) await emitEvent(ctx, subjectOf(NODE_ROLLOUT_KIND, rollout.metadata), decision.event);
 }
 
 async function setCondition(ctx: ControllerContext, c: PodCondition): Promise<void> {

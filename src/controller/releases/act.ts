@@ -9,7 +9,7 @@ import { LABEL_COLOR, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../../dom
 import { RESOURCES } from '../../kube/client';
 import { API, APP_RELEASE_KIND, AppRelease, AppReleaseStatus } from '../api';
 import type { ControllerContext } from '../context';
-import { emitEvent } from '../events';
+import { emitEvent, subjectOf } from '../events';
 import type { ReleaseAction, ReleaseDecision } from './decide';
 
 export async function actOnRelease(
@@ -19,13 +19,7 @@ export async function actOnRelease(
 ): Promise<void> {
   for (const action of decision.actions) await act(ctx, release, action);
   await writeStatus(ctx, release, decision.status);
-  if (decision.event) {
-    await emitEvent(
-      ctx,
-      { apiVersion: API, kind: APP_RELEASE_KIND, name: release.metadata.name, uid: release.metadata.uid },
-      decision.event,
-    );
-  }
+  if (decision.event) await emitEvent(ctx, subjectOf(APP_RELEASE_KIND, release.metadata), decision.event);
 }
 
 type Action<K extends ReleaseAction['kind']> = Extract<ReleaseAction, { kind: K }>;
