@@ -54,21 +54,8 @@ function fingerprint() {
  * (review --diff) stay external. Licence comments are kept at the end of the file.
  */
 function buildBin() {
-  const out = path.join(LIB, 'bin.js');
-  const tmp = `${out}.${process.pid}.tmp`;
-  require('esbuild').buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'bin.ts')],
-    bundle: true,
-    external: ['ajv', 'diff'],
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: tmp,
-    logLevel: 'warning',
-    legalComments: 'eof',
-  });
-  fs.chmodSync(tmp, 0o755);
-  fs.renameSync(tmp, out);
+  bundle(path.join('src', 'bin.ts'), path.join(LIB, 'bin.js'), { external: ['ajv', 'diff'], legalComments: 'eof' });
+  fs.chmodSync(path.join(LIB, 'bin.js'), 0o755);
 }
 
 /** Bundles lib/index.js and writes lib/bin.js; returns false when the bundle was current. */
@@ -77,19 +64,7 @@ function buildBundle(ifStale) {
   const key = fingerprint();
   if (ifStale && fs.existsSync(BUNDLE) && fs.existsSync(KEY) && fs.readFileSync(KEY, 'utf8') === key) return false;
   fs.mkdirSync(LIB, { recursive: true });
-  const tmp = `${BUNDLE}.${process.pid}.tmp`;
-  require('esbuild').buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'index.ts')],
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: tmp,
-    logLevel: 'warning',
-    legalComments: 'none',
-  });
-  fs.renameSync(tmp, BUNDLE);
+  bundle(path.join('src', 'index.ts'), BUNDLE, { packages: 'external' });
   buildController();
   buildBin();
   fs.writeFileSync(KEY, key);
@@ -103,10 +78,19 @@ function buildBundle(ifStale) {
  */
 function buildController() {
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const out = path.join(LIB, 'controller.js');
+  bundle(path.join('src', 'controller', 'main.ts'), path.join(LIB, 'controller.js'), {
+    banner: { js: `// axon-deploy ${version} rollout controller (bundled from src/controller/; do not edit)` },
+  });
+}
+
+/**
+ * One esbuild bundle for Node.js 20 (CommonJS), written to a temporary file and renamed into
+ * place, so a reader never sees half a file. Paths in it are relative to the repository.
+ */
+function bundle(entry, out, options) {
   const tmp = `${out}.${process.pid}.tmp`;
   require('esbuild').buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'controller', 'main.ts')],
+    entryPoints: [path.join(ROOT, entry)],
     absWorkingDir: ROOT,
     bundle: true,
     platform: 'node',
@@ -115,7 +99,7 @@ function buildController() {
     outfile: tmp,
     logLevel: 'warning',
     legalComments: 'none',
-    banner: { js: `// axon-deploy ${version} rollout controller (bundled from src/controller/; do not edit)` },
+    ...options,
   });
   fs.renameSync(tmp, out);
 }
