@@ -68,8 +68,13 @@ export function renderOutput(inputs: readonly RenderInput[], written?: Map<strin
     files.set(`${model.name}/TOPOLOGY.md`, renderTopology(model, sourceFile));
     if (model.argocd) {
       const all = [...parts['axon-server'], ...parts.apps];
+      // The database Jobs exist only while a colour starts a release: their kind stays allowed
+      // whenever the apps have database scripts, so that a promotion does not narrow the
+      // AppProject and the next release widen it again.
+      const phaseKinds = model.appSupport.sqlScripts ? [{ group: 'batch', kind: 'Job' }] : [];
+      const namespaced = all.filter((o) => o.metadata.namespace !== undefined).map(groupKind);
       const kinds = {
-        namespaced: uniqueKinds(all.filter((o) => o.metadata.namespace !== undefined)),
+        namespaced: uniqueKinds([...namespaced, ...phaseKinds]),
         clusterScoped: [
           { group: '', kind: 'Namespace', name: model.namespace },
           ...all
@@ -135,13 +140,8 @@ function groupKind(o: KubeObject): { group: string; kind: string } {
   return { group: slash < 0 ? '' : o.apiVersion.slice(0, slash), kind: o.kind };
 }
 
-function uniqueKinds(objects: readonly KubeObject[]): { group: string; kind: string }[] {
-  const seen = new Map(
-    objects.map((o) => {
-      const gk = groupKind(o);
-      return [`${gk.group}/${gk.kind}`, gk] as const;
-    }),
-  );
+function uniqueKinds(kinds: readonly { group: string; kind: string }[]): { group: string; kind: string }[] {
+  const seen = new Map(kinds.map((gk) => [`${gk.group}/${gk.kind}`, gk] as const));
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, gk]) => gk);
 }
 

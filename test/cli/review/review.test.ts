@@ -80,6 +80,11 @@ describe('the fixture prod environment', () => {
     const report = renderReport(applyAllows([r], []), { base: '`main`', head: 'the working tree', notes: [] });
     expect(report).toContain('**✅ no blockers**');
     expect(report).not.toContain('Pods that restart');
+    // The database Job of the release is gone, its kind stays allowed: the AppProject is untouched.
+    expect(r.changes.map((c) => `${c.change} ${c.kind}/${c.name}`)).toContain(
+      'removed Job/order-service-green-database',
+    );
+    expect(r.changes.filter((c) => c.kind === 'AppProject')).toEqual([]);
   });
 
   it('a promotion changes only labels, replicas, the live Service and the release files; the pod templates stay byte-identical', () => {
@@ -729,7 +734,6 @@ describe('warnings', () => {
     const promoted = prodSnapshot(colors(['STANDING_BY', '1.4.2'], ['SERVING', '1.5.0']));
     const r = review(promoted, prodSnapshot(colors(['CLEANING_UP', '1.4.2'], ['SERVING', '1.5.0'])));
     expect(lines(r, 'warning')).toEqual([
-      'permissions-widened appproject/orders-prod: AppProject orders-prod lets its Applications create more: namespaced kind batch/Job',
       'cleanup-drops-database app/order-service-blue: order-service-blue is cleaned up: the cleanup Job drops database orders_view_blue and the tokens of processors ending in -blue',
     ]);
   });
